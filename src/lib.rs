@@ -1,0 +1,15 @@
+//! kafka-sim: a teaching simulator for Apache Kafka.
+//!
+//! The crate is a library so that every part can be tested natively; `src/main.rs` only
+//! mounts the web app and `src/bin/kafka-sim-cli.rs` only wires stdin to the console.
+//!
+//! - [`engine`]: the broker model, pure and deterministic (`state = f(seed, commands)`).
+//! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
+//!
+//! Invariant: `engine` imports no web crate; only `ui` does, and it is compiled only for
+//! the `wasm32` target.
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

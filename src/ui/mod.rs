@@ -1,0 +1,2 @@
+//! The Yew app.
+pub fn start() {}
