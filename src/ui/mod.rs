@@ -1,2 +1,13 @@
-//! The Yew app.
-pub fn start() {}
+//! The Yew app (wasm32 only). It holds no Kafka logic: it reads the engine's state and
+//! dispatches commands to it.
+
+mod app;
+mod lane;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`. A panic is reported on the browser console, not silent.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    yew::Renderer::<App>::new().render();
+}

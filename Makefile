@@ -1,0 +1,13 @@
+# The two commands of kafka-sim. Both set up what is missing first (scripts/setup.sh).
+#   make run   - build and serve the app on http://127.0.0.1:8080
+#   make test  - run every test (fmt, clippy, native, wasm in Chromium, end-to-end)
+.PHONY: run test setup
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@bash -c 'source scripts/env.sh && trunk serve --release --offline'
+
+test: setup
+	@scripts/test.sh

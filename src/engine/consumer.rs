@@ -1,0 +1,407 @@
+//! Consumers: their configs, positions, fetched-but-unprocessed records, and the
+//! client side of the group protocol (heartbeats, rejoin, revoke).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::assign::Strategy;
+use super::types::TopicPartition;
+
+/// `auto.offset.reset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    None,
+}
+
+impl OffsetReset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OffsetReset::Earliest => "earliest",
+            OffsetReset::Latest => "latest",
+            OffsetReset::None => "none",
+        }
+    }
+}
+
+/// When the application commits, besides auto-commit (simulator setting `processing.commit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitMode {
+    /// Only auto-commit (if enabled) and explicit commits.
+    Never,
+    /// `commitSync()` right after each poll, before processing: at-most-once.
+    BeforeProcessing,
+    /// `commitSync()` after each poll's records are processed: at-least-once.
+    AfterProcessing,
+}
+
+impl CommitMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitMode::Never => "none",
+            CommitMode::BeforeProcessing => "before",
+            CommitMode::AfterProcessing => "after",
+        }
+    }
+}
+
+/// A consumer's configs, Kafka's defaults unless noted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerConfig {
+    pub max_poll_records: u32,
+    pub enable_auto_commit: bool,
+    pub auto_commit_interval_ms: i64,
+    pub session_timeout_ms: i64,
+    pub heartbeat_interval_ms: i64,
+    pub max_poll_interval_ms: i64,
+    pub metadata_max_age_ms: i64,
+    pub auto_offset_reset: OffsetReset,
+    /// `partition.assignment.strategy`, most preferred first.
+    pub assignors: Vec<Strategy>,
+    pub group_instance_id: Option<String>,
+    /// Simulator: records the application processes per simulated second, in thousandths.
+    pub processing_millirecords_per_second: u64,
+    /// Simulator: when the application commits.
+    pub commit_mode: CommitMode,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        Self {
+            max_poll_records: 500,
+            enable_auto_commit: true,
+            auto_commit_interval_ms: 5_000,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            metadata_max_age_ms: 300_000,
+            auto_offset_reset: OffsetReset::Latest,
+            assignors: vec![Strategy::Range, Strategy::CooperativeSticky],
+            group_instance_id: None,
+            processing_millirecords_per_second: 20_000,
+            commit_mode: CommitMode::Never,
+        }
+    }
+}
+
+/// The consumer config keys the simulator understands, for help and completion.
+pub const CONSUMER_CONFIGS: [&str; 13] = [
+    "auto.commit.interval.ms",
+    "auto.offset.reset",
+    "enable.auto.commit",
+    "group.instance.id",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "max.poll.records",
+    "metadata.max.age.ms",
+    "partition.assignment.strategy",
+    "processing.commit",
+    "processing.rate",
+    "session.timeout.ms",
+    "client.id",
+];
+
+impl ConsumerConfig {
+    /// The rebalance protocol: COOPERATIVE only if every configured assignor supports it
+    /// (ConsumerCoordinator's constructor), else EAGER.
+    pub fn is_cooperative(&self) -> bool {
+        !self.assignors.is_empty() && self.assignors.iter().all(|s| s.is_cooperative())
+    }
+
+    /// Sets one config, with Kafka's `ConfigException` text on a bad value.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let invalid = |why: &str| format!("Invalid value {value} for configuration {key}: {why}");
+        let int = |min: i64| -> Result<i64, String> {
+            let v: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| invalid("Not a number of type INT"))?;
+            if v < min {
+                return Err(invalid(&format!("Value must be at least {min}")));
+            }
+            Ok(v)
+        };
+        let boolean = || match value.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(invalid("Expected value to be either true or false")),
+        };
+        match key {
+            "max.poll.records" => self.max_poll_records = int(1)?.min(i64::from(i32::MAX)) as u32,
+            "enable.auto.commit" => self.enable_auto_commit = boolean()?,
+            "auto.commit.interval.ms" => self.auto_commit_interval_ms = int(0)?,
+            "session.timeout.ms" => self.session_timeout_ms = int(1)?,
+            "heartbeat.interval.ms" => self.heartbeat_interval_ms = int(1)?,
+            "max.poll.interval.ms" => self.max_poll_interval_ms = int(1)?,
+            "metadata.max.age.ms" => self.metadata_max_age_ms = int(0)?,
+            "auto.offset.reset" => {
+                self.auto_offset_reset = match value.trim() {
+                    "earliest" => OffsetReset::Earliest,
+                    "latest" => OffsetReset::Latest,
+                    "none" => OffsetReset::None,
+                    _ => return Err(invalid("String must be one of: latest, earliest, none")),
+                }
+            }
+            "partition.assignment.strategy" => {
+                let mut list = Vec::new();
+                for name in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let strategy = Strategy::parse(name).ok_or_else(|| {
+                        format!("Invalid value {name} for configuration {key}: Class {name} could not be found.")
+                    })?;
+                    if !list.contains(&strategy) {
+                        list.push(strategy);
+                    }
+                }
+                if list.is_empty() {
+                    return Err(invalid("Empty list"));
+                }
+                self.assignors = list;
+            }
+            "group.instance.id" => {
+                let v = value.trim();
+                self.group_instance_id = (!v.is_empty()).then(|| v.to_string());
+            }
+            "processing.rate" => {
+                let rate = parse_thousandths(value).filter(|r| *r > 0).ok_or_else(|| {
+                    invalid("a rate in records per second above 0, such as 20 or 0.5")
+                })?;
+                self.processing_millirecords_per_second = rate;
+            }
+            "processing.commit" => {
+                self.commit_mode = match value.trim() {
+                    "none" => CommitMode::Never,
+                    "before" => CommitMode::BeforeProcessing,
+                    "after" => CommitMode::AfterProcessing,
+                    _ => return Err(invalid("String must be one of: none, before, after")),
+                }
+            }
+            _ => return Err(format!("Unknown consumer config: {key}")),
+        }
+        if self.heartbeat_interval_ms >= self.session_timeout_ms {
+            // Kafka's check in GroupRebalanceConfig.
+            let msg = "heartbeat.interval.ms must be set lower than session.timeout.ms".to_string();
+            return Err(msg);
+        }
+        Ok(())
+    }
+
+    /// The value of a config as text (for `describe` and the inspector).
+    pub fn get(&self, key: &str) -> Option<String> {
+        Some(match key {
+            "max.poll.records" => self.max_poll_records.to_string(),
+            "enable.auto.commit" => self.enable_auto_commit.to_string(),
+            "auto.commit.interval.ms" => self.auto_commit_interval_ms.to_string(),
+            "session.timeout.ms" => self.session_timeout_ms.to_string(),
+            "heartbeat.interval.ms" => self.heartbeat_interval_ms.to_string(),
+            "max.poll.interval.ms" => self.max_poll_interval_ms.to_string(),
+            "metadata.max.age.ms" => self.metadata_max_age_ms.to_string(),
+            "auto.offset.reset" => self.auto_offset_reset.as_str().to_string(),
+            "partition.assignment.strategy" => self
+                .assignors
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(","),
+            "group.instance.id" => self.group_instance_id.clone().unwrap_or_default(),
+            "processing.rate" => format_thousandths(self.processing_millirecords_per_second),
+            "processing.commit" => self.commit_mode.as_str().to_string(),
+            _ => return None,
+        })
+    }
+}
+
+/// Parses a decimal such as `20`, `0.5` or `2.125` into thousandths.
+pub fn parse_thousandths(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && frac.is_empty() || frac.len() > 3 {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac_digits: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    let frac_thousandths = frac_digits * 10u64.pow(3 - frac.len() as u32);
+    whole.checked_mul(1000)?.checked_add(frac_thousandths)
+}
+
+/// Formats thousandths as a short decimal: 20000 → `20`, 500 → `0.5`.
+pub fn format_thousandths(value: u64) -> String {
+    let whole = value / 1000;
+    let frac = value % 1000;
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+    }
+}
+
+/// Whether a consumer's process is running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerStatus {
+    Running,
+    Stopped,
+    Crashed,
+    /// Stopped with an exception (e.g. `NoOffsetForPartitionException`).
+    Failed(String),
+}
+
+/// Where a group member is in the join/sync exchange, from the client's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberPhase {
+    /// Not in a group (standalone, or not joined yet).
+    Unjoined,
+    /// JoinGroup sent, waiting for the join to complete.
+    Joining,
+    /// JoinGroup answered, waiting for SyncGroup.
+    Syncing,
+    /// Has its assignment for the current generation.
+    Stable,
+}
+
+/// Records a poll returned that the application has not processed yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchedRange {
+    pub partition: TopicPartition,
+    /// Offsets still to process, in order (compaction can leave gaps between them).
+    pub offsets: VecDeque<i64>,
+}
+
+/// One consumer process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consumer {
+    pub client_id: String,
+    pub group: Option<String>,
+    /// Subscribed topics (group mode).
+    pub topics: Vec<String>,
+    /// Manually assigned partitions (standalone mode).
+    pub manual: Vec<TopicPartition>,
+    pub config: ConsumerConfig,
+    pub status: ConsumerStatus,
+    pub member_id: Option<String>,
+    pub generation: i32,
+    pub phase: MemberPhase,
+    /// Partitions it owns now, sorted.
+    pub assignment: Vec<TopicPartition>,
+    /// The last assignment and its generation (the eager sticky assignor's `userData`).
+    pub last_assignment: Vec<TopicPartition>,
+    pub last_assignment_generation: Option<i32>,
+    /// Fetch position per owned partition: the next offset a poll returns.
+    pub positions: BTreeMap<TopicPartition, i64>,
+    /// Next offset the application will process, per partition it has fetched from.
+    pub processed: BTreeMap<TopicPartition, i64>,
+    pub in_flight: VecDeque<FetchedRange>,
+    /// Processing credit, in thousandths of a record.
+    pub credit_millirecords: u64,
+    pub paused: bool,
+    pub rejoin_needed: bool,
+    pub last_poll_tick: u64,
+    pub last_heartbeat_tick: u64,
+    pub last_auto_commit_tick: u64,
+    pub last_metadata_tick: u64,
+    /// Partition counts of the subscribed topics when the leader last assigned them.
+    pub metadata_snapshot: BTreeMap<String, u32>,
+    /// Where the next poll starts, so partitions take turns.
+    pub fetch_cursor: usize,
+    pub records_processed: u64,
+}
+
+impl Consumer {
+    pub fn new(
+        client_id: String,
+        group: Option<String>,
+        topics: Vec<String>,
+        manual: Vec<TopicPartition>,
+        config: ConsumerConfig,
+        now_tick: u64,
+    ) -> Self {
+        Self {
+            client_id,
+            group,
+            topics,
+            manual,
+            config,
+            status: ConsumerStatus::Running,
+            member_id: None,
+            generation: -1,
+            phase: MemberPhase::Unjoined,
+            assignment: Vec::new(),
+            last_assignment: Vec::new(),
+            last_assignment_generation: None,
+            positions: BTreeMap::new(),
+            processed: BTreeMap::new(),
+            in_flight: VecDeque::new(),
+            credit_millirecords: 0,
+            paused: false,
+            rejoin_needed: false,
+            last_poll_tick: now_tick,
+            last_heartbeat_tick: now_tick,
+            last_auto_commit_tick: now_tick,
+            last_metadata_tick: now_tick,
+            metadata_snapshot: BTreeMap::new(),
+            fetch_cursor: 0,
+            records_processed: 0,
+        }
+    }
+
+    /// A group member (subscribe) rather than a standalone reader (assign).
+    pub fn is_subscriber(&self) -> bool {
+        self.group.is_some() && self.manual.is_empty()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == ConsumerStatus::Running
+    }
+
+    /// Records fetched and not yet processed.
+    pub fn in_flight_records(&self) -> u64 {
+        self.in_flight.iter().map(|r| r.offsets.len() as u64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousandths_round_trip() {
+        assert_eq!(parse_thousandths("20"), Some(20_000));
+        assert_eq!(parse_thousandths("0.5"), Some(500));
+        assert_eq!(parse_thousandths(".25"), Some(250));
+        assert_eq!(parse_thousandths("1.2345"), None);
+        assert_eq!(parse_thousandths("x"), None);
+        assert_eq!(parse_thousandths(""), None);
+        assert_eq!(format_thousandths(20_000), "20");
+        assert_eq!(format_thousandths(500), "0.5");
+        assert_eq!(format_thousandths(2_125), "2.125");
+    }
+
+    #[test]
+    fn default_assignors_mean_eager_range() {
+        let c = ConsumerConfig::default();
+        assert!(!c.is_cooperative());
+        assert_eq!(c.assignors[0], Strategy::Range);
+        let mut c = c;
+        c.set("partition.assignment.strategy", "cooperative-sticky")
+            .unwrap();
+        assert!(c.is_cooperative());
+        assert!(c.set("partition.assignment.strategy", "nope").is_err());
+        assert!(c.set("max.poll.records", "0").is_err());
+        assert!(
+            c.set("session.timeout.ms", "1000").is_err(),
+            "heartbeat must stay below session timeout"
+        );
+    }
+}

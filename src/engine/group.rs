@@ -1,0 +1,161 @@
+//! Consumer groups as the group coordinator keeps them (classic protocol): state,
+//! generation, members in JoinGroup order, and committed offsets.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::assign::Strategy;
+use super::types::TopicPartition;
+
+/// The classic group states (`ClassicGroupState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+impl GroupState {
+    /// The name `kafka-consumer-groups` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+}
+
+/// A member as the coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub member_id: String,
+    pub client_id: String,
+    pub host: String,
+    pub group_instance_id: Option<String>,
+    /// Subscribed topics, from its JoinGroup.
+    pub topics: Vec<String>,
+    /// Supported assignors, most preferred first.
+    pub assignors: Vec<Strategy>,
+    /// What it reported owning at its last JoinGroup, and the generation of that ownership.
+    pub owned: Vec<TopicPartition>,
+    pub owned_generation: Option<i32>,
+    /// Whether it has sent JoinGroup in the current rebalance.
+    pub joined: bool,
+    /// Its assignment in the current generation.
+    pub assignment: Vec<TopicPartition>,
+    pub last_heartbeat_tick: u64,
+    pub session_timeout_ms: i64,
+    /// `max.poll.interval.ms`, which the classic protocol uses as the rebalance timeout.
+    pub rebalance_timeout_ms: i64,
+}
+
+/// A committed offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommittedOffset {
+    pub offset: i64,
+    pub commit_ms: i64,
+}
+
+/// The rebalance in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rebalance {
+    pub reason: String,
+    pub started_tick: u64,
+    /// The join phase ends at this tick at the latest (the longest rebalance timeout).
+    pub deadline_tick: u64,
+    /// `group.initial.rebalance.delay.ms`: a new group waits for more members until then.
+    pub not_before_tick: u64,
+}
+
+/// Lag of one group at one moment, for the lag chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LagSample {
+    pub tick: u64,
+    /// High watermark − committed offset, summed over partitions with a committed offset.
+    pub committed_lag: i64,
+    /// Per partition: (partition, committed lag).
+    pub partitions: Vec<(TopicPartition, i64)>,
+}
+
+/// How many lag samples a group keeps (one every [`LAG_SAMPLE_EVERY_TICKS`]).
+pub const LAG_HISTORY_LEN: usize = 600;
+pub const LAG_SAMPLE_EVERY_TICKS: u64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub state: GroupState,
+    pub generation: i32,
+    /// The assignor chosen for the current generation.
+    pub protocol: Option<Strategy>,
+    pub leader: Option<String>,
+    /// Members in JoinGroup order.
+    pub members: Vec<Member>,
+    pub committed: BTreeMap<TopicPartition, CommittedOffset>,
+    pub rebalance: Option<Rebalance>,
+    /// The tick the join phase completed; SyncGroup follows on a later tick.
+    pub join_completed_tick: Option<u64>,
+    pub lag_history: VecDeque<LagSample>,
+}
+
+impl Group {
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            state: GroupState::Empty,
+            generation: 0,
+            protocol: None,
+            leader: None,
+            members: Vec::new(),
+            committed: BTreeMap::new(),
+            rebalance: None,
+            join_completed_tick: None,
+            lag_history: VecDeque::new(),
+        }
+    }
+
+    pub fn member(&self, member_id: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.member_id == member_id)
+    }
+
+    pub fn member_mut(&mut self, member_id: &str) -> Option<&mut Member> {
+        self.members.iter_mut().find(|m| m.member_id == member_id)
+    }
+
+    /// Which member owns a partition in the current generation.
+    pub fn owner_of(&self, tp: &TopicPartition) -> Option<&Member> {
+        self.members.iter().find(|m| m.assignment.contains(tp))
+    }
+
+    /// Inactive groups (Empty or Dead) are the only ones whose offsets can be reset.
+    pub fn is_inactive(&self) -> bool {
+        matches!(self.state, GroupState::Empty | GroupState::Dead)
+    }
+
+    /// Chooses the assignor as `ClassicGroup.selectProtocol`: only those every member
+    /// supports; each member votes for its most preferred; most votes wins (ties go to the
+    /// candidate listed first by the first member).
+    pub fn select_protocol(&self) -> Option<Strategy> {
+        let first = self.members.first()?;
+        let candidates: Vec<Strategy> = first
+            .assignors
+            .iter()
+            .copied()
+            .filter(|s| self.members.iter().all(|m| m.assignors.contains(s)))
+            .collect();
+        let mut votes: BTreeMap<Strategy, usize> = BTreeMap::new();
+        for m in &self.members {
+            if let Some(vote) = m.assignors.iter().find(|s| candidates.contains(s)) {
+                *votes.entry(*vote).or_default() += 1;
+            }
+        }
+        let best = votes.values().copied().max()?;
+        candidates.into_iter().find(|s| votes.get(s) == Some(&best))
+    }
+}
