@@ -1,38 +1,50 @@
 //! Component tests in a real browser (wasm-bindgen-test, headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use kafka_sim::engine::{Command, Engine, Event};
+use gloo_timers::future::TimeoutFuture;
+use kafka_sim::engine::event::Event;
+use kafka_sim::engine::partitioner::partition_for_key;
+use kafka_sim::engine::{Command, Engine};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The engine gives the same partitions on wasm as natively (murmur2 on 32-bit wasm).
+/// The engine gives the same partitions on wasm as natively (murmur2 with 32-bit wasm).
+/// toPositive(murmur2("a-little-bit-long-string")) = 1161502112, and 1161502112 % 200 = 112.
 #[wasm_bindgen_test]
-fn murmur2_partitions_match_native_vectors_in_the_browser() {
-    assert_eq!(
-        kafka_sim::engine::partitioner::partition_for_key(b"21", 1000),
-        340
-    );
-    assert_eq!(
-        kafka_sim::engine::partitioner::partition_for_key(b"foobar", 1000),
-        166
-    );
+fn murmur2_partitions_match_kafka_vectors_in_the_browser() {
+    assert_eq!(partition_for_key(b"21", 1000), 340);
+    assert_eq!(partition_for_key(b"foobar", 1000), 166);
     let mut engine = Engine::new(3);
     engine.apply(&Command::CreateTopic {
         name: "orders".into(),
-        partitions: 1000,
+        partitions: 200,
+        configs: vec![],
     });
     let events = engine.apply(&Command::Produce {
+        producer: None,
         topic: "orders".into(),
+        partition: None,
         key: Some("a-little-bit-long-string".into()),
         value: None,
+        headers: vec![],
     });
-    assert!(matches!(
-        events.as_slice(),
-        [Event::RecordAppended {
-            partition: 112,
-            offset: 0,
-            ..
-        }]
-    ));
+    assert!(events.iter().any(|e| matches!(e, Event::RecordProduced { partition, offset: 0, .. } if partition.partition == 112)));
+}
+
+/// The app mounts and draws one lane per partition, each with its data attributes.
+#[wasm_bindgen_test]
+async fn the_app_draws_a_lane_per_partition() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<kafka_sim::ui::App>::with_root(root.clone()).render();
+    TimeoutFuture::new(50).await;
+    let lanes = root.query_selector_all("svg.lane").unwrap();
+    assert_eq!(lanes.length(), 3);
+    assert!(root
+        .query_selector("[data-partition=\"orders-2\"]")
+        .unwrap()
+        .is_some());
+    assert!(root.query_selector("#produce-button").unwrap().is_some());
 }
