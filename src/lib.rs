@@ -10,6 +10,7 @@
 //! the `wasm32` target.
 
 pub mod engine;
+pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

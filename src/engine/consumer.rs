@@ -358,7 +358,7 @@ impl Consumer {
 
     /// A group member (subscribe) rather than a standalone reader (assign).
     pub fn is_subscriber(&self) -> bool {
-        self.group.is_some() && self.manual.is_empty()
+        self.group.is_some() && !self.topics.is_empty()
     }
 
     pub fn is_running(&self) -> bool {
