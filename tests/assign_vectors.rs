@@ -136,3 +136,77 @@ fn run_request_json_matches_the_vectors_and_reports_rounds() {
     );
     assert!(run_request_json("not json").is_err());
 }
+
+/// 1,000 members and 2,000 partitions, fresh and then rebalanced after 100 members leave
+/// and 100 join, with identical and with different subscriptions. Checks that every
+/// partition lands on a subscriber exactly once and prints the time taken.
+#[test]
+fn large_groups_assign_every_partition_once() {
+    use kafka_sim::engine::assign::{Assignment, MemberSubscription};
+    use std::time::Instant;
+
+    let topics: BTreeMap<String, u32> = (0..20).map(|t| (format!("topic-{t:02}"), 100)).collect();
+    let names: Vec<String> = topics.keys().cloned().collect();
+    let subscriptions =
+        |identical: bool, range: std::ops::Range<usize>| -> Vec<MemberSubscription> {
+            range
+                .map(|i| MemberSubscription {
+                    member_id: format!(
+                        "consumer-{i}-{:08x}",
+                        (i as u32).wrapping_mul(2_654_435_761)
+                    ),
+                    group_instance_id: None,
+                    topics: if identical {
+                        names.clone()
+                    } else {
+                        [i % 20, (i * 7 + 3) % 20, (i * 13 + 5) % 20]
+                            .iter()
+                            .map(|&t| names[t].clone())
+                            .collect()
+                    },
+                    owned: Vec::new(),
+                    generation: None,
+                })
+                .collect()
+        };
+    let check = |members: &[MemberSubscription], result: &Assignment, strategy: Strategy| {
+        let mut seen = std::collections::BTreeSet::new();
+        for member in members {
+            for tp in &result[&member.member_id] {
+                assert!(
+                    member.topics.contains(&tp.topic),
+                    "{strategy:?}: {tp} to a non-subscriber"
+                );
+                assert!(seen.insert(tp.clone()), "{strategy:?}: {tp} assigned twice");
+            }
+        }
+        if strategy != Strategy::CooperativeSticky {
+            assert_eq!(
+                seen.len(),
+                2_000,
+                "{strategy:?}: every partition is assigned"
+            );
+        }
+    };
+    for identical in [true, false] {
+        for strategy in Strategy::ALL {
+            let members = subscriptions(identical, 0..1_000);
+            let started = Instant::now();
+            let first = assign(strategy, &topics, &members);
+            let fresh = started.elapsed();
+            check(&members, &first, strategy);
+
+            let mut next = next_round_members(&members, &first);
+            next.drain(0..100);
+            next.extend(subscriptions(identical, 1_000..1_100));
+            let started = Instant::now();
+            let second = assign(strategy, &topics, &next);
+            let rebalance = started.elapsed();
+            check(&next, &second, strategy);
+            println!(
+                "{:>18} identical={identical}: fresh {fresh:?}, rebalance {rebalance:?}",
+                strategy.name()
+            );
+        }
+    }
+}

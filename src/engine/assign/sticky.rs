@@ -30,7 +30,7 @@ pub(crate) fn assign(group: &Group, cooperative: bool) -> Vec<Vec<usize>> {
     if group.members.is_empty() {
         return Vec::new();
     }
-    let claims = validate_claims(group, cooperative);
+    let claims = validate_claims(group);
     let mut result;
     let transferring: BTreeMap<usize, usize>;
     if claims.all_subscriptions_equal {
@@ -68,7 +68,7 @@ struct Claims {
 }
 
 /// `AbstractStickyAssignor.allSubscriptionsEqual`, members visited in `HashMap` order.
-fn validate_claims(group: &Group, cooperative: bool) -> Claims {
+fn validate_claims(group: &Group) -> Claims {
     let mut all_equal = true;
     // Java seeds the reference subscription from the first member whose list is non-empty,
     // so an empty subscription seen first is "equal" to whatever follows.
@@ -95,7 +95,7 @@ fn validate_claims(group: &Group, cooperative: bool) -> Claims {
                     previous_owner[partition] = Some(member_index);
                 }
                 Some(other) => {
-                    let other_generation = conflict_generation(group, other, cooperative);
+                    let other_generation = conflict_generation(group, other);
                     if generation == other_generation {
                         multiple_owners[partition] = true;
                         remove_first(&mut owned[other], partition);
@@ -118,16 +118,14 @@ fn validate_claims(group: &Group, cooperative: bool) -> Claims {
 }
 
 /// The generation Java compares a new claim against: `subscriptions.get(other).generationId()`.
-/// The cooperative assignor's subscriptions carry the generation there. The eager assignor's
-/// generation travels in its `userData`, and its subscriptions carry none.
-fn conflict_generation(group: &Group, member: usize, cooperative: bool) -> i32 {
-    if cooperative {
-        group.members[member]
-            .generation
-            .unwrap_or(DEFAULT_GENERATION)
-    } else {
-        DEFAULT_GENERATION
-    }
+/// Since KIP-792 every consumer sends its generation in the subscription, and for the eager
+/// `StickyAssignor` it equals the one in its `userData`, so both come from
+/// [`Member::generation`](super::Member). (The vectors have no same-generation conflict for
+/// the eager assignor, so they cannot tell this apart from a subscription without one.)
+fn conflict_generation(group: &Group, member: usize) -> i32 {
+    group.members[member]
+        .generation
+        .unwrap_or(DEFAULT_GENERATION)
 }
 
 fn remove_first(list: &mut Vec<usize>, value: usize) {
@@ -225,15 +223,13 @@ fn constrained_assign(group: &Group, claims: &Claims) -> Constrained {
         if revoked[partition] || claims.multiple_owners[partition] {
             transferring.insert(partition, member);
         }
-        let count = assignment[member].len();
-        if count == min_quota {
+        // Java also counts members reaching maxQuota here, but only to log an error.
+        if assignment[member].len() == min_quota {
             if from_iterator && cursor > 0 {
                 cursor -= 1;
                 under_min.remove(cursor);
             }
             exactly_min.push_back(member);
-        } else if count == max_quota {
-            current_over_min += 1;
         }
     }
 
@@ -723,4 +719,87 @@ fn balance_score(assignment: &[Option<Vec<usize>>]) -> i64 {
         .enumerate()
         .map(|(i, &size)| size * (2 * i as i64 - n + 1))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::{assign, MemberSubscription, Strategy, TopicPartition};
+
+    fn member(
+        id: &str,
+        topics: &[&str],
+        owned: &[(&str, u32)],
+        generation: i32,
+    ) -> MemberSubscription {
+        MemberSubscription {
+            member_id: id.to_string(),
+            group_instance_id: None,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            owned: owned
+                .iter()
+                .map(|&(t, p)| TopicPartition::new(t, p))
+                .collect(),
+            generation: Some(generation),
+        }
+    }
+
+    fn partitions(result: &BTreeMap<String, Vec<TopicPartition>>, id: &str) -> Vec<u32> {
+        result[id].iter().map(|tp| tp.partition).collect()
+    }
+
+    /// SEMANTICS.md §2.3: with 7 partitions and three members, only one may keep 3. Java's
+    /// HashMap visits alpha (bucket 7) before beta and gamma (bucket 14), so alpha keeps 3.
+    #[test]
+    fn constrained_alpha_beta_gamma_example() {
+        let topics: BTreeMap<String, u32> = [("t0".to_string(), 7)].into_iter().collect();
+        let members = [
+            member("alpha", &["t0"], &[("t0", 0), ("t0", 1), ("t0", 2)], 5),
+            member("beta", &["t0"], &[("t0", 3), ("t0", 4), ("t0", 5)], 5),
+            member("gamma", &["t0"], &[("t0", 6)], 5),
+        ];
+        let result = assign(Strategy::Sticky, &topics, &members);
+        assert_eq!(partitions(&result, "alpha"), vec![0, 1, 2]);
+        assert_eq!(partitions(&result, "beta"), vec![3, 4]);
+        assert_eq!(partitions(&result, "gamma"), vec![5, 6]);
+
+        // The cooperative assignor withholds partition 5 until beta has revoked it.
+        let result = assign(Strategy::CooperativeSticky, &topics, &members);
+        assert_eq!(partitions(&result, "beta"), vec![3, 4]);
+        assert_eq!(partitions(&result, "gamma"), vec![6]);
+    }
+
+    /// Two members of the same generation claiming a partition both lose it.
+    #[test]
+    fn same_generation_double_claim_is_dropped() {
+        let topics: BTreeMap<String, u32> = [("t0".to_string(), 4)].into_iter().collect();
+        let members = [
+            member("a", &["t0"], &[("t0", 0), ("t0", 1)], 2),
+            member("b", &["t0"], &[("t0", 1), ("t0", 2), ("t0", 3)], 2),
+        ];
+        let result = assign(Strategy::CooperativeSticky, &topics, &members);
+        // a keeps 0, b keeps 2 and 3 (its first two, then stops at maxQuota); 1 goes to a
+        // but is withheld because it was claimed twice.
+        assert_eq!(partitions(&result, "a"), vec![0]);
+        assert_eq!(partitions(&result, "b"), vec![2, 3]);
+        let result = assign(Strategy::Sticky, &topics, &members);
+        assert_eq!(partitions(&result, "a"), vec![0, 1]);
+        assert_eq!(partitions(&result, "b"), vec![2, 3]);
+    }
+
+    /// A higher generation wins a double claim, in either scan order.
+    #[test]
+    fn higher_generation_wins_a_double_claim() {
+        let topics: BTreeMap<String, u32> = [("t0".to_string(), 2)].into_iter().collect();
+        for (old, new) in [("a", "b"), ("b", "a")] {
+            let members = [
+                member(old, &["t0"], &[("t0", 0)], 1),
+                member(new, &["t0"], &[("t0", 0)], 2),
+            ];
+            let result = assign(Strategy::CooperativeSticky, &topics, &members);
+            assert_eq!(partitions(&result, new), vec![0]);
+            assert_eq!(partitions(&result, old), vec![1]);
+        }
+    }
 }
