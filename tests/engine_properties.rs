@@ -172,20 +172,11 @@ fn check_invariants(e: &Engine) -> Result<(), String> {
                     }
                 }
             }
-            let leader_snapshot_current = group
-                .leader
-                .as_ref()
-                .and_then(|l| group.member(l))
-                .and_then(|m| e.consumers.get(&m.client_id))
-                .is_some_and(|c| {
-                    c.metadata_snapshot
-                        == subscribed
-                            .iter()
-                            .filter_map(|t| {
-                                e.topics.get(*t).map(|x| ((*t).clone(), x.n_partitions()))
-                            })
-                            .collect()
-                });
+            let leader_snapshot_current = group.assigned_partition_counts
+                == subscribed
+                    .iter()
+                    .filter_map(|t| e.topics.get(*t).map(|x| ((*t).clone(), x.n_partitions())))
+                    .collect::<BTreeMap<String, u32>>();
             if leader_snapshot_current && seen != expected {
                 return Err(format!(
                     "stable group {} covers {seen:?}, expected {expected:?}",

@@ -394,7 +394,7 @@ impl Engine {
                     c.assignment.retain(|tp| tp.topic != topic);
                 }
                 if c.topics.iter().any(|t| t == topic) {
-                    c.last_metadata_tick = 0;
+                    c.last_metadata_tick = None;
                 }
                 if !gone.is_empty() {
                     events.extend(self.drop_in_flight(&id, Some(&gone)));
@@ -675,8 +675,9 @@ impl Engine {
             .iter()
             .flat_map(|m| m.topics.iter().cloned())
             .collect();
-        if now.saturating_sub(c.last_metadata_tick)
-            < ms_to_ticks(c.config.metadata_max_age_ms).max(1)
+        let max_age_ticks = ms_to_ticks(c.config.metadata_max_age_ms).max(1);
+        if c.last_metadata_tick
+            .is_some_and(|last| now.saturating_sub(last) < max_age_ticks)
         {
             return Vec::new();
         }
@@ -684,9 +685,9 @@ impl Engine {
             .iter()
             .filter_map(|t| counts.get(t).map(|n| (t.clone(), *n)))
             .collect();
-        let changed = is_leader && stable && current != c.metadata_snapshot;
+        let changed = is_leader && stable && current != group.assigned_partition_counts;
         if let Some(c) = self.consumers.get_mut(client_id) {
-            c.last_metadata_tick = now;
+            c.last_metadata_tick = Some(now);
             if changed {
                 c.rejoin_needed = true;
             }

@@ -310,9 +310,8 @@ pub struct Consumer {
     pub last_poll_tick: u64,
     pub last_heartbeat_tick: u64,
     pub last_auto_commit_tick: u64,
-    pub last_metadata_tick: u64,
-    /// Partition counts of the subscribed topics when the leader last assigned them.
-    pub metadata_snapshot: BTreeMap<String, u32>,
+    /// When it last refreshed its metadata; `None` until its first poll.
+    pub last_metadata_tick: Option<u64>,
     /// Where the next poll starts, so partitions take turns.
     pub fetch_cursor: usize,
     pub records_processed: u64,
@@ -349,8 +348,7 @@ impl Consumer {
             last_poll_tick: now_tick,
             last_heartbeat_tick: now_tick,
             last_auto_commit_tick: now_tick,
-            last_metadata_tick: now_tick,
-            metadata_snapshot: BTreeMap::new(),
+            last_metadata_tick: None,
             fetch_cursor: 0,
             records_processed: 0,
         }

@@ -74,18 +74,12 @@ impl Engine {
         let Some(group_id) = consumer.group.clone() else {
             return Vec::new();
         };
-        let cooperative = consumer.config.is_cooperative();
-        let (owned, owned_generation) = if cooperative {
-            (
-                consumer.assignment.clone(),
-                (consumer.generation >= 0).then_some(consumer.generation),
-            )
-        } else {
-            (
-                consumer.last_assignment.clone(),
-                consumer.last_assignment_generation,
-            )
-        };
+        // ownedPartitions: what it still owns (nothing, after an eager revoke). The eager
+        // StickyAssignor reads its last assignment from userData instead.
+        let owned = consumer.assignment.clone();
+        let owned_generation = (consumer.generation >= 0).then_some(consumer.generation);
+        let sticky_user_data = consumer.last_assignment.clone();
+        let sticky_generation = consumer.last_assignment_generation;
         let instance_id = consumer.config.group_instance_id.clone();
         let template = Member {
             member_id: String::new(),
@@ -96,6 +90,8 @@ impl Engine {
             assignors: consumer.config.assignors.clone(),
             owned,
             owned_generation,
+            sticky_user_data,
+            sticky_generation,
             joined: true,
             assignment: Vec::new(),
             last_heartbeat_tick: now,
@@ -464,8 +460,16 @@ impl Engine {
                 member_id: m.member_id.clone(),
                 group_instance_id: m.group_instance_id.clone(),
                 topics: m.topics.clone(),
-                owned: m.owned.clone(),
-                generation: m.owned_generation,
+                owned: if strategy == assign::Strategy::Sticky {
+                    m.sticky_user_data.clone()
+                } else {
+                    m.owned.clone()
+                },
+                generation: if strategy == assign::Strategy::Sticky {
+                    m.sticky_generation
+                } else {
+                    m.owned_generation
+                },
             })
             .collect();
         let assignment = assign::assign(strategy, &counts, &subscriptions);
@@ -484,7 +488,7 @@ impl Engine {
             .iter()
             .filter_map(|t| counts.get(t).map(|n| (t.clone(), *n)))
             .collect();
-        let leader = group.leader.clone();
+        group.assigned_partition_counts = snapshot;
         let deliveries: Vec<(String, String, Vec<TopicPartition>)> = group
             .members
             .iter()
@@ -500,9 +504,6 @@ impl Engine {
             if let Some(c) = self.consumers.get_mut(&client) {
                 if c.member_id.as_deref() != Some(member_id.as_str()) || !c.is_running() {
                     continue;
-                }
-                if leader.as_deref() == Some(member_id.as_str()) {
-                    c.metadata_snapshot = snapshot.clone();
                 }
             } else {
                 continue;

@@ -45,6 +45,9 @@ pub struct Member {
     /// What it reported owning at its last JoinGroup, and the generation of that ownership.
     pub owned: Vec<TopicPartition>,
     pub owned_generation: Option<i32>,
+    /// The eager sticky assignor's `userData`: its last assignment and that generation.
+    pub sticky_user_data: Vec<TopicPartition>,
+    pub sticky_generation: Option<i32>,
     /// Whether it has sent JoinGroup in the current rebalance.
     pub joined: bool,
     /// Its assignment in the current generation.
@@ -105,6 +108,9 @@ pub struct Group {
     /// The tick the join phase completed; SyncGroup follows on a later tick.
     pub join_completed_tick: Option<u64>,
     pub lag_history: VecDeque<LagSample>,
+    /// Partition counts of the subscribed topics at the last assignment; the leader
+    /// rejoins when its metadata differs.
+    pub assigned_partition_counts: BTreeMap<String, u32>,
 }
 
 impl Group {
@@ -120,6 +126,7 @@ impl Group {
             rebalance: None,
             join_completed_tick: None,
             lag_history: VecDeque::new(),
+            assigned_partition_counts: BTreeMap::new(),
         }
     }
 
