@@ -223,7 +223,7 @@ impl Console {
                 Some((k, v)) => (Some(k.to_string()), v.to_string()),
                 None => {
                     let message = format!(
-                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'\n",
+                        "No key separator found on line number {}: '{line}'\n",
                         session.line_number
                     );
                     // LineMessageReader throws: the tool stops.
