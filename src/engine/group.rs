@@ -81,6 +81,9 @@ pub struct LagSample {
     pub committed_lag: i64,
     /// Per partition: (partition, committed lag).
     pub partitions: Vec<(TopicPartition, i64)>,
+    /// High watermark − position, summed over the partitions the running members own
+    /// (the consumer's own `records-lag` metric).
+    pub position_lag: i64,
 }
 
 /// How many lag samples a group keeps (one every [`LAG_SAMPLE_EVERY_TICKS`]).

@@ -683,12 +683,22 @@ impl Engine {
                 .filter_map(|tp| Some((tp.clone(), self.committed_lag(group, tp)?)))
                 .collect();
             let committed_lag = partitions.iter().map(|(_, l)| l).sum();
+            let position_lag = self
+                .consumers
+                .values()
+                .filter(|c| c.is_running() && c.group.as_deref() == Some(group.id.as_str()))
+                .flat_map(|c| c.assignment.iter().map(move |tp| (tp, c.positions.get(tp))))
+                .filter_map(|(tp, pos)| {
+                    Some((self.partition_log(tp)?.high_watermark() - pos.copied()?).max(0))
+                })
+                .sum();
             samples.push((
                 group.id.clone(),
-                LagSampleBuilder {
+                group::LagSample {
                     tick,
                     committed_lag,
                     partitions,
+                    position_lag,
                 },
             ));
         }
@@ -697,11 +707,7 @@ impl Engine {
                 if group.lag_history.len() == group::LAG_HISTORY_LEN {
                     group.lag_history.pop_front();
                 }
-                group.lag_history.push_back(group::LagSample {
-                    tick: s.tick,
-                    committed_lag: s.committed_lag,
-                    partitions: s.partitions,
-                });
+                group.lag_history.push_back(s);
             }
         }
     }
@@ -719,12 +725,6 @@ impl Engine {
             b & 0xffff_ffff_ffff
         )
     }
-}
-
-struct LagSampleBuilder {
-    tick: u64,
-    committed_lag: i64,
-    partitions: Vec<(TopicPartition, i64)>,
 }
 
 fn new_producer(name: &str, null_key: NullKeyStrategy) -> Producer {

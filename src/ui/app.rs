@@ -1,152 +1,431 @@
-//! The top-level component: the simulation state, the produce form and the lanes.
+//! The top-level component: time controls, the diagram, the action panel, the inspector
+//! and the event log, with playback and keyboard shortcuts.
 
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::lane::Lane;
-use crate::engine::{Command, Engine, TopicPartition};
+use super::diagram::Diagram;
+use super::event_log::{recent_events, EventLog};
+use super::inspector::Inspector;
+use super::state::{Action, Selection, Sim, SPEEDS};
+use crate::engine::{Command, ProducerStream};
+use crate::timeline::Timeline;
 
-/// The demo topic of the walking skeleton.
-const TOPIC: &str = "orders";
-const CONSUMER: &str = "consumer-1";
-/// Milliseconds of real time between two simulated ticks while playing.
-const TICK_INTERVAL_MS: u32 = 700;
+/// Real milliseconds between two playback updates.
+const FRAME_MS: u32 = 50;
 
-/// The app's state; `reduce` is the only place it changes.
-#[derive(Clone, PartialEq)]
-pub struct Sim {
-    pub engine: Engine,
-    pub last_error: Option<String>,
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
 }
 
-pub enum Action {
-    Produce { key: Option<String>, value: String },
-    Tick,
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
 }
 
-impl Default for Sim {
-    fn default() -> Self {
-        let mut engine = Engine::new(1);
-        engine.apply(&Command::CreateTopic {
-            name: TOPIC.into(),
-            partitions: 3,
-            configs: Vec::new(),
-        });
-        engine.apply(&Command::StartConsumer {
-            client_id: CONSUMER.into(),
-            group: None,
-            topics: Vec::new(),
-            assign: (0..3).map(|p| TopicPartition::new(TOPIC, p)).collect(),
-            config: vec![("auto.offset.reset".into(), "earliest".into())],
-        });
-        Self {
-            engine,
-            last_error: None,
-        }
-    }
+fn node_value(node: &NodeRef) -> String {
+    node.cast::<HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| node.cast::<HtmlSelectElement>().map(|s| s.value()))
+        .unwrap_or_default()
 }
 
-impl Reducible for Sim {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        let command = match action {
-            Action::Produce { key, value } => Command::Produce {
-                producer: Some("producer-1".into()),
-                topic: TOPIC.into(),
-                partition: None,
-                key,
-                value: Some(value),
-                headers: Vec::new(),
-            },
-            Action::Tick => Command::Advance { ticks: 1 },
-        };
-        let events = next.engine.apply(&command);
-        next.last_error = events.iter().find_map(|e| match e {
-            crate::engine::Event::Rejected { reason } => Some(reason.clone()),
-            _ => None,
-        });
-        Rc::new(next)
-    }
+/// The first `prefix-N` not used by an existing name.
+fn next_name(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|i| format!("{prefix}-{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| prefix.to_string())
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let sim = use_reducer(Sim::default);
-    let key_ref = use_node_ref();
-    let value_ref = use_node_ref();
-    let counter = use_mut_ref(|| 0u32);
+    let sim = use_reducer(|| Sim::new(Timeline::from_commands(1, super::scenario::sandbox())));
 
+    // Playback: every frame, advance as many ticks as the speed asks for.
     {
         let sim = sim.clone();
-        use_effect_with((), move |_| {
-            let interval = Interval::new(TICK_INTERVAL_MS, move || sim.dispatch(Action::Tick));
+        let playing = sim.playing;
+        let tps = sim.ticks_per_second();
+        use_effect_with((playing, tps), move |(playing, tps)| {
+            let interval = playing.then(|| {
+                let per_frame = f64::from(*tps) * f64::from(FRAME_MS) / 1000.0;
+                let mut credit = 0.0;
+                Interval::new(FRAME_MS, move || {
+                    credit += per_frame;
+                    let ticks = credit.floor() as u32;
+                    if ticks > 0 {
+                        credit -= f64::from(ticks);
+                        sim.dispatch(Action::Play(ticks));
+                    }
+                })
+            });
             move || drop(interval)
         });
     }
 
-    let onsubmit = {
+    // Keyboard shortcuts (ignored while typing in a field).
+    {
         let sim = sim.clone();
-        let key_ref = key_ref.clone();
-        let value_ref = value_ref.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let key = key_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            let mut value = value_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            if value.is_empty() {
-                let mut n = counter.borrow_mut();
-                *n += 1;
-                value = format!("order-{}", *n);
+        use_effect_with((), move |_| {
+            let listener = gloo_events_listener(sim);
+            move || drop(listener)
+        });
+    }
+
+    let timeline = sim.timeline.borrow();
+    let engine = Rc::new(timeline.state().clone());
+    let events = Rc::new(
+        timeline
+            .last_step()
+            .map(|s| s.events.clone())
+            .unwrap_or_default(),
+    );
+    let cursor = timeline.cursor();
+    let len = timeline.len();
+    let entries = recent_events(&timeline, 80);
+    drop(timeline);
+
+    let dispatch = |action: fn() -> Action| {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| sim.dispatch(action()))
+    };
+    let onselect = {
+        let sim = sim.clone();
+        Callback::from(move |s: Option<Selection>| sim.dispatch(Action::Select(s)))
+    };
+    let onjump = {
+        let sim = sim.clone();
+        Callback::from(move |i: usize| sim.dispatch(Action::Jump(i)))
+    };
+    let oncommand = {
+        let sim = sim.clone();
+        Callback::from(move |c: Command| sim.dispatch(Action::Do(c)))
+    };
+    let onspeed = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(i) = select_value(&e).parse::<usize>() {
+                sim.dispatch(Action::SetSpeed(i));
             }
-            let key = (!key.is_empty()).then_some(key);
-            sim.dispatch(Action::Produce { key, value });
+        })
+    };
+    let onscrub = {
+        let sim = sim.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(i) = input_value(&e).parse::<usize>() {
+                sim.dispatch(Action::Jump(i));
+            }
         })
     };
 
-    let engine = &sim.engine;
-    let consumer = engine.consumers.get(CONSUMER);
-    let lanes = engine.topics.get(TOPIC).map(|topic| {
-        topic
-            .partitions
-            .iter()
-            .enumerate()
-            .map(|(p, log)| {
-                let tp = TopicPartition::new(TOPIC, p as u32);
-                let position = consumer.and_then(|c| c.positions.get(&tp).copied());
-                let key = tp.to_string();
-                html! { <Lane {key} partition={tp} log={log.clone()} {position} consumer={CONSUMER} /> }
-            })
-            .collect::<Html>()
-    });
+    // Produce form.
+    let key_ref = use_node_ref();
+    let value_ref = use_node_ref();
+    let topic_ref = use_node_ref();
+    let producer_ref = use_node_ref();
+    let produce = |count: usize| {
+        let (sim, key_ref, value_ref, topic_ref, producer_ref) = (
+            sim.clone(),
+            key_ref.clone(),
+            value_ref.clone(),
+            topic_ref.clone(),
+            producer_ref.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let key = node_value(&key_ref);
+            let value = node_value(&value_ref);
+            let topic = node_value(&topic_ref);
+            let producer = node_value(&producer_ref);
+            let commands = (0..count)
+                .map(|i| Command::Produce {
+                    producer: (!producer.is_empty()).then(|| producer.clone()),
+                    topic: topic.clone(),
+                    partition: None,
+                    key: (!key.is_empty()).then(|| {
+                        if count > 1 {
+                            format!("{key}-{i}")
+                        } else {
+                            key.clone()
+                        }
+                    }),
+                    value: Some(if value.is_empty() {
+                        "order placed".to_string()
+                    } else {
+                        value.clone()
+                    }),
+                    headers: Vec::new(),
+                })
+                .collect();
+            sim.dispatch(Action::DoAll(commands));
+        })
+    };
+    let onproduce = produce(1);
+
+    // Add-consumer form.
+    let group_ref = use_node_ref();
+    let assignor_ref = use_node_ref();
+    let onaddconsumer = {
+        let (sim, group_ref, assignor_ref, topic_ref, engine) = (
+            sim.clone(),
+            group_ref.clone(),
+            assignor_ref.clone(),
+            topic_ref.clone(),
+            engine.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let group = node_value(&group_ref);
+            let group = if group.trim().is_empty() {
+                "payment".to_string()
+            } else {
+                group.trim().to_string()
+            };
+            let topic = node_value(&topic_ref);
+            let client_id = next_name(&group, |n| engine.consumers.contains_key(n));
+            let assignor = node_value(&assignor_ref);
+            let mut config = vec![("processing.rate".to_string(), "5".to_string())];
+            if !assignor.is_empty() {
+                config.push(("partition.assignment.strategy".into(), assignor));
+            }
+            sim.dispatch(Action::Do(Command::StartConsumer {
+                client_id,
+                group: Some(group),
+                topics: vec![topic],
+                assign: Vec::new(),
+                config,
+            }));
+        })
+    };
+
+    // Topic form.
+    let new_topic_ref = use_node_ref();
+    let new_partitions_ref = use_node_ref();
+    let oncreatetopic = {
+        let (sim, name_ref, parts_ref) = (
+            sim.clone(),
+            new_topic_ref.clone(),
+            new_partitions_ref.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let name = node_value(&name_ref);
+            let partitions = node_value(&parts_ref).trim().parse::<i64>().unwrap_or(0);
+            sim.dispatch(Action::Do(Command::CreateTopic {
+                name: name.trim().to_string(),
+                partitions,
+                configs: Vec::new(),
+            }));
+        })
+    };
+
+    let topics: Vec<String> = engine.topics.keys().cloned().collect();
+    let producers: Vec<String> = engine.producers.keys().cloned().collect();
+    let groups: Vec<String> = engine.groups.keys().cloned().collect();
+    let playing = sim.playing;
+    let theme_class = match sim.dark {
+        Some(true) => "theme-dark",
+        Some(false) => "theme-light",
+        None => "theme-auto",
+    };
+    let first_producer = producers.first().cloned();
+    let stream_running = first_producer
+        .as_ref()
+        .and_then(|p| engine.producers.get(p))
+        .is_some_and(|p| p.stream.is_some());
+    let onstream = {
+        let (sim, producer, topic) = (sim.clone(), first_producer.clone(), topics.first().cloned());
+        Callback::from(move |_: MouseEvent| {
+            let (Some(producer), Some(topic)) = (producer.clone(), topic.clone()) else {
+                return;
+            };
+            let stream = (!stream_running).then(|| ProducerStream {
+                topic,
+                millirecords_per_second: 2_000,
+                key_pool: 8,
+                key_prefix: "customer-".into(),
+            });
+            sim.dispatch(Action::Do(Command::SetProducerStream { producer, stream }));
+        })
+    };
 
     html! {
-        <main class="app">
-            <header class="app-header">
-                <h1>{"kafka-sim"}</h1>
-                <p class="tagline">{"Topic "}<code>{TOPIC}</code>{" with 3 partitions. A key always lands in the same partition (murmur2)."}</p>
+        <div class={classes!("app", theme_class, sim.presenter.then_some("presenter"))}>
+            <header class="toolbar" role="toolbar" aria-label="Time controls">
+                <h1 class="brand">{"kafka-sim"}</h1>
+                <button id="play" class="primary" aria-label={if playing { "Pause (space)" } else { "Play (space)" }} onclick={dispatch(|| Action::TogglePlay)}>
+                    { if playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button id="step-back" aria-label="Step back (left arrow)" onclick={dispatch(|| Action::StepBack)} disabled={cursor == 0}>{"◀ Step"}</button>
+                <button id="step-forward" aria-label="Step forward (right arrow)" onclick={dispatch(|| Action::StepForward)}>{"Step ▶"}</button>
+                <label class="speed">{"Speed "}
+                    <select id="speed" aria-label="Playback speed" onchange={onspeed}>
+                        { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option value={i.to_string()} selected={i == sim.speed}>{*label}</option> }) }
+                    </select>
+                </label>
+                <input id="scrubber" class="scrubber" type="range" min="0" max={len.to_string()} value={cursor.to_string()} aria-label="History scrubber" oninput={onscrub} />
+                <span class="clock" data-tick={engine.tick.to_string()} data-step={cursor.to_string()}>
+                    {format!("t = {:.1}s · step {cursor}/{len}", engine.tick as f64 / 10.0)}
+                </span>
+                <button id="reset" aria-label="Reset to an empty cluster" onclick={dispatch(|| Action::Reset)}>{"Reset"}</button>
+                <button id="theme" aria-label="Switch light or dark theme" onclick={{
+                    let sim = sim.clone();
+                    let dark = sim.dark;
+                    Callback::from(move |_| sim.dispatch(Action::SetDark(Some(!dark.unwrap_or(false)))))
+                }}>{"◐ Theme"}</button>
+                <button id="presenter" aria-label="Presenter mode (large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"⛶ Presenter"}</button>
+                <button id="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch(|| Action::ToggleHelp)}>{"?"}</button>
             </header>
-            <form class="produce-form" {onsubmit} aria-label="Produce a record">
-                <label>{"Key "}<input ref={key_ref} id="produce-key" name="key" placeholder="e.g. customer-42 (empty: no key)" /></label>
-                <label>{"Value "}<input ref={value_ref} id="produce-value" name="value" placeholder="e.g. order placed" /></label>
-                <button type="submit" id="produce-button">{"Produce"}</button>
-            </form>
-            if let Some(error) = &sim.last_error {
-                <p class="error" role="alert">{error}</p>
+            if let Some(error) = sim.error.clone() {
+                <div class="error-banner" role="alert">
+                    <span>{error}</span>
+                    <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
+                </div>
             }
-            <section class="topic" data-topic={TOPIC} aria-label={format!("Topic {TOPIC}")}>
-                { lanes.unwrap_or_default() }
-            </section>
-            <p class="tick" data-tick={engine.tick.to_string()}>{format!("tick {}", engine.tick)}</p>
-        </main>
+            <main class="workspace">
+                <section class="stage" aria-label="Cluster diagram">
+                    <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} />
+                </section>
+                <aside class="side">
+                    <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
+                        <h2>{"Produce"}</h2>
+                        <div class="row">
+                            <label>{"Topic"}<select ref={topic_ref} id="produce-topic" aria-label="Topic">
+                                { for topics.iter().enumerate().map(|(i, t)| html! { <option value={t.clone()} selected={i == 0}>{t.clone()}</option> }) }
+                            </select></label>
+                            <label>{"Producer"}<select ref={producer_ref} id="produce-producer" aria-label="Producer">
+                                { for producers.iter().enumerate().map(|(i, p)| html! { <option value={p.clone()} selected={i == 0}>{p.clone()}</option> }) }
+                                <option value="">{"console-producer"}</option>
+                            </select></label>
+                        </div>
+                        <div class="row">
+                            <label>{"Key"}<input ref={key_ref} id="produce-key" placeholder="customer-42 (empty: none)" autocomplete="off" /></label>
+                            <label>{"Value"}<input ref={value_ref} id="produce-value" placeholder="order placed" autocomplete="off" /></label>
+                        </div>
+                        <div class="row buttons">
+                            <button type="submit" id="produce-button" class="primary">{"Produce"}</button>
+                            <button type="button" id="stream-button" onclick={onstream} disabled={first_producer.is_none() || topics.is_empty()}>
+                                { if stream_running { "Stop stream" } else { "Start stream" } }
+                            </button>
+                        </div>
+                    </form>
+                    <form class="panel" onsubmit={onaddconsumer} aria-label="Add a consumer">
+                        <h2>{"Consumers"}</h2>
+                        <div class="row">
+                            <label>{"Group"}<input ref={group_ref} id="consumer-group" list="group-names" placeholder="payment" autocomplete="off" /></label>
+                            <datalist id="group-names">{ for groups.iter().map(|g| html! { <option value={g.clone()} /> }) }</datalist>
+                            <label>{"Assignor"}<select ref={assignor_ref} id="consumer-assignor" aria-label="Assignor">
+                                <option value="" selected=true>{"default (range)"}</option>
+                                <option value="range">{"range"}</option>
+                                <option value="roundrobin">{"roundrobin"}</option>
+                                <option value="sticky">{"sticky"}</option>
+                                <option value="cooperative-sticky">{"cooperative-sticky"}</option>
+                            </select></label>
+                        </div>
+                        <div class="row buttons"><button type="submit" id="add-consumer" class="primary">{"Add consumer"}</button></div>
+                    </form>
+                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} />
+                    <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
+                        <h2>{"Topics"}</h2>
+                        <div class="row">
+                            <label>{"Name"}<input ref={new_topic_ref} id="topic-name" placeholder="payments" autocomplete="off" /></label>
+                            <label>{"Partitions"}<input ref={new_partitions_ref} id="topic-partitions" type="number" min="1" max="24" value="3" /></label>
+                        </div>
+                        <div class="row buttons"><button type="submit" id="create-topic">{"Create topic"}</button></div>
+                    </form>
+                </aside>
+            </main>
+            <EventLog {entries} {cursor} {onjump} />
+            if sim.show_help {
+                <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onclick={dispatch(|| Action::ToggleHelp)}>
+                    <div class="dialog">
+                        <h2 id="help-title">{"Keyboard shortcuts"}</h2>
+                        <dl>
+                            <dt>{"Space"}</dt><dd>{"Play or pause"}</dd>
+                            <dt>{"← / →"}</dt><dd>{"Step back / forward one step"}</dd>
+                            <dt>{"+ / −"}</dt><dd>{"Faster / slower"}</dd>
+                            <dt>{"P"}</dt><dd>{"Focus the produce form"}</dd>
+                            <dt>{"F"}</dt><dd>{"Presenter mode"}</dd>
+                            <dt>{"?"}</dt><dd>{"This help"}</dd>
+                            <dt>{"Esc"}</dt><dd>{"Close, deselect"}</dd>
+                        </dl>
+                        <p>{"Click a partition, consumer, group, producer or record to inspect it."}</p>
+                    </div>
+                </div>
+            }
+        </div>
+    }
+}
+
+/// A `keydown` listener on the document for the shortcuts; dropped with the app.
+fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
+    let document = web_sys::window()?.document()?;
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+        move |e: web_sys::KeyboardEvent| {
+            let typing = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                });
+            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let action = match e.key().as_str() {
+                " " => Some(Action::TogglePlay),
+                "ArrowLeft" => Some(Action::StepBack),
+                "ArrowRight" => Some(Action::StepForward),
+                "+" | "=" => Some(Action::Faster),
+                "-" | "_" => Some(Action::Slower),
+                "?" => Some(Action::ToggleHelp),
+                "f" | "F" => Some(Action::TogglePresenter),
+                "Escape" => Some(Action::Escape),
+                "p" | "P" => {
+                    if let Some(input) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("produce-key"))
+                    {
+                        if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = input.focus();
+                        }
+                    }
+                    e.prevent_default();
+                    None
+                }
+                _ => None,
+            };
+            if let Some(action) = action {
+                e.prevent_default();
+                sim.dispatch(action);
+            }
+        },
+    );
+    document
+        .add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
+        .ok()?;
+    Some(KeyListener { document, closure })
+}
+
+/// Removes the keydown listener when dropped.
+struct KeyListener {
+    document: web_sys::Document,
+    closure: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        let _ = self
+            .document
+            .remove_event_listener_with_callback("keydown", self.closure.as_ref().unchecked_ref());
     }
 }

@@ -2,7 +2,12 @@
 //! dispatches commands to it.
 
 mod app;
-mod lane;
+mod diagram;
+mod event_log;
+mod inspector;
+mod palette;
+mod scenario;
+mod state;
 
 pub use app::App;
 

@@ -1,0 +1,207 @@
+//! The inspector: details of the selected partition, consumer, group, producer or record,
+//! with the actions that apply to it.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::state::Selection;
+use crate::engine::consumer::{format_thousandths, ConsumerStatus};
+use crate::engine::{Command, Engine, SeekTarget, TopicPartition};
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub engine: Rc<Engine>,
+    pub version: u64,
+    pub selection: Option<Selection>,
+    pub oncommand: Callback<Command>,
+}
+
+fn button(label: &str, id: &str, oncommand: &Callback<Command>, command: Command) -> Html {
+    let oncommand = oncommand.clone();
+    html! { <button type="button" id={id.to_string()} onclick={Callback::from(move |_| oncommand.emit(command.clone()))}>{label.to_string()}</button> }
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let e = &*props.engine;
+    let oc = &props.oncommand;
+    let body = match &props.selection {
+        None => {
+            html! { <p class="hint">{"Click anything on the diagram to inspect it and act on it."}</p> }
+        }
+        Some(Selection::Consumer(id)) => match e.consumers.get(id) {
+            None => html! { <p class="hint">{format!("{id} is gone.")}</p> },
+            Some(c) => {
+                let rate = c.config.processing_millirecords_per_second;
+                let running = c.is_running();
+                let status = match &c.status {
+                    ConsumerStatus::Running if c.paused => "running, paused".to_string(),
+                    ConsumerStatus::Running => "running".into(),
+                    ConsumerStatus::Stopped => "stopped".into(),
+                    ConsumerStatus::Crashed => "crashed".into(),
+                    ConsumerStatus::Failed(err) => format!("failed: {err}"),
+                };
+                let rows = c.assignment.iter().map(|tp| {
+                    let hw = e.partition_log(tp).map_or(0, |l| l.high_watermark());
+                    let pos = c.positions.get(tp).copied();
+                    let committed = c.group.as_ref().and_then(|g| e.groups.get(g)).and_then(|g| g.committed.get(tp)).map(|o| o.offset);
+                    html! { <tr><td>{tp.to_string()}</td><td>{pos.map_or("-".into(), |p| p.to_string())}</td>
+                        <td>{committed.map_or("-".into(), |p| p.to_string())}</td><td>{hw}</td><td>{pos.map_or("-".into(), |p| (hw - p).to_string())}</td></tr> }
+                });
+                let set_rate = |factor: f64| Command::SetConsumerConfig {
+                    client_id: id.clone(),
+                    key: "processing.rate".into(),
+                    value: format_thousandths(
+                        ((rate as f64 * factor).round() as u64).clamp(10, 10_000_000),
+                    ),
+                };
+                html! {
+                    <>
+                    <h2>{format!("Consumer {id}")}</h2>
+                    <dl class="facts">
+                        <dt>{"Status"}</dt><dd data-field="status">{status}</dd>
+                        <dt>{"Group"}</dt><dd>{c.group.clone().unwrap_or_else(|| "none".into())}</dd>
+                        <dt>{"Member id"}</dt><dd class="mono">{c.member_id.clone().unwrap_or_else(|| "-".into())}</dd>
+                        <dt>{"Generation"}</dt><dd>{c.generation}</dd>
+                        <dt>{"Processing"}</dt><dd>{format!("{} records/s, {} fetched waiting", format_thousandths(rate), c.in_flight_records())}</dd>
+                        <dt>{"Assignor"}</dt><dd>{c.config.get("partition.assignment.strategy").unwrap_or_default()}</dd>
+                    </dl>
+                    <table class="mini"><thead><tr><th>{"partition"}</th><th>{"position"}</th><th>{"committed"}</th><th>{"HW"}</th><th>{"lag"}</th></tr></thead>
+                        <tbody>{ for rows }</tbody></table>
+                    <div class="actions">
+                        if running {
+                            { button("Crash", "consumer-crash", oc, Command::CrashConsumer { client_id: id.clone() }) }
+                            { button("Stop", "consumer-stop", oc, Command::StopConsumer { client_id: id.clone() }) }
+                            { if c.paused { button("Resume", "consumer-resume", oc, Command::ResumeConsumer { client_id: id.clone() }) }
+                              else { button("Pause", "consumer-pause", oc, Command::PauseConsumer { client_id: id.clone() }) } }
+                            { button("Slower ÷2", "consumer-slower", oc, set_rate(0.5)) }
+                            { button("Faster ×2", "consumer-faster", oc, set_rate(2.0)) }
+                            { button("Rewind to start", "consumer-rewind", oc, Command::Seek { client_id: id.clone(), partition: None, to: SeekTarget::Beginning }) }
+                            { button("Commit now", "consumer-commit", oc, Command::CommitSync { client_id: id.clone() }) }
+                        } else {
+                            { button("Restart", "consumer-restart", oc, Command::RestartConsumer { client_id: id.clone() }) }
+                        }
+                        { button("Remove", "consumer-remove", oc, Command::RemoveConsumer { client_id: id.clone() }) }
+                    </div>
+                    </>
+                }
+            }
+        },
+        Some(Selection::Group(id)) => match e.groups.get(id) {
+            None if id.is_empty() => {
+                html! { <p class="hint">{"Standalone readers use assign(): no group, no rebalance."}</p> }
+            }
+            None => html! { <p class="hint">{format!("Group {id} no longer exists.")}</p> },
+            Some(g) => {
+                let rows = g.committed.keys().map(|tp| {
+                    let owner = g.owner_of(tp);
+                    let hw = e.partition_log(tp).map_or(0, |l| l.high_watermark());
+                    let committed = g.committed[tp].offset;
+                    html! { <tr><td>{tp.to_string()}</td><td>{committed}</td><td>{hw}</td><td>{(hw - committed).max(0)}</td>
+                        <td>{owner.map(|m| m.client_id.clone()).unwrap_or_else(|| "-".into())}</td></tr> }
+                });
+                let inactive = g.is_inactive();
+                html! {
+                    <>
+                    <h2>{format!("Group {id}")}</h2>
+                    <dl class="facts">
+                        <dt>{"State"}</dt><dd data-field="state">{g.state.name()}</dd>
+                        <dt>{"Generation"}</dt><dd>{g.generation}</dd>
+                        <dt>{"Assignor"}</dt><dd>{g.protocol.map(|p| p.name()).unwrap_or("-")}</dd>
+                        <dt>{"Members"}</dt><dd>{g.members.len()}</dd>
+                    </dl>
+                    <table class="mini"><thead><tr><th>{"partition"}</th><th>{"committed"}</th><th>{"end"}</th><th>{"lag"}</th><th>{"owner"}</th></tr></thead>
+                        <tbody>{ for rows }</tbody></table>
+                    <div class="actions">
+                        if inactive {
+                            { button("Reset offsets to earliest", "group-reset", oc, Command::ResetOffsets { group: id.clone(), scope: crate::engine::ResetScope::AllTopics, spec: crate::engine::ResetSpec::ToEarliest, execute: true }) }
+                            { button("Delete group", "group-delete", oc, Command::DeleteGroup { group: id.clone() }) }
+                        } else {
+                            <p class="hint">{"Offsets can be reset only while the group is inactive (Empty): stop its consumers first."}</p>
+                        }
+                    </div>
+                    </>
+                }
+            }
+        },
+        Some(Selection::Partition(tp)) => match e.topics.get(&tp.topic) {
+            None => html! { <p class="hint">{"That topic is gone."}</p> },
+            Some(t) => {
+                let log = t.partition(tp.partition);
+                let (start, end, held, segments) = log.map_or((0, 0, 0, 0), |l| {
+                    (
+                        l.log_start_offset(),
+                        l.log_end_offset(),
+                        l.record_count(),
+                        l.segments().len(),
+                    )
+                });
+                html! {
+                    <>
+                    <h2>{format!("Partition {tp}")}</h2>
+                    <dl class="facts">
+                        <dt>{"Log start offset"}</dt><dd data-field="log-start">{start}</dd>
+                        <dt>{"Log end offset (HW)"}</dt><dd data-field="log-end">{end}</dd>
+                        <dt>{"Records held"}</dt><dd>{held}</dd>
+                        <dt>{"Segments"}</dt><dd>{segments}</dd>
+                        <dt>{"Topic configs"}</dt><dd>{ if t.overrides.is_empty() { "defaults".to_string() } else { t.configs_line() } }</dd>
+                    </dl>
+                    <div class="actions">
+                        { button("Add a partition", "topic-add-partition", oc, Command::AddPartitions { topic: tp.topic.clone(), total: i64::from(t.n_partitions()) + 1 }) }
+                        { button("Keep 1 minute (retention.ms)", "topic-retention", oc, Command::AlterTopicConfig { topic: tp.topic.clone(), set: vec![("retention.ms".into(), "60000".into()), ("segment.bytes".into(), "1000".into())], delete: vec![] }) }
+                        { button("Run retention now", "topic-run-retention", oc, Command::RunRetention { topic: Some(tp.topic.clone()) }) }
+                        { button("Delete topic", "topic-delete", oc, Command::DeleteTopic { name: tp.topic.clone() }) }
+                    </div>
+                    </>
+                }
+            }
+        },
+        Some(Selection::Record(tp, offset)) => {
+            let record = e
+                .partition_log(tp)
+                .and_then(|l| l.records_in_range(*offset, offset + 1).next().cloned());
+            match record {
+                None => {
+                    html! { <p class="hint">{format!("Offset {offset} of {tp} is no longer in the log.")}</p> }
+                }
+                Some(r) => html! {
+                    <>
+                    <h2>{format!("Record {tp}@{offset}")}</h2>
+                    <dl class="facts">
+                        <dt>{"Key"}</dt><dd>{r.key.as_deref().unwrap_or("null")}</dd>
+                        <dt>{"Value"}</dt><dd>{r.value.as_deref().unwrap_or("null (tombstone)")}</dd>
+                        <dt>{"Timestamp"}</dt><dd>{format!("CreateTime {} (t = {:.1}s)", r.timestamp_ms, (r.timestamp_ms - crate::engine::time::EPOCH_MS) as f64 / 1000.0)}</dd>
+                        <dt>{"Size"}</dt><dd>{format!("{} bytes (estimated)", r.size_bytes)}</dd>
+                        <dt>{"Partition"}</dt><dd>{ match r.key.as_deref() {
+                            Some(k) => format!("murmur2(\"{k}\") → partition {}", crate::engine::partitioner::partition_for_key(k.as_bytes(), e.topics.get(&tp.topic).map_or(1, |t| t.n_partitions()))),
+                            None => "no key: the producer's sticky partitioner chose it".into(),
+                        } }</dd>
+                    </dl>
+                    </>
+                },
+            }
+        }
+        Some(Selection::Producer(name)) => match e.producers.get(name) {
+            None => html! { <p class="hint">{format!("{name} is gone.")}</p> },
+            Some(p) => html! {
+                <>
+                <h2>{format!("Producer {name}")}</h2>
+                <dl class="facts">
+                    <dt>{"Records sent"}</dt><dd>{p.records_sent}</dd>
+                    <dt>{"Stream"}</dt><dd>{p.stream.as_ref().map(|s| format!("{} records/s to {}", format_thousandths(u64::from(s.millirecords_per_second)), s.topic)).unwrap_or_else(|| "off".into())}</dd>
+                    <dt>{"Keyless records"}</dt><dd>{format!("{:?}", p.null_key)}</dd>
+                </dl>
+                <div class="actions">
+                    if p.stream.is_some() {
+                        { button("Stop stream", "producer-stop", oc, Command::SetProducerStream { producer: name.clone(), stream: None }) }
+                    }
+                    { button("Remove", "producer-remove", oc, Command::RemoveProducer { name: name.clone() }) }
+                </div>
+                </>
+            },
+        },
+    };
+    let _ = TopicPartition::new("", 0);
+    html! { <section class="panel inspector" aria-label="Inspector" aria-live="polite">{ body }</section> }
+}
