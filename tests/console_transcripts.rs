@@ -58,7 +58,11 @@ fn every_transcript_replays_exactly() {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 30, "expected at least 30 transcripts, found {}", paths.len());
+    assert!(
+        paths.len() >= 30,
+        "expected at least 30 transcripts, found {}",
+        paths.len()
+    );
     let mut failures = Vec::new();
     for path in &paths {
         let expected = fs::read_to_string(path).expect("readable transcript");
@@ -75,5 +79,9 @@ fn every_transcript_replays_exactly() {
             }
         }
     }
-    assert!(failures.is_empty(), "transcripts differ:\n\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "transcripts differ:\n\n{}",
+        failures.join("\n")
+    );
 }

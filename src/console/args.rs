@@ -207,6 +207,9 @@ mod tests {
     fn edit_distance_counts_edits() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(closest("kafka-topic", &["kafka-topics", "kafka-configs"]), Some("kafka-topics"));
+        assert_eq!(
+            closest("kafka-topic", &["kafka-topics", "kafka-configs"]),
+            Some("kafka-topics")
+        );
     }
 }

@@ -125,7 +125,12 @@ fn unescape(text: &str) -> String {
 }
 
 /// The records a list of events says a consumer fetched, printed in the order read.
-fn fetched_lines(engine: &Engine, events: &[Event], client: &str, format: &RecordFormat) -> Vec<String> {
+fn fetched_lines(
+    engine: &Engine,
+    events: &[Event],
+    client: &str,
+    format: &RecordFormat,
+) -> Vec<String> {
     let mut out = Vec::new();
     for event in events {
         if let Event::RecordsFetched {
@@ -163,7 +168,8 @@ fn caught_up(engine: &Engine, client: &str) -> bool {
     if !c.is_running() {
         return true;
     }
-    if c.is_subscriber() && (c.phase != MemberPhase::Stable || c.rejoin_needed || c.generation < 1) {
+    if c.is_subscriber() && (c.phase != MemberPhase::Stable || c.rejoin_needed || c.generation < 1)
+    {
         return false;
     }
     c.in_flight.is_empty()
@@ -191,9 +197,15 @@ impl Console {
             key_separator: "\t".into(),
             line_number: 0,
         };
-        for prop in p.values("property").into_iter().chain(p.values("reader-property")) {
+        for prop in p
+            .values("property")
+            .into_iter()
+            .chain(p.values("reader-property"))
+        {
             let Some((k, v)) = prop.split_once('=') else {
-                return format!("Invalid property: {prop}. Properties must be in the format key=value.\n");
+                return format!(
+                    "Invalid property: {prop}. Properties must be in the format key=value.\n"
+                );
             };
             match k {
                 "parse.key" => session.parse_key = v.trim().eq_ignore_ascii_case("true"),
@@ -280,9 +292,15 @@ impl Console {
             return "Options group and partition cannot be specified together.\n".into();
         }
         let mut format = RecordFormat::default();
-        for prop in p.values("property").into_iter().chain(p.values("formatter-property")) {
+        for prop in p
+            .values("property")
+            .into_iter()
+            .chain(p.values("formatter-property"))
+        {
             let Some((k, v)) = prop.split_once('=') else {
-                return format!("Invalid property: {prop}. Properties must be in the format key=value.\n");
+                return format!(
+                    "Invalid property: {prop}. Properties must be in the format key=value.\n"
+                );
             };
             if let Err(e) = format.set(k, v) {
                 return format!("{e}\n");
@@ -309,7 +327,11 @@ impl Console {
             }
         };
         // Where to start: --from-beginning, or --offset earliest|latest|N.
-        let mut start = if p.has("from-beginning") { "earliest" } else { "latest" };
+        let mut start = if p.has("from-beginning") {
+            "earliest"
+        } else {
+            "latest"
+        };
         let mut seek_to = None;
         if let Some(offset) = p.value("offset") {
             match offset {
@@ -358,7 +380,9 @@ impl Console {
         } else {
             let partitions: Vec<TopicPartition> = match partition {
                 Some(part) => vec![TopicPartition::new(topic.clone(), part)],
-                None => (0..n_partitions).map(|q| TopicPartition::new(topic.clone(), q)).collect(),
+                None => (0..n_partitions)
+                    .map(|q| TopicPartition::new(topic.clone(), q))
+                    .collect(),
             };
             (None, Vec::new(), partitions)
         };
@@ -421,9 +445,9 @@ impl Console {
                         partition,
                         from_offset,
                         to_offset,
-                    } if c == client_id => probe
-                        .partition_log(partition)
-                        .map_or(0, |l| l.records_in_range(*from_offset, *to_offset).count() as u64),
+                    } if c == client_id => probe.partition_log(partition).map_or(0, |l| {
+                        l.records_in_range(*from_offset, *to_offset).count() as u64
+                    }),
                     _ => 0,
                 })
                 .sum::<u64>();
@@ -453,7 +477,10 @@ impl Console {
             out.push_str(line);
             out.push('\n');
         }
-        out.push_str(&format!("Processed a total of {} messages\n", printed.len()));
+        out.push_str(&format!(
+            "Processed a total of {} messages\n",
+            printed.len()
+        ));
         out
     }
 

@@ -63,8 +63,7 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     if time_parts.next().is_some() || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    if fraction.is_empty() || fraction.len() > 3 || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
+    if fraction.is_empty() || fraction.len() > 3 || !fraction.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
     let millis: i64 = format!("{fraction:0<3}").parse().ok()?;
@@ -154,7 +153,10 @@ mod tests {
         assert_eq!(format_utc(EPOCH_MS), "2024-01-01T00:00:00.000Z");
         assert_eq!(format_utc(EPOCH_MS + 5_100), "2024-01-01T00:00:05.100Z");
         assert_eq!(parse_datetime("2024-01-01T00:00:00.000"), Some(EPOCH_MS));
-        assert_eq!(parse_datetime("2024-03-01T12:30:15.5Z"), Some(1_709_296_215_500));
+        assert_eq!(
+            parse_datetime("2024-03-01T12:30:15.5Z"),
+            Some(1_709_296_215_500)
+        );
         assert_eq!(format_utc(1_709_296_215_500), "2024-03-01T12:30:15.500Z");
         assert_eq!(parse_datetime("2024-13-01T00:00:00.000"), None);
         assert_eq!(parse_datetime("yesterday"), None);

@@ -64,14 +64,31 @@ impl Console {
                 } else if words.len() == 1 && tool == "broker" {
                     candidates.push("set".into());
                 } else if words.len() == 1 && tool == "help" {
-                    candidates.extend(KAFKA_TOOLS.iter().chain(SIM_COMMANDS.iter()).map(|s| s.to_string()));
+                    candidates.extend(
+                        KAFKA_TOOLS
+                            .iter()
+                            .chain(SIM_COMMANDS.iter())
+                            .map(|s| s.to_string()),
+                    );
                 } else if words.len() == 1 && tool == "produce" {
                     candidates.extend(topic_names());
                 } else if words.len() == 2 && tool == "consumer" && !current.starts_with('-') {
                     candidates.extend(consumer_names());
                 } else if words.len() == 2 && tool == "producer" && !current.starts_with('-') {
                     candidates.extend(state.producers.keys().cloned());
-                } else if current.starts_with("--") || current.is_empty() && !matches!(previous, "--topic" | "--group" | "--entity-name" | "--config" | "--add-config" | "--delete-config" | "--property") {
+                } else if current.starts_with("--")
+                    || current.is_empty()
+                        && !matches!(
+                            previous,
+                            "--topic"
+                                | "--group"
+                                | "--entity-name"
+                                | "--config"
+                                | "--add-config"
+                                | "--delete-config"
+                                | "--property"
+                        )
+                {
                     candidates.extend(options_of(tool).iter().map(|o| format!("--{}", o.name)));
                     if words.len() == 2 && tool == "consumer" && words[1] == "set" {
                         candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")));
@@ -86,7 +103,9 @@ impl Console {
                         "--config" | "--add-config" => {
                             candidates.extend(TOPIC_CONFIGS.iter().map(|c| format!("{c}=")))
                         }
-                        "--delete-config" => candidates.extend(TOPIC_CONFIGS.iter().map(|c| c.to_string())),
+                        "--delete-config" => {
+                            candidates.extend(TOPIC_CONFIGS.iter().map(|c| c.to_string()))
+                        }
                         "--property" => candidates.extend(
                             [
                                 "parse.key=true",
@@ -110,7 +129,13 @@ impl Console {
         let mut out: Vec<String> = candidates
             .into_iter()
             .filter(|c| c.starts_with(current.as_str()))
-            .map(|c| if c.ends_with('=') { c } else { shell::quote_if_needed(&c) })
+            .map(|c| {
+                if c.ends_with('=') {
+                    c
+                } else {
+                    shell::quote_if_needed(&c)
+                }
+            })
             .collect();
         out.sort();
         out.dedup();
@@ -127,7 +152,10 @@ mod tests {
         let mut console = Console::default();
         console.run_line("kafka-topics --create --topic orders --partitions 3");
         console.run_line("kafka-topics --create --topic payments");
-        assert_eq!(console.complete("kafka-t"), ["kafka-topics", "kafka-topics.sh"]);
+        assert_eq!(
+            console.complete("kafka-t"),
+            ["kafka-topics", "kafka-topics.sh"]
+        );
         assert!(console
             .complete("kafka-topics --cr")
             .contains(&"--create".to_string()));

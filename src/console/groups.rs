@@ -79,7 +79,13 @@ impl Console {
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
         }
-        let actions = ["list", "describe", "delete", "reset-offsets", "delete-offsets"];
+        let actions = [
+            "list",
+            "describe",
+            "delete",
+            "reset-offsets",
+            "delete-offsets",
+        ];
         if actions.iter().filter(|a| p.has(a)).count() != 1 {
             return "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into();
         }
@@ -178,7 +184,11 @@ impl Console {
             + 10;
         let mut out = format!("{} {}\n", pad("GROUP", width), pad("STATE", 20));
         for g in listed {
-            out.push_str(&format!("{} {}\n", pad(&g.id, width), pad(g.state.name(), 20)));
+            out.push_str(&format!(
+                "{} {}\n",
+                pad(&g.id, width),
+                pad(g.state.name(), 20)
+            ));
         }
         out
     }
@@ -187,7 +197,10 @@ impl Console {
     /// follows (not for an unknown group, nor without rows).
     fn member_state_notice(&self, group: Option<&Group>, id: &str, rows: usize) -> (String, bool) {
         let Some(group) = group else {
-            return (error(&format!("Consumer group '{id}' does not exist.")), false);
+            return (
+                error(&format!("Consumer group '{id}' does not exist.")),
+                false,
+            );
         };
         let notice = match group.state {
             GroupState::Dead => error(&format!("Consumer group '{id}' does not exist.")),
@@ -340,37 +353,39 @@ impl Console {
                 ca_w = ca_w.max(assignment_string(&m.assignment).chars().count());
             }
         }
-        let row = |group: &str, consumer: &str, instance: &str, host: &str, client: &str, n: &str| {
-            if with_instance {
+        let row =
+            |group: &str, consumer: &str, instance: &str, host: &str, client: &str, n: &str| {
+                if with_instance {
+                    format!(
+                        "{} {} {} {} {} {} ",
+                        pad(group, g_w),
+                        pad(consumer, c_w),
+                        pad(instance, i_w),
+                        pad(host, h_w),
+                        pad(client, cl_w),
+                        pad(n, 15)
+                    )
+                } else {
+                    format!(
+                        "{} {} {} {} {} ",
+                        pad(group, g_w),
+                        pad(consumer, c_w),
+                        pad(host, h_w),
+                        pad(client, cl_w),
+                        pad(n, 15)
+                    )
+                }
+            };
+        let verbose_cells =
+            |current_epoch: &str, current: &str, target_epoch: &str, target: &str| {
                 format!(
-                    "{} {} {} {} {} {} ",
-                    pad(group, g_w),
-                    pad(consumer, c_w),
-                    pad(instance, i_w),
-                    pad(host, h_w),
-                    pad(client, cl_w),
-                    pad(n, 15)
+                    "{} {} {} {}",
+                    pad(current_epoch, 15),
+                    pad(current, ca_w),
+                    pad(target_epoch, 15),
+                    pad(target, ta_w)
                 )
-            } else {
-                format!(
-                    "{} {} {} {} {} ",
-                    pad(group, g_w),
-                    pad(consumer, c_w),
-                    pad(host, h_w),
-                    pad(client, cl_w),
-                    pad(n, 15)
-                )
-            }
-        };
-        let verbose_cells = |current_epoch: &str, current: &str, target_epoch: &str, target: &str| {
-            format!(
-                "{} {} {} {}",
-                pad(current_epoch, 15),
-                pad(current, ca_w),
-                pad(target_epoch, 15),
-                pad(target, ta_w)
-            )
-        };
+            };
         // Kafka prints the header even when the group has no members or does not exist.
         out.push('\n');
         out.push_str(&row(
@@ -402,7 +417,12 @@ impl Console {
                 ));
                 if verbose {
                     // Classic-protocol members have no epochs and no target assignment.
-                    out.push_str(&verbose_cells("-", &assignment_string(&m.assignment), "-", "-"));
+                    out.push_str(&verbose_cells(
+                        "-",
+                        &assignment_string(&m.assignment),
+                        "-",
+                        "-",
+                    ));
                 }
                 out.push('\n');
             }
@@ -657,8 +677,12 @@ impl Console {
                         return Err(error("Executing consumer group command failed due to This server does not host this topic-partition."));
                     };
                     match parts {
-                        Some(ps) => out.extend(ps.iter().map(|p| TopicPartition::new(topic.clone(), *p))),
-                        None => out.extend((0..t.n_partitions()).map(|p| TopicPartition::new(topic.clone(), p))),
+                        Some(ps) => {
+                            out.extend(ps.iter().map(|p| TopicPartition::new(topic.clone(), *p)))
+                        }
+                        None => out.extend(
+                            (0..t.n_partitions()).map(|p| TopicPartition::new(topic.clone(), p)),
+                        ),
                     }
                 }
                 out

@@ -228,7 +228,11 @@ fn tool_name(program: &str) -> &str {
 
 fn command_not_found(program: &str) -> String {
     let name = tool_name(program);
-    let known: Vec<&str> = KAFKA_TOOLS.iter().chain(SIM_COMMANDS.iter()).copied().collect();
+    let known: Vec<&str> = KAFKA_TOOLS
+        .iter()
+        .chain(SIM_COMMANDS.iter())
+        .copied()
+        .collect();
     match args::closest(name, &known) {
         Some(best) => format!("{name}: command not found. Did you mean {best}?\n"),
         None => format!("{name}: command not found. Type help for the list of commands.\n"),

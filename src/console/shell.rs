@@ -18,9 +18,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                         Some('\'') => break,
                         Some(other) => current.push(other),
                         None => {
-                            return Err(
-                                "unexpected EOF while looking for matching `''".to_string()
-                            )
+                            return Err("unexpected EOF while looking for matching `''".to_string())
                         }
                     }
                 }
@@ -44,9 +42,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                         },
                         Some(other) => current.push(other),
                         None => {
-                            return Err(
-                                "unexpected EOF while looking for matching `\"'".to_string()
-                            )
+                            return Err("unexpected EOF while looking for matching `\"'".to_string())
                         }
                     }
                 }
@@ -100,7 +96,10 @@ mod tests {
     fn splits_like_a_shell() {
         assert_eq!(words("  a  b\tc "), ["a", "b", "c"]);
         assert_eq!(words("say 'hello world'"), ["say", "hello world"]);
-        assert_eq!(words(r#"say "a \"quoted\" word""#), ["say", r#"a "quoted" word"#]);
+        assert_eq!(
+            words(r#"say "a \"quoted\" word""#),
+            ["say", r#"a "quoted" word"#]
+        );
         assert_eq!(words(r"a\ b c"), ["a b", "c"]);
         assert_eq!(words("x '' y"), ["x", "", "y"]);
         assert_eq!(words("--opt='a b'"), ["--opt=a b"]);

@@ -104,6 +104,8 @@ fn narrate(events: &[Event], verbose: bool) -> String {
     for event in events {
         if let Event::Rejected { reason } = event {
             out.push_str(&format!("Error: {reason}\n"));
+        } else if matches!(event, Event::ClockAdvanced { .. }) {
+            // The command prints the time itself.
         } else if verbose || !is_routine(event) {
             out.push_str(&event.narrate());
             out.push('\n');
@@ -113,7 +115,10 @@ fn narrate(events: &[Event], verbose: bool) -> String {
 }
 
 /// `orders:0,1` → the partitions; `orders` → every partition of the topic.
-fn parse_partitions(text: &str, partition_counts: impl Fn(&str) -> Option<u32>) -> Result<Vec<TopicPartition>, String> {
+fn parse_partitions(
+    text: &str,
+    partition_counts: impl Fn(&str) -> Option<u32>,
+) -> Result<Vec<TopicPartition>, String> {
     let mut out = Vec::new();
     for spec in text.split(';').filter(|s| !s.is_empty()) {
         match spec.split_once(':') {
@@ -167,8 +172,14 @@ impl Console {
             }
             SimCommand::Seed => format!("{}\n", self.timeline.seed()),
             SimCommand::Cleaner | SimCommand::Retention => {
-                let (sub, rest) = words.split_first().map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
-                let name = if command == SimCommand::Cleaner { "cleaner" } else { "retention" };
+                let (sub, rest) = words
+                    .split_first()
+                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
+                let name = if command == SimCommand::Cleaner {
+                    "cleaner"
+                } else {
+                    "retention"
+                };
                 if sub != "run" {
                     return format!("Usage: {name} run [--topic t]\n");
                 }
@@ -184,13 +195,22 @@ impl Console {
                 });
                 let out = narrate(&events, true);
                 if out.is_empty() {
-                    format!("The {} found nothing to delete.\n", if command == SimCommand::Cleaner { "log cleaner" } else { "retention check" })
+                    format!(
+                        "The {} found nothing to delete.\n",
+                        if command == SimCommand::Cleaner {
+                            "log cleaner"
+                        } else {
+                            "retention check"
+                        }
+                    )
                 } else {
                     out
                 }
             }
             SimCommand::Broker => {
-                let (sub, rest) = words.split_first().map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
+                let (sub, rest) = words
+                    .split_first()
+                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
                 if sub != "set" || rest.len() != 1 {
                     return "Usage: broker set key=value\n".into();
                 }
@@ -211,7 +231,9 @@ impl Console {
         };
         if !CONSUMER_SUBCOMMANDS.contains(&sub.as_str()) {
             return match args::closest(sub, &CONSUMER_SUBCOMMANDS) {
-                Some(best) => format!("Unknown subcommand: consumer {sub}. Did you mean consumer {best}?\n"),
+                Some(best) => {
+                    format!("Unknown subcommand: consumer {sub}. Did you mean consumer {best}?\n")
+                }
                 None => format!("Unknown subcommand: consumer {sub}. Try: help consumer\n"),
             };
         }
@@ -247,7 +269,11 @@ impl Console {
                     Command::StartConsumer {
                         client_id: client_id.clone(),
                         group,
-                        topics: topics.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                        topics: topics
+                            .split(',')
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string)
+                            .collect(),
                         assign: Vec::new(),
                         config,
                     }
@@ -256,7 +282,9 @@ impl Console {
                         return "Usage: consumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]...\n".into();
                     };
                     let state = self.timeline.state();
-                    let assign = match parse_partitions(spec, |t| state.topics.get(t).map(|t| t.n_partitions())) {
+                    let assign = match parse_partitions(spec, |t| {
+                        state.topics.get(t).map(|t| t.n_partitions())
+                    }) {
                         Ok(a) => a,
                         Err(e) => return format!("Error: {e}\n"),
                     };
@@ -318,7 +346,12 @@ impl Console {
                 }
             }
         };
-        let stopping = matches!(command, Command::StopConsumer { .. } | Command::RemoveConsumer { .. } | Command::CrashConsumer { .. });
+        let stopping = matches!(
+            command,
+            Command::StopConsumer { .. }
+                | Command::RemoveConsumer { .. }
+                | Command::CrashConsumer { .. }
+        );
         let events = self.apply(command);
         if stopping && super::rejection(&events).is_none() {
             // A console consumer that is stopped prints no more records.
@@ -358,7 +391,9 @@ impl Console {
         };
         if !PRODUCER_SUBCOMMANDS.contains(&sub.as_str()) {
             return match args::closest(sub, &PRODUCER_SUBCOMMANDS) {
-                Some(best) => format!("Unknown subcommand: producer {sub}. Did you mean producer {best}?\n"),
+                Some(best) => {
+                    format!("Unknown subcommand: producer {sub}. Did you mean producer {best}?\n")
+                }
                 None => format!("Unknown subcommand: producer {sub}. Try: help producer\n"),
             };
         }
@@ -389,7 +424,9 @@ impl Console {
                     let (Some(topic), Some(rate)) = (p.value("topic"), p.value("rate")) else {
                         return "Usage: producer stream <name> --topic t --rate R [--keys N] | producer stream <name> --stop\n".into();
                     };
-                    let Some(millirecords_per_second) = parse_thousandths(rate).and_then(|r| u32::try_from(r).ok()) else {
+                    let Some(millirecords_per_second) =
+                        parse_thousandths(rate).and_then(|r| u32::try_from(r).ok())
+                    else {
                         return format!("Not a rate in records per second: {rate}\n");
                     };
                     let key_pool = match p.value("keys").map(str::parse::<u32>) {
@@ -471,7 +508,8 @@ impl Console {
                     Err(e) => return format!("{e}\n"),
                 };
                 let Some(Some(ticks)) = p.positional.first().map(|t| clock::parse_ticks(t)) else {
-                    return "Usage: clock advance <ticks | 500ms | 5s | 2m | 1h> [--verbose]\n".into();
+                    return "Usage: clock advance <ticks | 500ms | 5s | 2m | 1h> [--verbose]\n"
+                        .into();
                 };
                 if ticks > 36_000 {
                     return "The simulator advances at most 1h (36000 ticks) at a time.\n".into();
@@ -481,7 +519,9 @@ impl Console {
                 out.push_str(&now(self));
                 out
             }
-            Some(other) => format!("Unknown subcommand: clock {other}. Usage: clock [advance <duration>]\n"),
+            Some(other) => {
+                format!("Unknown subcommand: clock {other}. Usage: clock [advance <duration>]\n")
+            }
         }
     }
 
@@ -540,7 +580,8 @@ pub(super) fn sim_help(topic: Option<&str>) -> String {
     text.to_string()
 }
 
-const HELP: &str = "Kafka's tools (with or without .sh; --bootstrap-server is accepted and ignored):
+const HELP: &str =
+    "Kafka's tools (with or without .sh; --bootstrap-server is accepted and ignored):
   kafka-topics            create, list, describe, alter and delete topics
   kafka-configs           change and show topic configs
   kafka-console-producer  type records, one per line; an empty line ends

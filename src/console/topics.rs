@@ -301,9 +301,7 @@ impl Console {
             return "An entity name must be specified with --alter of topics\n".into();
         };
         let failed = |message: &str| {
-            format!(
-                "Error while executing config command with args '{command_text}'\n{message}\n"
-            )
+            format!("Error while executing config command with args '{command_text}'\n{message}\n")
         };
         let Some(topic) = self.timeline.state().topics.get(&name) else {
             return failed(&format!(
