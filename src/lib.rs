@@ -9,6 +9,7 @@
 //! Invariant: `engine` imports no web crate; only `ui` does, and it is compiled only for
 //! the `wasm32` target.
 
+pub mod console;
 pub mod engine;
 pub mod timeline;
 

@@ -502,3 +502,27 @@ fn static_member_returning_in_time_causes_no_rebalance() {
     assert_eq!(e.groups["g"].generation, generation, "no new generation");
     assert_eq!(owned(&e, "c2"), before);
 }
+
+#[test]
+fn the_last_member_leaving_empties_the_group_at_once() {
+    let mut e = Engine::new(11);
+    topic(&mut e, "orders", 2);
+    start(&mut e, "c1", "g", &["orders"], &[]);
+    settle(&mut e, "g");
+    let generation = e.groups["g"].generation;
+    let events = apply_ok(
+        &mut e,
+        Command::StopConsumer {
+            client_id: "c1".into(),
+        },
+    );
+    assert_eq!(e.groups["g"].state, GroupState::Empty, "no tick needed");
+    assert_eq!(e.groups["g"].generation, generation + 1);
+    assert!(events.iter().any(|ev| matches!(
+        ev,
+        Event::GroupStateChanged {
+            to: GroupState::Empty,
+            ..
+        }
+    )));
+}

@@ -2,17 +2,16 @@
 //!
 //! `kafka-sim-cli assign [request.json]` reads an assignor request (JSON, from the file or
 //! from stdin), runs Kafka's assignor on it and prints the assignment as JSON
-//! (see `kafka_sim::engine::assign::request`). Any other usage belongs to the console,
-//! which is not built yet.
+//! (see `kafka_sim::engine::assign::request`). Otherwise it is the console: it reads
+//! console lines from a script file (first argument) or stdin and prints the transcript,
+//! as the transcript tests in `tests/console/` do.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = if args.first().map(String::as_str) == Some("assign") {
-        assign_main(&args[1..])
-    } else {
-        eprintln!("kafka-sim-cli: the console is not built yet");
-        2
+    let code = match args.first().map(String::as_str) {
+        Some("assign") => assign_main(&args[1..]),
+        _ => console_main(&args),
     };
     std::process::exit(code);
 }
@@ -54,3 +53,30 @@ fn assign_main(args: &[String]) -> i32 {
 /// The command-line tool has nothing to do in a browser.
 #[cfg(target_arch = "wasm32")]
 fn main() {}
+
+/// `kafka-sim-cli [script]`: runs the script (or stdin) and prints the transcript.
+#[cfg(not(target_arch = "wasm32"))]
+fn console_main(args: &[String]) -> i32 {
+    use std::io::Read;
+
+    let script = match args.first() {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("kafka-sim-cli: cannot read {path}: {e}");
+                return 1;
+            }
+        },
+        None => {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("kafka-sim-cli: cannot read stdin: {e}");
+                return 1;
+            }
+            text
+        }
+    };
+    let mut console = kafka_sim::console::Console::default();
+    print!("{}", console.run_script(&script));
+    0
+}

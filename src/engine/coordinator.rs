@@ -332,6 +332,15 @@ impl Engine {
                 self.prepare_rebalance(group_id, format!("removing member {member_id} {why}")),
             );
         }
+        // With no member left, every member has joined: the join completes at once and
+        // the group becomes Empty (GroupCoordinator's tryCompleteElseWatch on DelayedJoin).
+        if self
+            .groups
+            .get(group_id)
+            .is_some_and(|g| g.members.is_empty() && g.state == GroupState::PreparingRebalance)
+        {
+            events.extend(self.complete_join(group_id));
+        }
         events
     }
 

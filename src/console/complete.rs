@@ -1,0 +1,173 @@
+//! Completion of a partial line for the page: tool and command names, the options of the
+//! tool being typed, and names from the state (topics, groups, consumers, producers).
+
+use super::args::OptSpec;
+use super::{clients, groups, shell, sim, topics, Console, KAFKA_TOOLS, SIM_COMMANDS};
+use crate::engine::consumer::CONSUMER_CONFIGS;
+use crate::engine::topic::TOPIC_CONFIGS;
+
+fn options_of(tool: &str) -> &'static [OptSpec] {
+    match tool {
+        "kafka-topics" => &topics::TOPICS_OPTIONS,
+        "kafka-configs" => &topics::CONFIGS_OPTIONS,
+        "kafka-get-offsets" => &topics::GET_OFFSETS_OPTIONS,
+        "kafka-consumer-groups" => &groups::GROUPS_OPTIONS,
+        "kafka-console-producer" => &clients::PRODUCER_OPTIONS,
+        "kafka-console-consumer" => &clients::CONSUMER_OPTIONS,
+        "consumer" => &sim::CONSUMER_OPTIONS,
+        "producer" => &sim::PRODUCER_OPTIONS,
+        "produce" => &sim::PRODUCE_OPTIONS,
+        _ => &sim::MISC_OPTIONS,
+    }
+}
+
+impl Console {
+    /// Candidates for the word at the end of `line` (the empty word after a space), sorted.
+    /// Each candidate is the whole word, quoted if needed.
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        if self.producer_session.is_some() {
+            return Vec::new();
+        }
+        // An unterminated quote: complete nothing rather than guess.
+        let Ok(mut words) = shell::split_words(line) else {
+            return Vec::new();
+        };
+        let ends_with_space = line.ends_with(char::is_whitespace);
+        let current = if ends_with_space || words.is_empty() {
+            String::new()
+        } else {
+            words.pop().unwrap_or_default()
+        };
+        let state = self.timeline.state();
+        let mut candidates: Vec<String> = Vec::new();
+        match words.first() {
+            None => {
+                candidates.extend(KAFKA_TOOLS.iter().map(|t| t.to_string()));
+                candidates.extend(KAFKA_TOOLS.iter().map(|t| format!("{t}.sh")));
+                candidates.extend(SIM_COMMANDS.iter().map(|t| t.to_string()));
+            }
+            Some(first) => {
+                let tool = super::tool_name(first);
+                let previous = words.last().map(String::as_str).unwrap_or("");
+                let topic_names = || state.topics.keys().cloned().collect::<Vec<_>>();
+                let consumer_names = || state.consumers.keys().cloned().collect::<Vec<_>>();
+                if words.len() == 1 && tool == "consumer" {
+                    candidates.extend(sim::CONSUMER_SUBCOMMANDS.iter().map(|s| s.to_string()));
+                } else if words.len() == 1 && tool == "producer" {
+                    candidates.extend(sim::PRODUCER_SUBCOMMANDS.iter().map(|s| s.to_string()));
+                } else if words.len() == 1 && tool == "clock" {
+                    candidates.push("advance".into());
+                } else if words.len() == 1 && tool == "step" {
+                    candidates.extend(["back".to_string(), "forward".to_string()]);
+                } else if words.len() == 1 && matches!(tool, "cleaner" | "retention") {
+                    candidates.push("run".into());
+                } else if words.len() == 1 && tool == "broker" {
+                    candidates.push("set".into());
+                } else if words.len() == 1 && tool == "help" {
+                    candidates.extend(
+                        KAFKA_TOOLS
+                            .iter()
+                            .chain(SIM_COMMANDS.iter())
+                            .map(|s| s.to_string()),
+                    );
+                } else if words.len() == 1 && tool == "produce" {
+                    candidates.extend(topic_names());
+                } else if words.len() == 2 && tool == "consumer" && !current.starts_with('-') {
+                    candidates.extend(consumer_names());
+                } else if words.len() == 2 && tool == "producer" && !current.starts_with('-') {
+                    candidates.extend(state.producers.keys().cloned());
+                } else if current.starts_with("--")
+                    || current.is_empty()
+                        && !matches!(
+                            previous,
+                            "--topic"
+                                | "--group"
+                                | "--entity-name"
+                                | "--config"
+                                | "--add-config"
+                                | "--delete-config"
+                                | "--property"
+                        )
+                {
+                    candidates.extend(options_of(tool).iter().map(|o| format!("--{}", o.name)));
+                    if words.len() == 2 && tool == "consumer" && words[1] == "set" {
+                        candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")));
+                    }
+                } else {
+                    match previous {
+                        "--topic" | "--entity-name" => candidates.extend(topic_names()),
+                        "--group" => candidates.extend(state.groups.keys().cloned()),
+                        "--config" | "--add-config" if tool == "consumer" => {
+                            candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")))
+                        }
+                        "--config" | "--add-config" => {
+                            candidates.extend(TOPIC_CONFIGS.iter().map(|c| format!("{c}=")))
+                        }
+                        "--delete-config" => {
+                            candidates.extend(TOPIC_CONFIGS.iter().map(|c| c.to_string()))
+                        }
+                        "--property" => candidates.extend(
+                            [
+                                "parse.key=true",
+                                "key.separator=",
+                                "print.key=true",
+                                "print.partition=true",
+                                "print.offset=true",
+                                "print.timestamp=true",
+                            ]
+                            .iter()
+                            .map(|s| s.to_string()),
+                        ),
+                        _ if tool == "consumer" && words.get(1).is_some_and(|s| s == "set") => {
+                            candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut out: Vec<String> = candidates
+            .into_iter()
+            .filter(|c| c.starts_with(current.as_str()))
+            .map(|c| {
+                if c.ends_with('=') {
+                    c
+                } else {
+                    shell::quote_if_needed(&c)
+                }
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_tools_options_and_names() {
+        let mut console = Console::default();
+        console.run_line("kafka-topics --create --topic orders --partitions 3");
+        console.run_line("kafka-topics --create --topic payments");
+        assert_eq!(
+            console.complete("kafka-t"),
+            ["kafka-topics", "kafka-topics.sh"]
+        );
+        assert!(console
+            .complete("kafka-topics --cr")
+            .contains(&"--create".to_string()));
+        assert_eq!(
+            console.complete("kafka-topics --describe --topic o"),
+            ["orders"]
+        );
+        assert_eq!(
+            console.complete("kafka-topics --describe --topic "),
+            ["orders", "payments"]
+        );
+        assert_eq!(console.complete("consumer st"), ["start", "stop"]);
+        assert!(console.complete("say 'unterminated").is_empty());
+    }
+}

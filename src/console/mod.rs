@@ -1,0 +1,283 @@
+//! The console: Kafka's command-line tools (`kafka-topics`, `kafka-consumer-groups`, …)
+//! and the simulator's own commands (`consumer start`, `clock advance`, …), parsed from
+//! text lines, applied to a [`Timeline`], answered with the text the real tools print
+//! (kafka/CLI.md).
+//!
+//! Pure and deterministic: no web crate, no wall clock. The same code serves the page's
+//! console, the native `kafka-sim-cli` binary and the transcript tests in
+//! `tests/console/`.
+//!
+//! Map: [`shell`] splits lines into words, [`args`] parses options as joptsimple does,
+//! [`clock`] reads and writes dates and durations, `topics` holds `kafka-topics`,
+//! `kafka-configs` and `kafka-get-offsets`, `groups` holds `kafka-consumer-groups`,
+//! `clients` the console producer and consumer, `sim` the simulator's commands and the
+//! help text, `complete` the completion of partial lines.
+
+pub mod args;
+mod clients;
+pub mod clock;
+mod complete;
+mod groups;
+pub mod shell;
+mod sim;
+mod topics;
+
+use std::collections::BTreeMap;
+
+use crate::engine::{Command, Event};
+use crate::timeline::Timeline;
+
+pub use self::clients::RecordFormat;
+
+/// The seed a console starts with unless told otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Kafka's tools the console speaks, by their script names without `.sh`.
+pub const KAFKA_TOOLS: [&str; 6] = [
+    "kafka-configs",
+    "kafka-console-consumer",
+    "kafka-console-producer",
+    "kafka-consumer-groups",
+    "kafka-get-offsets",
+    "kafka-topics",
+];
+
+/// The simulator's own commands.
+pub const SIM_COMMANDS: [&str; 11] = [
+    "broker",
+    "cleaner",
+    "clock",
+    "consumer",
+    "help",
+    "produce",
+    "producer",
+    "reset",
+    "retention",
+    "seed",
+    "step",
+];
+
+/// An open `kafka-console-producer`: the lines that follow are records.
+#[derive(Debug, Clone)]
+struct ProducerSession {
+    topic: String,
+    parse_key: bool,
+    key_separator: String,
+    /// Lines read so far, for Kafka's "line number N" in errors.
+    line_number: u64,
+}
+
+/// The console: a timeline and what the console remembers between lines.
+#[derive(Debug, Clone)]
+pub struct Console {
+    timeline: Timeline,
+    producer_session: Option<ProducerSession>,
+    /// Long-running console consumers (started without `--max-messages`) and how each
+    /// prints its records.
+    console_consumers: BTreeMap<String, RecordFormat>,
+    next_console_consumer: u32,
+    /// Lines long-running console consumers printed, not yet handed out.
+    background: Vec<String>,
+}
+
+impl Default for Console {
+    fn default() -> Self {
+        Self::new(DEFAULT_SEED)
+    }
+}
+
+impl Console {
+    pub fn new(seed: u64) -> Self {
+        Self::with_timeline(Timeline::new(seed))
+    }
+
+    /// A console driving an existing timeline (for example one restored from a link).
+    pub fn with_timeline(timeline: Timeline) -> Self {
+        Self {
+            timeline,
+            producer_session: None,
+            console_consumers: BTreeMap::new(),
+            next_console_consumer: 1,
+            background: Vec::new(),
+        }
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// The timeline, for callers that navigate it directly (the page's step buttons).
+    pub fn timeline_mut(&mut self) -> &mut Timeline {
+        &mut self.timeline
+    }
+
+    /// Whether the console is inside `kafka-console-producer`, reading records.
+    pub fn is_reading_records(&self) -> bool {
+        self.producer_session.is_some()
+    }
+
+    /// The prompt to show before the next line: `>` inside the console producer.
+    pub fn prompt(&self) -> &'static str {
+        if self.producer_session.is_some() {
+            ">"
+        } else {
+            "$ "
+        }
+    }
+
+    /// Applies a command (from the page's buttons, say) and collects what long-running
+    /// console consumers print as a result; see [`Self::drain_output`].
+    pub fn apply(&mut self, command: Command) -> Vec<Event> {
+        let events = self.timeline.apply(command).to_vec();
+        self.collect_console_records(&events);
+        events
+    }
+
+    /// The lines long-running console consumers printed since the last call.
+    pub fn drain_output(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.background)
+    }
+
+    /// Runs one line and returns what it prints (possibly nothing), each line ending in
+    /// a newline. Inside `kafka-console-producer` the line is a record, and an empty
+    /// line ends the producer. Records that long-running console consumers read while the
+    /// command ran follow the command's own output.
+    pub fn run_line(&mut self, line: &str) -> String {
+        let mut out = if self.producer_session.is_some() {
+            self.producer_line(line)
+        } else {
+            self.command_line(line)
+        };
+        for printed in self.drain_output() {
+            out.push_str(&printed);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Runs a script and returns the transcript: each command after `$ `, each record
+    /// line of a console producer after `>`, comments (`#`) as they are, then the output.
+    /// Blank lines outside a producer are skipped.
+    pub fn run_script(&mut self, script: &str) -> String {
+        let mut transcript = String::new();
+        for line in script.lines() {
+            if self.producer_session.is_some() {
+                transcript.push('>');
+                transcript.push_str(line);
+                transcript.push('\n');
+            } else if line.trim().is_empty() {
+                continue;
+            } else if line.trim_start().starts_with('#') {
+                transcript.push_str(line);
+                transcript.push('\n');
+                continue;
+            } else {
+                transcript.push_str("$ ");
+                transcript.push_str(line);
+                transcript.push('\n');
+            }
+            transcript.push_str(&self.run_line(line));
+        }
+        transcript
+    }
+
+    fn command_line(&mut self, line: &str) -> String {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return String::new();
+        }
+        let words = match shell::split_words(trimmed) {
+            Ok(w) => w,
+            Err(e) => return format!("bash: {e}\n"),
+        };
+        let Some((program, rest)) = words.split_first() else {
+            return String::new();
+        };
+        let tool = tool_name(program);
+        match tool {
+            "kafka-topics" => self.kafka_topics(rest),
+            "kafka-configs" => self.kafka_configs(rest),
+            "kafka-get-offsets" => self.kafka_get_offsets(rest),
+            "kafka-consumer-groups" => self.kafka_consumer_groups(rest),
+            "kafka-console-producer" => self.kafka_console_producer(rest),
+            "kafka-console-consumer" => self.kafka_console_consumer(rest),
+            other => match sim::SimCommand::from_name(other) {
+                Some(command) => self.sim_command(command, rest),
+                None => command_not_found(program),
+            },
+        }
+    }
+
+    /// Applies a command and returns the rejection reason, if it was rejected.
+    fn apply_checked(&mut self, command: Command) -> Result<Vec<Event>, String> {
+        let events = self.apply(command);
+        match rejection(&events) {
+            Some(reason) => Err(reason),
+            None => Ok(events),
+        }
+    }
+}
+
+/// `bin/kafka-topics.sh` → `kafka-topics`.
+fn tool_name(program: &str) -> &str {
+    let base = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    base.strip_suffix(".sh")
+        .or_else(|| base.strip_suffix(".bat"))
+        .unwrap_or(base)
+}
+
+fn command_not_found(program: &str) -> String {
+    let name = tool_name(program);
+    let known: Vec<&str> = KAFKA_TOOLS
+        .iter()
+        .chain(SIM_COMMANDS.iter())
+        .copied()
+        .collect();
+    match args::closest(name, &known) {
+        Some(best) => format!("{name}: command not found. Did you mean {best}?\n"),
+        None => format!("{name}: command not found. Type help for the list of commands.\n"),
+    }
+}
+
+/// The reason of the first rejection among events.
+fn rejection(events: &[Event]) -> Option<String> {
+    events.iter().find_map(|e| match e {
+        Event::Rejected { reason } => Some(reason.clone()),
+        _ => None,
+    })
+}
+
+/// Joins lines with newlines, each line ending in one.
+fn lines(text: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::new();
+    for line in text {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names_accept_paths_and_suffixes() {
+        assert_eq!(tool_name("bin/kafka-topics.sh"), "kafka-topics");
+        assert_eq!(tool_name("/opt/kafka/bin/kafka-topics"), "kafka-topics");
+        assert_eq!(tool_name("kafka-topics"), "kafka-topics");
+    }
+
+    #[test]
+    fn unknown_commands_suggest_the_closest() {
+        let mut console = Console::default();
+        assert_eq!(
+            console.run_line("kafka-topic --list"),
+            "kafka-topic: command not found. Did you mean kafka-topics?\n"
+        );
+        assert_eq!(
+            console.run_line("zzzzzzzz"),
+            "zzzzzzzz: command not found. Type help for the list of commands.\n"
+        );
+    }
+}

@@ -1,0 +1,601 @@
+//! The simulator's own commands, for everything the diagram can do that Kafka's tools
+//! cannot: starting and crashing consumers, producers' streams, the clock, time travel.
+//! Each maps to engine [`Command`]s and prints the events it caused as sentences.
+
+use super::args::{self, flag, value, OptSpec};
+use super::clock;
+use super::Console;
+use crate::engine::command::ProducerStream;
+use crate::engine::consumer::parse_thousandths;
+use crate::engine::partitioner::NullKeyStrategy;
+use crate::engine::{Command, Event, SeekTarget, TopicPartition};
+use crate::timeline::Timeline;
+
+/// A simulator command by its first word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SimCommand {
+    Broker,
+    Cleaner,
+    Clock,
+    Consumer,
+    Help,
+    Produce,
+    Producer,
+    Reset,
+    Retention,
+    Seed,
+    Step,
+}
+
+impl SimCommand {
+    pub(super) fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "broker" => Self::Broker,
+            "cleaner" => Self::Cleaner,
+            "clock" => Self::Clock,
+            "consumer" => Self::Consumer,
+            "help" => Self::Help,
+            "produce" => Self::Produce,
+            "producer" => Self::Producer,
+            "reset" => Self::Reset,
+            "retention" => Self::Retention,
+            "seed" => Self::Seed,
+            "step" => Self::Step,
+            _ => return None,
+        })
+    }
+}
+
+/// Subcommands of `consumer`.
+pub(super) const CONSUMER_SUBCOMMANDS: [&str; 12] = [
+    "assign", "commit", "crash", "list", "pause", "remove", "restart", "resume", "seek", "set",
+    "start", "stop",
+];
+
+pub(super) const PRODUCER_SUBCOMMANDS: [&str; 3] = ["add", "remove", "stream"];
+
+pub(super) const CONSUMER_OPTIONS: [OptSpec; 9] = [
+    value("group"),
+    value("topic"),
+    value("partition"),
+    value("config"),
+    flag("to-beginning"),
+    flag("to-end"),
+    value("to-offset"),
+    value("to-datetime"),
+    flag("verbose"),
+];
+
+pub(super) const PRODUCER_OPTIONS: [OptSpec; 6] = [
+    flag("round-robin"),
+    value("topic"),
+    value("rate"),
+    value("keys"),
+    flag("stop"),
+    flag("verbose"),
+];
+
+pub(super) const PRODUCE_OPTIONS: [OptSpec; 4] = [
+    value("key"),
+    value("partition"),
+    value("producer"),
+    value("header"),
+];
+
+pub(super) const MISC_OPTIONS: [OptSpec; 3] = [value("topic"), value("seed"), flag("verbose")];
+
+/// Events too frequent to narrate after every command unless `--verbose` is given.
+fn is_routine(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::RecordsFetched { .. }
+            | Event::RecordsProcessed { .. }
+            | Event::RecordProduced { .. }
+            | Event::OffsetsCommitted { .. }
+            | Event::JoinRequested { .. }
+            | Event::ClockAdvanced { .. }
+            | Event::PositionRestored { .. }
+    )
+}
+
+/// The events as sentences, one a line; routine ones only when `verbose`.
+fn narrate(events: &[Event], verbose: bool) -> String {
+    let mut out = String::new();
+    for event in events {
+        if let Event::Rejected { reason } = event {
+            out.push_str(&format!("Error: {reason}\n"));
+        } else if matches!(event, Event::ClockAdvanced { .. }) {
+            // The command prints the time itself.
+        } else if verbose || !is_routine(event) {
+            out.push_str(&event.narrate());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `orders:0,1` → the partitions; `orders` → every partition of the topic.
+fn parse_partitions(
+    text: &str,
+    partition_counts: impl Fn(&str) -> Option<u32>,
+) -> Result<Vec<TopicPartition>, String> {
+    let mut out = Vec::new();
+    for spec in text.split(';').filter(|s| !s.is_empty()) {
+        match spec.split_once(':') {
+            Some((topic, list)) => {
+                for part in list.split(',') {
+                    let n: u32 = part
+                        .trim()
+                        .parse()
+                        .map_err(|_| format!("Invalid partition '{part}' in '{spec}'"))?;
+                    out.push(TopicPartition::new(topic, n));
+                }
+            }
+            None => {
+                let n = partition_counts(spec)
+                    .ok_or_else(|| format!("Topic '{spec}' does not exist."))?;
+                out.extend((0..n).map(|p| TopicPartition::new(spec, p)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("Expected key=value, got '{text}'")),
+    }
+}
+
+impl Console {
+    pub(super) fn sim_command(&mut self, command: SimCommand, words: &[String]) -> String {
+        match command {
+            SimCommand::Help => sim_help(words.first().map(String::as_str)),
+            SimCommand::Consumer => self.consumer_command(words),
+            SimCommand::Producer => self.producer_command(words),
+            SimCommand::Produce => self.produce_command(words),
+            SimCommand::Clock => self.clock_command(words),
+            SimCommand::Step => self.step_command(words),
+            SimCommand::Reset => {
+                let p = match args::parse(words, &MISC_OPTIONS) {
+                    Ok(p) => p,
+                    Err(e) => return format!("{e}\n"),
+                };
+                let seed = match p.value("seed").map(str::parse::<u64>) {
+                    None => self.timeline.seed(),
+                    Some(Ok(s)) => s,
+                    Some(Err(_)) => return "Usage: reset [--seed N]\n".into(),
+                };
+                *self = Console::with_timeline(Timeline::new(seed));
+                format!("A new, empty cluster with seed {seed}.\n")
+            }
+            SimCommand::Seed => format!("{}\n", self.timeline.seed()),
+            SimCommand::Cleaner | SimCommand::Retention => {
+                let (sub, rest) = words
+                    .split_first()
+                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
+                let name = if command == SimCommand::Cleaner {
+                    "cleaner"
+                } else {
+                    "retention"
+                };
+                if sub != "run" {
+                    return format!("Usage: {name} run [--topic t]\n");
+                }
+                let p = match args::parse(rest, &MISC_OPTIONS) {
+                    Ok(p) => p,
+                    Err(e) => return format!("{e}\n"),
+                };
+                let topic = p.value("topic").map(str::to_string);
+                let events = self.apply(if command == SimCommand::Cleaner {
+                    Command::RunCleaner { topic }
+                } else {
+                    Command::RunRetention { topic }
+                });
+                let out = narrate(&events, true);
+                if out.is_empty() {
+                    format!(
+                        "The {} found nothing to delete.\n",
+                        if command == SimCommand::Cleaner {
+                            "log cleaner"
+                        } else {
+                            "retention check"
+                        }
+                    )
+                } else {
+                    out
+                }
+            }
+            SimCommand::Broker => {
+                let (sub, rest) = words
+                    .split_first()
+                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
+                if sub != "set" || rest.len() != 1 {
+                    return "Usage: broker set key=value\n".into();
+                }
+                match key_value(&rest[0]) {
+                    Ok((key, value)) => {
+                        let events = self.apply(Command::SetBrokerConfig { key, value });
+                        narrate(&events, true)
+                    }
+                    Err(e) => format!("{e}\n"),
+                }
+            }
+        }
+    }
+
+    fn consumer_command(&mut self, words: &[String]) -> String {
+        let Some((sub, rest)) = words.split_first() else {
+            return sim_help(Some("consumer"));
+        };
+        if !CONSUMER_SUBCOMMANDS.contains(&sub.as_str()) {
+            return match args::closest(sub, &CONSUMER_SUBCOMMANDS) {
+                Some(best) => {
+                    format!("Unknown subcommand: consumer {sub}. Did you mean consumer {best}?\n")
+                }
+                None => format!("Unknown subcommand: consumer {sub}. Try: help consumer\n"),
+            };
+        }
+        let p = match args::parse(rest, &CONSUMER_OPTIONS) {
+            Ok(p) => p,
+            Err(e) => return format!("{e}\n"),
+        };
+        let verbose = p.has("verbose");
+        if sub == "list" {
+            return self.list_consumers();
+        }
+        let Some(client_id) = p.positional.first().cloned() else {
+            return format!("Usage: consumer {sub} <client-id> …  (see: help consumer)\n");
+        };
+        let simple = |make: fn(String) -> Command| make(client_id.clone());
+        let command = match sub.as_str() {
+            "start" | "assign" => {
+                let mut config = Vec::new();
+                for entry in p.values("config") {
+                    match key_value(entry) {
+                        Ok(kv) => config.push(kv),
+                        Err(e) => return format!("{e}\n"),
+                    }
+                }
+                let group = p.value("group").map(str::to_string);
+                if sub == "start" {
+                    let Some(topics) = p.value("topic") else {
+                        return "Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]...\n".into();
+                    };
+                    if group.is_none() {
+                        return "Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]... (a group is needed to subscribe; use consumer assign without one)\n".into();
+                    }
+                    Command::StartConsumer {
+                        client_id: client_id.clone(),
+                        group,
+                        topics: topics
+                            .split(',')
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        assign: Vec::new(),
+                        config,
+                    }
+                } else {
+                    let Some(spec) = p.value("partition") else {
+                        return "Usage: consumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]...\n".into();
+                    };
+                    let state = self.timeline.state();
+                    let assign = match parse_partitions(spec, |t| {
+                        state.topics.get(t).map(|t| t.n_partitions())
+                    }) {
+                        Ok(a) => a,
+                        Err(e) => return format!("Error: {e}\n"),
+                    };
+                    Command::StartConsumer {
+                        client_id: client_id.clone(),
+                        group,
+                        topics: Vec::new(),
+                        assign,
+                        config,
+                    }
+                }
+            }
+            "stop" => simple(|client_id| Command::StopConsumer { client_id }),
+            "crash" => simple(|client_id| Command::CrashConsumer { client_id }),
+            "restart" => simple(|client_id| Command::RestartConsumer { client_id }),
+            "remove" => simple(|client_id| Command::RemoveConsumer { client_id }),
+            "pause" => simple(|client_id| Command::PauseConsumer { client_id }),
+            "resume" => simple(|client_id| Command::ResumeConsumer { client_id }),
+            "commit" => simple(|client_id| Command::CommitSync { client_id }),
+            "set" => {
+                let Some(Ok((key, value))) = p.positional.get(1).map(|kv| key_value(kv)) else {
+                    return "Usage: consumer set <client-id> key=value\n".into();
+                };
+                Command::SetConsumerConfig {
+                    client_id: client_id.clone(),
+                    key,
+                    value,
+                }
+            }
+            _ => {
+                let to = if p.has("to-beginning") {
+                    SeekTarget::Beginning
+                } else if p.has("to-end") {
+                    SeekTarget::End
+                } else if let Some(text) = p.value("to-offset") {
+                    match text.parse::<i64>() {
+                        Ok(n) => SeekTarget::Offset(n),
+                        Err(_) => return format!("Not an offset: {text}\n"),
+                    }
+                } else if let Some(text) = p.value("to-datetime") {
+                    match clock::parse_datetime(text) {
+                        Some(ms) => SeekTarget::Timestamp(ms),
+                        None => return format!("Not a date (YYYY-MM-DDTHH:mm:SS.sss): {text}\n"),
+                    }
+                } else {
+                    return "Usage: consumer seek <client-id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\n".into();
+                };
+                let partition = match p.value("partition") {
+                    None => None,
+                    Some(spec) => match spec.split_once(':').map(|(t, n)| (t, n.parse::<u32>())) {
+                        Some((topic, Ok(n))) => Some(TopicPartition::new(topic, n)),
+                        _ => return format!("Expected topic:partition, got '{spec}'\n"),
+                    },
+                };
+                Command::Seek {
+                    client_id: client_id.clone(),
+                    partition,
+                    to,
+                }
+            }
+        };
+        let stopping = matches!(
+            command,
+            Command::StopConsumer { .. }
+                | Command::RemoveConsumer { .. }
+                | Command::CrashConsumer { .. }
+        );
+        let events = self.apply(command);
+        if stopping && super::rejection(&events).is_none() {
+            // A console consumer that is stopped prints no more records.
+            self.console_consumers.remove(&client_id);
+        }
+        narrate(&events, verbose)
+    }
+
+    fn list_consumers(&self) -> String {
+        let state = self.timeline.state();
+        if state.consumers.is_empty() {
+            return "No consumers.\n".into();
+        }
+        let mut out = String::new();
+        for c in state.consumers.values() {
+            let status = match &c.status {
+                crate::engine::ConsumerStatus::Running if c.paused => "paused".to_string(),
+                crate::engine::ConsumerStatus::Running => "running".to_string(),
+                crate::engine::ConsumerStatus::Stopped => "stopped".to_string(),
+                crate::engine::ConsumerStatus::Crashed => "crashed".to_string(),
+                crate::engine::ConsumerStatus::Failed(e) => format!("failed: {e}"),
+            };
+            out.push_str(&format!(
+                "{}\tgroup={}\t{}\towns={}\n",
+                c.client_id,
+                c.group.as_deref().unwrap_or("-"),
+                status,
+                super::groups::assignment_string(&c.assignment)
+            ));
+        }
+        out
+    }
+
+    fn producer_command(&mut self, words: &[String]) -> String {
+        let Some((sub, rest)) = words.split_first() else {
+            return sim_help(Some("producer"));
+        };
+        if !PRODUCER_SUBCOMMANDS.contains(&sub.as_str()) {
+            return match args::closest(sub, &PRODUCER_SUBCOMMANDS) {
+                Some(best) => {
+                    format!("Unknown subcommand: producer {sub}. Did you mean producer {best}?\n")
+                }
+                None => format!("Unknown subcommand: producer {sub}. Try: help producer\n"),
+            };
+        }
+        let p = match args::parse(rest, &PRODUCER_OPTIONS) {
+            Ok(p) => p,
+            Err(e) => return format!("{e}\n"),
+        };
+        let Some(name) = p.positional.first().cloned() else {
+            return format!("Usage: producer {sub} <name> …  (see: help producer)\n");
+        };
+        let command = match sub.as_str() {
+            "add" => Command::AddProducer {
+                name,
+                null_key: if p.has("round-robin") {
+                    NullKeyStrategy::RoundRobin
+                } else {
+                    NullKeyStrategy::Sticky
+                },
+            },
+            "remove" => Command::RemoveProducer { name },
+            _ => {
+                if p.has("stop") {
+                    Command::SetProducerStream {
+                        producer: name,
+                        stream: None,
+                    }
+                } else {
+                    let (Some(topic), Some(rate)) = (p.value("topic"), p.value("rate")) else {
+                        return "Usage: producer stream <name> --topic t --rate R [--keys N] | producer stream <name> --stop\n".into();
+                    };
+                    let Some(millirecords_per_second) =
+                        parse_thousandths(rate).and_then(|r| u32::try_from(r).ok())
+                    else {
+                        return format!("Not a rate in records per second: {rate}\n");
+                    };
+                    let key_pool = match p.value("keys").map(str::parse::<u32>) {
+                        None => 0,
+                        Some(Ok(n)) => n,
+                        Some(Err(_)) => return "--keys takes a number of distinct keys\n".into(),
+                    };
+                    Command::SetProducerStream {
+                        producer: name,
+                        stream: Some(ProducerStream {
+                            topic: topic.to_string(),
+                            millirecords_per_second,
+                            key_pool,
+                            key_prefix: "key-".into(),
+                        }),
+                    }
+                }
+            }
+        };
+        let events = self.apply(command);
+        narrate(&events, true)
+    }
+
+    fn produce_command(&mut self, words: &[String]) -> String {
+        let p = match args::parse(words, &PRODUCE_OPTIONS) {
+            Ok(p) => p,
+            Err(e) => return format!("{e}\n"),
+        };
+        let Some((topic, values)) = p.positional.split_first() else {
+            return "Usage: produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n".into();
+        };
+        let partition = match p.value("partition").map(str::parse::<i64>) {
+            None => None,
+            Some(Ok(n)) => Some(n),
+            Some(Err(_)) => return "--partition takes a partition number\n".into(),
+        };
+        let mut headers = Vec::new();
+        for h in p.values("header") {
+            match key_value(h) {
+                Ok(kv) => headers.push(kv),
+                Err(e) => return format!("{e}\n"),
+            }
+        }
+        // No value: one record with a null value (a tombstone when it has a key).
+        let values: Vec<Option<String>> = if values.is_empty() {
+            vec![None]
+        } else {
+            values.iter().cloned().map(Some).collect()
+        };
+        let mut out = String::new();
+        for value in values {
+            let events = self.apply(Command::Produce {
+                producer: p.value("producer").map(str::to_string),
+                topic: topic.clone(),
+                partition,
+                key: p.value("key").map(str::to_string),
+                value,
+                headers: headers.clone(),
+            });
+            out.push_str(&narrate(&events, true));
+        }
+        out
+    }
+
+    fn clock_command(&mut self, words: &[String]) -> String {
+        let now = |c: &Console| {
+            let state = c.timeline.state();
+            format!(
+                "The clock is at tick {} ({}).\n",
+                state.tick,
+                clock::format_utc(state.now_ms())
+            )
+        };
+        match words.first().map(String::as_str) {
+            None | Some("show") => now(self),
+            Some("advance") => {
+                let p = match args::parse(&words[1..], &MISC_OPTIONS) {
+                    Ok(p) => p,
+                    Err(e) => return format!("{e}\n"),
+                };
+                let Some(Some(ticks)) = p.positional.first().map(|t| clock::parse_ticks(t)) else {
+                    return "Usage: clock advance <ticks | 500ms | 5s | 2m | 1h> [--verbose]\n"
+                        .into();
+                };
+                if ticks > 36_000 {
+                    return "The simulator advances at most 1h (36000 ticks) at a time.\n".into();
+                }
+                let events = self.apply(Command::Advance { ticks });
+                let mut out = narrate(&events, p.has("verbose"));
+                out.push_str(&now(self));
+                out
+            }
+            Some(other) => {
+                format!("Unknown subcommand: clock {other}. Usage: clock [advance <duration>]\n")
+            }
+        }
+    }
+
+    fn step_command(&mut self, words: &[String]) -> String {
+        let (direction, count) = match words {
+            [d] => (d.as_str(), Some(1)),
+            [d, n] => (d.as_str(), n.parse::<usize>().ok()),
+            _ => ("", None),
+        };
+        let Some(count) = count.filter(|_| matches!(direction, "back" | "forward")) else {
+            return "Usage: step back [N] | step forward [N]\n".into();
+        };
+        let mut moved = 0;
+        for _ in 0..count {
+            let ok = if direction == "back" {
+                self.timeline.step_back()
+            } else {
+                self.timeline.step_forward()
+            };
+            if !ok {
+                break;
+            }
+            moved += 1;
+        }
+        let state = self.timeline.state();
+        format!(
+            "Moved {direction} {moved} step(s): at step {} of {} (tick {}, {}).\n",
+            self.timeline.cursor(),
+            self.timeline.len(),
+            state.tick,
+            clock::format_utc(state.now_ms())
+        )
+    }
+}
+
+/// The help text: all commands, or one command in detail.
+pub(super) fn sim_help(topic: Option<&str>) -> String {
+    let text = match topic.map(super::tool_name) {
+        None => HELP,
+        Some("kafka-topics") => "kafka-topics --create --topic t [--partitions N] [--replication-factor 1] [--config k=v]... [--if-not-exists]\nkafka-topics --list | --describe [--topic t] | --alter --topic t --partitions N | --delete --topic t [--if-exists]\n",
+        Some("kafka-configs") => "kafka-configs --alter --entity-type topics --entity-name t [--add-config k=v[,k2=v2]] [--delete-config k[,k2]]\nkafka-configs --describe --entity-type topics [--entity-name t] [--all]\n",
+        Some("kafka-console-producer") => "kafka-console-producer --topic t [--property parse.key=true] [--property key.separator=:]\n  then one record per line; an empty line ends the producer.\n",
+        Some("kafka-console-consumer") => "kafka-console-consumer --topic t [--group g] [--from-beginning] [--partition p --offset earliest|latest|N]\n    [--max-messages N] [--property print.key=true|print.partition=true|print.offset=true|print.timestamp=true|key.separator=...]\n  With --max-messages it reads until N records or caught up, then closes; without, it keeps\n  running as console-consumer-<n> (stop it with: consumer stop console-consumer-<n>).\n",
+        Some("kafka-consumer-groups") => "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
+        Some("kafka-get-offsets") => "kafka-get-offsets [--topic t] [--partitions 0,1] [--time -1|latest|-2|earliest|<ms>]\n",
+        Some("consumer") => "consumer start <client-id> --group g --topic t[,t2] [--config k=v]...   subscribe as a group member\nconsumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]... read partitions without joining\nconsumer stop <id>        close gracefully: commit (auto-commit), leave the group\nconsumer crash <id>       kill it: no commit, no LeaveGroup; the group waits session.timeout.ms\nconsumer restart <id>     start a stopped or crashed consumer again\nconsumer remove <id>      remove a stopped consumer from the diagram\nconsumer pause <id> | consumer resume <id>\nconsumer set <id> k=v     e.g. max.poll.records=10, processing.rate=2, partition.assignment.strategy=cooperative-sticky\nconsumer seek <id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\nconsumer commit <id>      commitSync() of its positions\nconsumer list             every consumer with its group, status and partitions\nAdd --verbose to see every event.\n",
+        Some("producer") => "producer add <name> [--round-robin]       a producer box; --round-robin spreads null-key records one by one (Kafka < 2.4)\nproducer remove <name>\nproducer stream <name> --topic t --rate R [--keys N]   R records per second, keys key-0..key-(N-1) (none without --keys)\nproducer stream <name> --stop\n",
+        Some("produce") => "produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n  one record per value (quote values with spaces); without a value, a null value (a tombstone).\n",
+        Some("clock") => "clock                      the simulated time\nclock advance <duration>   30 (ticks of 100 ms), 500ms, 5s, 2m, 1h; --verbose lists every event\n",
+        Some("step") => "step back [N]      undo the last N commands (time travel; nothing is lost until you act)\nstep forward [N]   redo them\n",
+        Some("reset" | "seed") => "reset [--seed N]   start again with an empty cluster\nseed               the seed of this session (same seed and commands, same result)\n",
+        Some("cleaner" | "retention") => "cleaner run [--topic t]     compact now (cleanup.policy=compact)\nretention run [--topic t]   delete old segments now (Kafka checks every log.retention.check.interval.ms)\n",
+        Some("broker") => "broker set log.retention.check.interval.ms=N | group.initial.rebalance.delay.ms=N\n",
+        Some(other) => return format!("No help for {other}. Type help for the list of commands.\n"),
+    };
+    text.to_string()
+}
+
+const HELP: &str =
+    "Kafka's tools (with or without .sh; --bootstrap-server is accepted and ignored):
+  kafka-topics            create, list, describe, alter and delete topics
+  kafka-configs           change and show topic configs
+  kafka-console-producer  type records, one per line; an empty line ends
+  kafka-console-consumer  read records
+  kafka-consumer-groups   list, describe, delete groups; reset their offsets
+  kafka-get-offsets       earliest, latest or by-time offsets of partitions
+The simulator's commands:
+  consumer start|assign|stop|crash|restart|remove|pause|resume|set|seek|commit|list
+  producer add|remove|stream
+  produce <topic> <value>... [--key K]
+  clock [advance <duration>]
+  step back [N] | step forward [N]
+  reset [--seed N] | seed
+  cleaner run [--topic t] | retention run [--topic t]
+  broker set k=v
+Type help <command> for details.
+";
