@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::console_panel::ConsolePanel;
 use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
 use super::inspector::Inspector;
@@ -82,7 +83,8 @@ pub fn app() -> Html {
         });
     }
 
-    let timeline = sim.timeline.borrow();
+    let console = sim.console.borrow();
+    let timeline = console.timeline();
     let engine = Rc::new(timeline.state().clone());
     let events = Rc::new(
         timeline
@@ -92,8 +94,21 @@ pub fn app() -> Html {
     );
     let cursor = timeline.cursor();
     let len = timeline.len();
-    let entries = recent_events(&timeline, 80);
-    drop(timeline);
+    let entries = recent_events(timeline, 80);
+    let prompt = console.prompt();
+    drop(console);
+    let complete = {
+        let console = sim.console.clone();
+        Callback::from(move |line: String| console.borrow().complete(&line))
+    };
+    let onrun = {
+        let sim = sim.clone();
+        Callback::from(move |line: String| sim.dispatch(Action::RunLine(line)))
+    };
+    let onshowcompletions = {
+        let sim = sim.clone();
+        Callback::from(move |c: Vec<String>| sim.dispatch(Action::ShowCompletions(c)))
+    };
 
     let dispatch = |action: fn() -> Action| {
         let sim = sim.clone();
@@ -345,7 +360,10 @@ pub fn app() -> Html {
                     </form>
                 </aside>
             </main>
-            <EventLog {entries} {cursor} {onjump} />
+            <div class="bottom">
+                <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} />
+                <EventLog {entries} {cursor} {onjump} />
+            </div>
             if sim.show_help {
                 <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onclick={dispatch(|| Action::ToggleHelp)}>
                     <div class="dialog">

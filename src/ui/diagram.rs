@@ -245,9 +245,6 @@ pub fn diagram(props: &DiagramProps) -> Html {
                           onclick={select(Selection::Partition(tp.clone()))} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 38).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 56).to_string()} class="lane-meta">{format!("from {start}")}</text>
-                    if first > start {
-                        <text x={(TOPIC_X + 10).to_string()} y={(y + 72).to_string()} class="lane-meta elided">{format!("… {} older", first - start)}</text>
-                    }
                     { for cells }
                     <g class="log-end" transform={format!("translate({},{})", x_of(end), y)}>
                         <line x1="-2" y1="14" x2="-2" y2={(LANE_H - 26).to_string()} />

@@ -2,6 +2,7 @@
 //! dispatches commands to it.
 
 mod app;
+mod console_panel;
 mod diagram;
 mod event_log;
 mod inspector;

@@ -1,13 +1,16 @@
 //! The app's state and its reducer: the only place state changes (Yew's `Reducible`).
 //!
-//! The timeline is large (snapshots, history), so it lives behind `Rc<RefCell<_>>` and is
-//! mutated in place; `version` changes on every action so components re-render.
+//! The console (which owns the timeline: snapshots, history) is large, so it lives behind
+//! `Rc<RefCell<_>>` and is mutated in place; `version` changes on every action so
+//! components re-render. Every action goes through the console, so what a click does and
+//! what the same typed command does are one code path.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::console::Console;
 use crate::engine::{Command, Event};
 use crate::timeline::Timeline;
 
@@ -34,9 +37,23 @@ pub enum Selection {
     Record(crate::engine::TopicPartition, i64),
 }
 
+/// One line of the console's scrollback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsoleLine {
+    /// What was typed (or the command a click stands for), with its prompt.
+    Input(String),
+    Output(String),
+}
+
+/// How many scrollback lines are kept.
+const SCROLLBACK_LINES: usize = 2000;
+
 #[derive(Clone)]
 pub struct Sim {
-    pub timeline: Rc<RefCell<Timeline>>,
+    pub console: Rc<RefCell<Console>>,
+    pub scrollback: Rc<Vec<ConsoleLine>>,
+    /// Lines typed, oldest first, for the up and down keys.
+    pub history: Rc<Vec<String>>,
     pub version: u64,
     pub playing: bool,
     pub speed: usize,
@@ -55,6 +72,10 @@ impl PartialEq for Sim {
 }
 
 pub enum Action {
+    /// A line typed into the console.
+    RunLine(String),
+    /// Prints completion candidates into the scrollback.
+    ShowCompletions(Vec<String>),
     /// A user action: applied at the cursor (branching if the cursor is in the past).
     Do(Command),
     /// Several commands as one user action (e.g. a scenario).
@@ -81,7 +102,11 @@ pub enum Action {
 impl Sim {
     pub fn new(timeline: Timeline) -> Self {
         Self {
-            timeline: Rc::new(RefCell::new(timeline)),
+            console: Rc::new(RefCell::new(Console::with_timeline(timeline))),
+            scrollback: Rc::new(vec![ConsoleLine::Output(
+                "Type Kafka's own commands here (kafka-topics, kafka-console-producer, kafka-consumer-groups, …) or `help`. Tab completes; ↑ and ↓ recall.".into(),
+            )]),
+            history: Rc::new(Vec::new()),
             version: 0,
             playing: true,
             speed: DEFAULT_SPEED,
@@ -98,12 +123,51 @@ impl Sim {
     }
 
     fn apply(&mut self, command: Command) {
-        let mut timeline = self.timeline.borrow_mut();
-        let events = timeline.apply(command);
+        let events = self.console.borrow_mut().apply(command);
         self.error = events.iter().find_map(|e| match e {
             Event::Rejected { reason } => Some(reason.clone()),
             _ => None,
         });
+        self.collect_background();
+    }
+
+    fn print(&mut self, line: ConsoleLine) {
+        let scrollback = Rc::make_mut(&mut self.scrollback);
+        scrollback.push(line);
+        if scrollback.len() > SCROLLBACK_LINES {
+            let excess = scrollback.len() - SCROLLBACK_LINES;
+            scrollback.drain(..excess);
+        }
+    }
+
+    /// Records printed by long-running console consumers go to the scrollback.
+    fn collect_background(&mut self) {
+        let lines = self.console.borrow_mut().drain_output();
+        for line in lines {
+            self.print(ConsoleLine::Output(line));
+        }
+    }
+
+    fn run_line(&mut self, line: String) {
+        if line.trim() == "clear" {
+            self.scrollback = Rc::new(Vec::new());
+            return;
+        }
+        let prompt = self.console.borrow().prompt();
+        let output = self.console.borrow_mut().run_line(&line);
+        self.print(ConsoleLine::Input(format!("{prompt}{line}")));
+        if !output.is_empty() {
+            self.print(ConsoleLine::Output(
+                output.trim_end_matches('\n').to_string(),
+            ));
+        }
+        if !line.trim().is_empty() && prompt != ">" {
+            let history = Rc::make_mut(&mut self.history);
+            if history.last() != Some(&line) {
+                history.push(line);
+            }
+        }
+        self.error = None;
     }
 }
 
@@ -114,6 +178,10 @@ impl Reducible for Sim {
         let mut next = (*self).clone();
         next.version += 1;
         match action {
+            Action::RunLine(line) => next.run_line(line),
+            Action::ShowCompletions(candidates) => {
+                next.print(ConsoleLine::Output(candidates.join("  ")))
+            }
             Action::Do(command) => next.apply(command),
             Action::DoAll(commands) => {
                 for command in commands {
@@ -121,13 +189,17 @@ impl Reducible for Sim {
                 }
             }
             Action::Play(ticks) => {
-                let mut timeline = next.timeline.borrow_mut();
-                if timeline.cursor() < timeline.len() {
-                    timeline.step_forward();
+                let in_past = {
+                    let console = next.console.borrow();
+                    console.timeline().cursor() < console.timeline().len()
+                };
+                if in_past {
+                    next.console.borrow_mut().timeline_mut().step_forward();
                 } else {
-                    timeline.apply(Command::Advance {
+                    next.console.borrow_mut().apply(Command::Advance {
                         ticks: ticks.max(1),
                     });
+                    next.collect_background();
                 }
             }
             Action::TogglePlay => next.playing = !next.playing,
@@ -143,22 +215,22 @@ impl Reducible for Sim {
             }
             Action::StepBack => {
                 next.playing = false;
-                next.timeline.borrow_mut().step_back();
+                next.console.borrow_mut().timeline_mut().step_back();
             }
             Action::StepForward => {
                 next.playing = false;
-                let mut timeline = next.timeline.borrow_mut();
-                if !timeline.step_forward() {
-                    timeline.apply(Command::Advance { ticks: 1 });
+                let moved = next.console.borrow_mut().timeline_mut().step_forward();
+                if !moved {
+                    next.apply(Command::Advance { ticks: 1 });
                 }
             }
             Action::Jump(index) => {
                 next.playing = false;
-                next.timeline.borrow_mut().jump(index);
+                next.console.borrow_mut().timeline_mut().jump(index);
             }
             Action::Reset => {
-                let seed = next.timeline.borrow().seed();
-                next.timeline = Rc::new(RefCell::new(Timeline::new(seed)));
+                let seed = next.console.borrow().timeline().seed();
+                next.console = Rc::new(RefCell::new(Console::new(seed)));
                 next.selection = None;
                 next.error = None;
             }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const DIST = path.join(ROOT, 'dist');
+export const DIST = process.env.E2E_DIST || path.join(ROOT, 'dist');
 export const SHOTS = path.join(ROOT, 'target', 'screenshots');
 
 const MIME = {

@@ -1,0 +1,135 @@
+// The app as a user meets it: produce keyed records, type Kafka commands into the console,
+// add consumers until some are idle, stop one and watch the rebalance, rewind a reader,
+// step back and forward. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot, murmur2, partitionForKey } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const pause = async (page) => {
+  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Pause')) await page.click('#play');
+};
+const runLine = async (page, line) => {
+  await page.fill('#console-input', line);
+  await page.press('#console-input', 'Enter');
+};
+const fast = async (page) => page.selectOption('#speed', { label: '50×' });
+
+test('keyed records land in the lanes Kafka\'s murmur2 partitioner picks', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('[data-partition="orders-2"]');
+  await pause(page);
+  // The JavaScript port agrees with Kafka's own test vectors (UtilsTest.testMurmur2).
+  assert.equal(murmur2('21'), -973932308);
+  assert.equal(murmur2('foobar'), -790332482);
+  const keys = ['foobar', 'dave', 'carol', 'foobar'];
+  for (const key of keys) {
+    await page.fill('#produce-key', key);
+    await page.fill('#produce-value', `hello ${key}`);
+    await page.click('#produce-button');
+  }
+  const lanes = new Set();
+  for (const key of new Set(keys)) {
+    const got = await page.$$eval(`g.record[data-key="${key}"]`, (els) => els.map((e) => e.closest('[data-partition]').dataset.partition));
+    const expected = `orders-${partitionForKey(key, 3)}`;
+    assert.deepEqual(got, keys.filter((k) => k === key).map(() => expected), `records with key ${key}`);
+    lanes.add(expected);
+  }
+  assert.equal(lanes.size, 3, 'the chosen keys cover all three lanes');
+  await screenshot(page, 'produce-1280x720-light');
+  assert.deepEqual(errors, []);
+});
+
+test('typing Kafka commands in the console changes the diagram', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('#console-input');
+  await runLine(page, 'kafka-topics --bootstrap-server localhost:9092 --create --topic payments --partitions 2');
+  await page.waitForSelector('.scrollback pre.out:has-text("Created topic payments.")');
+  await page.waitForSelector('[data-topic="payments"] [data-partition="payments-1"]');
+  await runLine(page, 'kafka-topics --list');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback pre.out')].some((p) => p.textContent === 'orders\npayments'));
+  // Tab completion of a tool name.
+  await page.fill('#console-input', 'kafka-consumer-gr');
+  await page.press('#console-input', 'Tab');
+  assert.match(await page.inputValue('#console-input'), /^kafka-consumer-groups/);
+  await page.fill('#console-input', '');
+  // History: the up arrow recalls the last line.
+  await page.press('#console-input', 'ArrowUp');
+  assert.equal(await page.inputValue('#console-input'), 'kafka-topics --list');
+  await page.waitForSelector('g.group[data-group="payment"][data-state="Stable"]', { timeout: 30000 });
+  await runLine(page, 'kafka-consumer-groups --describe --group payment');
+  await page.waitForSelector('.scrollback pre.out:has-text("CURRENT-OFFSET")');
+  await screenshot(page, 'console-1280x720-light');
+  assert.deepEqual(errors, []);
+});
+
+test('five consumers on three partitions: two idle; stopping one rebalances', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1920, height: 1080 });
+  await page.waitForSelector('#console-input');
+  await fast(page);
+  await runLine(page, 'kafka-topics --create --topic events --partitions 3');
+  await page.waitForSelector('[data-partition="events-2"]');
+  await page.selectOption('#produce-topic', 'events');
+  await page.fill('#consumer-group', 'workers');
+  for (let i = 0; i < 5; i++) await page.click('#add-consumer');
+  const stable = 'g.group[data-group="workers"][data-state="Stable"]';
+  await page.waitForFunction(() => {
+    const members = [...document.querySelectorAll('g.group[data-group="workers"] g.consumer')];
+    return document.querySelector('g.group[data-group="workers"][data-state="Stable"]') && members.length === 5
+      && members.every((m) => !m.dataset.status.includes('…'));
+  }, null, { timeout: 30000 });
+  const owned = await page.$$eval('g.group[data-group="workers"] g.consumer', (els) => els.map((e) => e.dataset.owned));
+  assert.equal(owned.filter((o) => o === '').length, 2, `two idle consumers: ${JSON.stringify(owned)}`);
+  assert.equal(owned.filter((o) => o !== '').length, 3);
+  await screenshot(page, 'five-consumers-1920x1080-light');
+
+  const generation = Number(await page.getAttribute('g.group[data-group="workers"]', 'data-generation'));
+  // Stop a consumer that owns a partition: its partition moves to an idle one.
+  const busy = await page.$$eval('g.group[data-group="workers"] g.consumer', (els) => els.find((e) => e.dataset.owned !== '').dataset.consumer);
+  await page.click(`g.consumer[data-consumer="${busy}"]`);
+  await page.click('#consumer-stop');
+  await page.waitForFunction((g) => {
+    const el = document.querySelector('g.group[data-group="workers"]');
+    const members = [...el.querySelectorAll('g.consumer')].filter((m) => m.dataset.status !== 'stopped');
+    return el.dataset.state === 'Stable' && Number(el.dataset.generation) > g
+      && members.filter((m) => m.dataset.owned !== '').length === 3;
+  }, generation, { timeout: 30000 });
+  await page.waitForSelector(stable);
+  await screenshot(page, 'after-stop-1920x1080-light');
+  assert.deepEqual(errors, []);
+});
+
+test('rewinding a reader replays history; step back and forward restore the picture', async () => {
+  const { page, errors } = await openPage(browser, server.url, { colorScheme: 'dark' });
+  await page.waitForSelector('[data-consumer="analytics-1"]');
+  await fast(page);
+  // Wait until analytics-1 has read something on orders-1.
+  await page.waitForFunction(() => Number(document.querySelector('[data-partition="orders-1"] [data-consumer="analytics-1"]')?.dataset.position) >= 3, null, { timeout: 30000 });
+  await pause(page);
+  await page.click('g.consumer[data-consumer="analytics-1"]');
+  await page.click('#consumer-rewind');
+  const position = await page.getAttribute('[data-partition="orders-1"] [data-consumer="analytics-1"]', 'data-position');
+  const start = await page.getAttribute('[data-partition="orders-1"]', 'data-log-start-offset');
+  assert.equal(position, start, 'the reader is back at the log start');
+  await screenshot(page, 'rewind-1280x720-dark');
+
+  const step = Number(await page.getAttribute('.clock', 'data-step'));
+  const tickAt = async () => page.getAttribute('.clock', 'data-tick');
+  for (let i = 0; i < 3; i++) await page.click('#step-forward');
+  const forwardTick = await tickAt();
+  const forwardPicture = await page.$eval('svg.diagram', (svg) => svg.outerHTML);
+  await page.click('#step-back');
+  await page.click('#step-back');
+  await page.click('#step-back');
+  assert.equal(Number(await page.getAttribute('.clock', 'data-step')), step);
+  for (let i = 0; i < 3; i++) await page.click('#step-forward');
+  assert.equal(await tickAt(), forwardTick);
+  assert.equal(await page.$eval('svg.diagram', (svg) => svg.outerHTML), forwardPicture, 'the same picture after back and forward');
+  // Keyboard: space plays, and the left arrow steps back (and pauses).
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(Number(await page.getAttribute('.clock', 'data-step')), step + 2);
+  assert.deepEqual(errors, []);
+});
