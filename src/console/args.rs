@@ -70,13 +70,19 @@ impl Parsed {
     }
 }
 
-/// Parses `words` (the words after the tool's name) against `specs`.
+/// Parses `words` (the words after the tool's name) against `specs`. A lone `--` ends
+/// the options, as in joptsimple: every word after it is positional, even one that
+/// starts with `--`.
 pub fn parse(words: &[String], specs: &[OptSpec]) -> Result<Parsed, String> {
     let mut parsed = Parsed::default();
     let mut i = 0;
     while i < words.len() {
         let word = &words[i];
         i += 1;
+        if word == "--" {
+            parsed.positional.extend(words[i..].iter().cloned());
+            break;
+        }
         let Some(body) = word.strip_prefix("--").filter(|b| !b.is_empty()) else {
             parsed.positional.push(word.clone());
             continue;
@@ -185,6 +191,14 @@ mod tests {
         assert_eq!(p.value("partitions"), Some("3"));
         assert!(p.has("state"));
         assert_eq!(p.value("state"), None);
+    }
+
+    #[test]
+    fn a_double_dash_ends_the_options() {
+        let p = parse(&words("--topic a -- --create b"), &SPECS).unwrap();
+        assert_eq!(p.value("topic"), Some("a"));
+        assert!(!p.has("create"));
+        assert_eq!(p.positional, ["--create", "b"]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ fn options_of(tool: &str) -> &'static [OptSpec] {
         "consumer" => &sim::CONSUMER_OPTIONS,
         "producer" => &sim::PRODUCER_OPTIONS,
         "produce" => &sim::PRODUCE_OPTIONS,
+        "records" => &sim::RECORDS_OPTIONS,
         _ => &sim::MISC_OPTIONS,
     }
 }

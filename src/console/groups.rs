@@ -36,6 +36,11 @@ pub(super) const GROUPS_OPTIONS: [OptSpec; 26] = [
     flag("help"),
 ];
 
+const ONLY_ONE_MODE: &str = "Option [reset-offsets] only accepts one of [execute] and [dry-run]\n";
+
+const NO_TOPIC_DELETION: &str =
+    "The consumer does not support topic-specific offset deletion from a consumer group.\n";
+
 /// The broker that coordinates every group, as `--describe --state` prints it.
 const COORDINATOR: &str = "localhost:9092  (1)";
 
@@ -49,12 +54,123 @@ const RESET_SCENARIOS: [&str; 7] = [
     "to-current",
 ];
 
+/// Parses a `kafka-consumer-groups` line and checks that it has exactly one action.
+pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
+    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    if let Some(extra) = p.positional.first() {
+        return Err(format!("Found non argument parameters: {extra}\n"));
+    }
+    let actions = [
+        "list",
+        "describe",
+        "delete",
+        "reset-offsets",
+        "delete-offsets",
+    ];
+    if actions.iter().filter(|a| p.has(a)).count() != 1 {
+        return Err("Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into());
+    }
+    if p.has("delete-offsets") {
+        return Err(
+            "The simulator does not support --delete-offsets yet; use --reset-offsets.\n".into(),
+        );
+    }
+    Ok(p)
+}
+
+/// The scope and scenario of a `--reset-offsets` line, or the text the tool prints.
+pub(super) fn reset_parse(p: &args::Parsed) -> Result<(ResetScope, ResetSpec), String> {
+    if p.has("dry-run") && p.has("execute") {
+        return Err(ONLY_ONE_MODE.into());
+    }
+    let given: Vec<&str> = RESET_SCENARIOS
+        .iter()
+        .copied()
+        .filter(|s| p.has(s))
+        .collect();
+    if given.len() > 1 {
+        return Err(format!(
+            "Option \"[{}]\" can't be used with option \"[{}]\"\n",
+            given[0], given[1]
+        ));
+    }
+    let scope = if p.has("all-topics") {
+        ResetScope::AllTopics
+    } else if p.has("topic") {
+        let mut list = Vec::new();
+        for arg in p.values("topic") {
+            match arg.split_once(':') {
+                None => list.push((arg.to_string(), None)),
+                Some((topic, parts)) => {
+                    let mut numbers = Vec::new();
+                    for part in parts.split(',') {
+                        match part.parse::<u32>() {
+                            Ok(n) => numbers.push(n),
+                            Err(_) => {
+                                return Err(format!(
+                                    "Invalid partition '{part}' specified in topic arg '{arg}''\n"
+                                ));
+                            }
+                        }
+                    }
+                    list.push((topic.to_string(), Some(numbers)));
+                }
+            }
+        }
+        ResetScope::Topics(list)
+    } else {
+        return Err("One of the reset scopes should be defined: --all-topics, --topic.\n".into());
+    };
+    let spec = match given.first().copied() {
+        None => {
+            return Err("Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]]\n".into());
+        }
+        Some("to-earliest") => ResetSpec::ToEarliest,
+        Some("to-latest") => ResetSpec::ToLatest,
+        Some("to-current") => ResetSpec::ToCurrent,
+        Some(long_option @ ("to-offset" | "shift-by")) => {
+            let text = p.value(long_option).unwrap_or_default();
+            let Ok(n) = text.parse::<i64>() else {
+                return Err(format!(
+                    "Cannot parse argument '{text}' of option {long_option}\n"
+                ));
+            };
+            if long_option == "to-offset" {
+                ResetSpec::ToOffset(n)
+            } else {
+                ResetSpec::ShiftBy(n)
+            }
+        }
+        Some("to-datetime") => {
+            let text = p.value("to-datetime").unwrap_or_default();
+            match clock::parse_datetime(text) {
+                Some(ms) => ResetSpec::ToDatetime(ms),
+                None => {
+                    return Err(error(&format!(
+                        "Executing consumer group command failed due to java.text.ParseException: Unparseable date: \"{text}\""
+                    )));
+                }
+            }
+        }
+        Some(_) => {
+            let text = p.value("by-duration").unwrap_or_default();
+            match clock::parse_iso_duration(text) {
+                Some(ms) => ResetSpec::ByDuration(ms),
+                None => {
+                    return Err(error("Executing consumer group command failed due to Text cannot be parsed to a Duration"));
+                }
+            }
+        }
+    };
+    Ok((scope, spec))
+}
+
 /// `"%-Ns"`: pads to at least `width` characters.
 fn pad(text: &str, width: usize) -> String {
     format!("{text:<width$}")
 }
 
-fn error(message: &str) -> String {
+pub(super) fn error(message: &str) -> String {
     format!("\nError: {message}\n")
 }
 
@@ -71,31 +187,8 @@ struct OffsetRow {
 }
 
 impl Console {
-    pub(super) fn kafka_consumer_groups(&mut self, words: &[String]) -> String {
-        let p = match args::parse(words, &GROUPS_OPTIONS) {
-            Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
-        };
-        if let Some(extra) = p.positional.first() {
-            return format!("Found non argument parameters: {extra}\n");
-        }
-        let actions = [
-            "list",
-            "describe",
-            "delete",
-            "reset-offsets",
-            "delete-offsets",
-        ];
-        if actions.iter().filter(|a| p.has(a)).count() != 1 {
-            return "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into();
-        }
-        if p.has("delete-offsets") {
-            return "The simulator does not support --delete-offsets yet; use --reset-offsets.\n"
-                .into();
-        }
-        if p.has("list") {
-            return self.list_groups(p.has("state"), p.value("state"));
-        }
+    /// The groups a `kafka-consumer-groups` line names (every group with `--all-groups`).
+    fn named_groups(&self, p: &args::Parsed) -> Result<Vec<String>, String> {
         let groups: Vec<String> = if p.has("all-groups") {
             self.timeline.state().groups.keys().cloned().collect()
         } else {
@@ -109,10 +202,58 @@ impl Console {
             "reset-offsets"
         };
         if groups.is_empty() && !p.has("all-groups") {
-            return format!(
+            return Err(format!(
                 "Option [{action}] takes one of these options: [all-groups], [group]\n"
-            );
+            ));
         }
+        Ok(groups)
+    }
+
+    /// The commands of a `kafka-consumer-groups` line, without applying them: one
+    /// `DeleteGroup` per group for `--delete`, one `ResetOffsets` per group (sorted) for
+    /// `--reset-offsets`, none for `--list` and `--describe`. Only `--all-groups` looks at
+    /// the cluster.
+    pub(super) fn groups_commands(&self, words: &[String]) -> Result<Vec<Command>, String> {
+        let p = groups_args(words)?;
+        if p.has("list") || p.has("describe") {
+            return Ok(Vec::new());
+        }
+        let mut groups = self.named_groups(&p)?;
+        if p.has("delete") {
+            if p.has("topic") {
+                return Err(NO_TOPIC_DELETION.into());
+            }
+            return Ok(groups
+                .into_iter()
+                .map(|group| Command::DeleteGroup { group })
+                .collect());
+        }
+        let (scope, spec) = reset_parse(&p)?;
+        groups.sort();
+        groups.dedup();
+        Ok(groups
+            .into_iter()
+            .map(|group| Command::ResetOffsets {
+                group,
+                scope: scope.clone(),
+                spec,
+                execute: p.has("execute"),
+            })
+            .collect())
+    }
+
+    pub(super) fn kafka_consumer_groups(&mut self, words: &[String]) -> String {
+        let p = match groups_args(words) {
+            Ok(p) => p,
+            Err(text) => return text,
+        };
+        if p.has("list") {
+            return self.list_groups(p.has("state"), p.value("state"));
+        }
+        let groups = match self.named_groups(&p) {
+            Ok(groups) => groups,
+            Err(text) => return text,
+        };
         if p.has("describe") {
             let sub_actions = ["members", "offsets", "state"];
             if sub_actions.iter().filter(|a| p.has(a)).count() > 1 {
@@ -139,7 +280,7 @@ impl Console {
         }
         if p.has("delete") {
             if p.has("topic") {
-                return "The consumer does not support topic-specific offset deletion from a consumer group.\n".into();
+                return NO_TOPIC_DELETION.into();
             }
             return self.delete_groups(&groups);
         }
@@ -499,99 +640,20 @@ impl Console {
 
     fn reset_offsets(&mut self, p: &args::Parsed, groups: &[String]) -> String {
         if p.has("dry-run") && p.has("execute") {
-            return "Option [reset-offsets] only accepts one of [execute] and [dry-run]\n".into();
+            return ONLY_ONE_MODE.into();
         }
         let mut out = String::new();
         if !p.has("dry-run") && !p.has("execute") {
             out.push_str("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n");
         }
-        let given: Vec<&str> = RESET_SCENARIOS
-            .iter()
-            .copied()
-            .filter(|s| p.has(s))
-            .collect();
-        if given.len() > 1 {
-            out.push_str(&format!(
-                "Option \"[{}]\" can't be used with option \"[{}]\"\n",
-                given[0], given[1]
-            ));
-            return out;
-        }
-        let scope = if p.has("all-topics") {
-            ResetScope::AllTopics
-        } else if p.has("topic") {
-            let mut list = Vec::new();
-            for arg in p.values("topic") {
-                match arg.split_once(':') {
-                    None => list.push((arg.to_string(), None)),
-                    Some((topic, parts)) => {
-                        let mut numbers = Vec::new();
-                        for part in parts.split(',') {
-                            match part.parse::<u32>() {
-                                Ok(n) => numbers.push(n),
-                                Err(_) => {
-                                    out.push_str(&format!(
-                                        "Invalid partition '{part}' specified in topic arg '{arg}''\n"
-                                    ));
-                                    return out;
-                                }
-                            }
-                        }
-                        list.push((topic.to_string(), Some(numbers)));
-                    }
-                }
-            }
-            ResetScope::Topics(list)
-        } else {
-            out.push_str("One of the reset scopes should be defined: --all-topics, --topic.\n");
-            return out;
-        };
-        let now_ms = self.timeline.state().now_ms();
-        let spec = match given.first().copied() {
-            None => {
-                out.push_str("Option '[reset-offsets]' requires one of the following scenarios: [[to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]]\n");
+        let (scope, spec) = match reset_parse(p) {
+            Ok(parsed) => parsed,
+            Err(text) => {
+                out.push_str(&text);
                 return out;
             }
-            Some("to-earliest") => ResetSpec::ToEarliest,
-            Some("to-latest") => ResetSpec::ToLatest,
-            Some("to-current") => ResetSpec::ToCurrent,
-            Some(long_option @ ("to-offset" | "shift-by")) => {
-                let text = p.value(long_option).unwrap_or_default();
-                let Ok(n) = text.parse::<i64>() else {
-                    out.push_str(&format!(
-                        "Cannot parse argument '{text}' of option {long_option}\n"
-                    ));
-                    return out;
-                };
-                if long_option == "to-offset" {
-                    ResetSpec::ToOffset(n)
-                } else {
-                    ResetSpec::ShiftBy(n)
-                }
-            }
-            Some("to-datetime") => {
-                let text = p.value("to-datetime").unwrap_or_default();
-                match clock::parse_datetime(text) {
-                    Some(ms) => ResetSpec::ToDatetime(ms),
-                    None => {
-                        out.push_str(&error(&format!(
-                            "Executing consumer group command failed due to java.text.ParseException: Unparseable date: \"{text}\""
-                        )));
-                        return out;
-                    }
-                }
-            }
-            Some(_) => {
-                let text = p.value("by-duration").unwrap_or_default();
-                match clock::parse_iso_duration(text) {
-                    Some(ms) => ResetSpec::ByDuration(ms),
-                    None => {
-                        out.push_str(&error("Executing consumer group command failed due to Text cannot be parsed to a Duration"));
-                        return out;
-                    }
-                }
-            }
         };
+        let now_ms = self.timeline.state().now_ms();
         let mut table: Vec<(String, Vec<(TopicPartition, i64)>)> = Vec::new();
         let mut groups: Vec<String> = groups.to_vec();
         groups.sort();

@@ -11,13 +11,16 @@
 //! [`clock`] reads and writes dates and durations, `topics` holds `kafka-topics`,
 //! `kafka-configs` and `kafka-get-offsets`, `groups` holds `kafka-consumer-groups`,
 //! `clients` the console producer and consumer, `sim` the simulator's commands and the
-//! help text, `complete` the completion of partial lines.
+//! help text, `complete` the completion of partial lines, `lines` the line that stands
+//! for a command (what the page prints for a mouse action) and the parse-only reading of
+//! lines.
 
 pub mod args;
 mod clients;
 pub mod clock;
 mod complete;
 mod groups;
+mod lines;
 pub mod shell;
 mod sim;
 mod topics;
@@ -28,6 +31,7 @@ use crate::engine::{Command, Event};
 use crate::timeline::Timeline;
 
 pub use self::clients::RecordFormat;
+pub use self::lines::{command_line, format_datetime, format_iso_duration, BOOTSTRAP_SERVER};
 
 /// The seed a console starts with unless told otherwise.
 pub const DEFAULT_SEED: u64 = 42;
@@ -43,7 +47,7 @@ pub const KAFKA_TOOLS: [&str; 6] = [
 ];
 
 /// The simulator's own commands.
-pub const SIM_COMMANDS: [&str; 11] = [
+pub const SIM_COMMANDS: [&str; 12] = [
     "broker",
     "cleaner",
     "clock",
@@ -51,6 +55,7 @@ pub const SIM_COMMANDS: [&str; 11] = [
     "help",
     "produce",
     "producer",
+    "records",
     "reset",
     "retention",
     "seed",
@@ -78,6 +83,8 @@ pub struct Console {
     next_console_consumer: u32,
     /// Lines long-running console consumers printed, not yet handed out.
     background: Vec<String>,
+    /// How many commands this console applied, to tell whether a line applied one.
+    applied: u64,
 }
 
 impl Default for Console {
@@ -99,6 +106,7 @@ impl Console {
             console_consumers: BTreeMap::new(),
             next_console_consumer: 1,
             background: Vec::new(),
+            applied: 0,
         }
     }
 
@@ -129,6 +137,7 @@ impl Console {
     /// console consumers print as a result; see [`Self::drain_output`].
     pub fn apply(&mut self, command: Command) -> Vec<Event> {
         let events = self.timeline.apply(command).to_vec();
+        self.applied += 1;
         self.collect_console_records(&events);
         events
     }
@@ -146,7 +155,7 @@ impl Console {
         let mut out = if self.producer_session.is_some() {
             self.producer_line(line)
         } else {
-            self.command_line(line)
+            self.run_command_line(line)
         };
         for printed in self.drain_output() {
             out.push_str(&printed);
@@ -181,7 +190,8 @@ impl Console {
         transcript
     }
 
-    fn command_line(&mut self, line: &str) -> String {
+    /// Runs one command line (not a record of the console producer).
+    fn run_command_line(&mut self, line: &str) -> String {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             return String::new();

@@ -21,6 +21,7 @@ pub(super) enum SimCommand {
     Help,
     Produce,
     Producer,
+    Records,
     Reset,
     Retention,
     Seed,
@@ -37,6 +38,7 @@ impl SimCommand {
             "help" => Self::Help,
             "produce" => Self::Produce,
             "producer" => Self::Producer,
+            "records" => Self::Records,
             "reset" => Self::Reset,
             "retention" => Self::Retention,
             "seed" => Self::Seed,
@@ -66,11 +68,12 @@ pub(super) const CONSUMER_OPTIONS: [OptSpec; 9] = [
     flag("verbose"),
 ];
 
-pub(super) const PRODUCER_OPTIONS: [OptSpec; 6] = [
+pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
     flag("round-robin"),
     value("topic"),
     value("rate"),
     value("keys"),
+    value("key-prefix"),
     flag("stop"),
     flag("verbose"),
 ];
@@ -81,6 +84,14 @@ pub(super) const PRODUCE_OPTIONS: [OptSpec; 4] = [
     value("producer"),
     value("header"),
 ];
+
+pub(super) const RECORDS_OPTIONS: [OptSpec; 2] = [value("partition"), value("before-offset")];
+
+/// What a stream's keys start with unless `--key-prefix` says otherwise.
+pub(super) const DEFAULT_KEY_PREFIX: &str = "key-";
+
+/// The most a typed `clock advance` moves the clock: one hour.
+const MAX_TYPED_ADVANCE: u32 = 36_000;
 
 pub(super) const MISC_OPTIONS: [OptSpec; 3] = [value("topic"), value("seed"), flag("verbose")];
 
@@ -99,7 +110,7 @@ fn is_routine(event: &Event) -> bool {
 }
 
 /// The events as sentences, one a line; routine ones only when `verbose`.
-fn narrate(events: &[Event], verbose: bool) -> String {
+pub(super) fn narrate(events: &[Event], verbose: bool) -> String {
     let mut out = String::new();
     for event in events {
         if let Event::Rejected { reason } = event {
@@ -148,13 +159,239 @@ fn key_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// What a `consumer …` line asks for.
+pub(super) enum ConsumerLine {
+    /// `consumer list`: a listing, no command.
+    List,
+    /// One engine command, narrated with every event when `verbose`.
+    Command { command: Command, verbose: bool },
+}
+
+/// The two subcommands of `cleaner` and `retention`, and `broker set`.
+fn subcommand(words: &[String]) -> (&str, &[String]) {
+    words
+        .split_first()
+        .map_or(("", &[][..]), |(s, r)| (s.as_str(), r))
+}
+
+/// Parses `cleaner run [--topic t]` or `retention run [--topic t]`.
+fn maintenance_parse(command: SimCommand, words: &[String]) -> Result<Command, String> {
+    let (sub, rest) = subcommand(words);
+    let cleaner = command == SimCommand::Cleaner;
+    if sub != "run" {
+        let name = if cleaner { "cleaner" } else { "retention" };
+        return Err(format!("Usage: {name} run [--topic t]\n"));
+    }
+    let p = args::parse(rest, &MISC_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let topic = p.value("topic").map(str::to_string);
+    Ok(if cleaner {
+        Command::RunCleaner { topic }
+    } else {
+        Command::RunRetention { topic }
+    })
+}
+
+/// Parses `broker set key=value`.
+fn broker_parse(words: &[String]) -> Result<Command, String> {
+    let (sub, rest) = subcommand(words);
+    if sub != "set" || rest.len() != 1 {
+        return Err("Usage: broker set key=value\n".into());
+    }
+    let (key, value) = key_value(&rest[0]).map_err(|e| format!("{e}\n"))?;
+    Ok(Command::SetBrokerConfig { key, value })
+}
+
+/// Parses `records delete --partition t:p --before-offset N` (what `kafka-delete-records`
+/// does with its JSON file).
+fn records_parse(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str = "Usage: records delete --partition t:p --before-offset N\n";
+    let (sub, rest) = subcommand(words);
+    if sub != "delete" {
+        return Err(USAGE.into());
+    }
+    let p = args::parse(rest, &RECORDS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let (Some(spec), Some(offset)) = (p.value("partition"), p.value("before-offset")) else {
+        return Err(USAGE.into());
+    };
+    if !p.positional.is_empty() {
+        return Err(USAGE.into());
+    }
+    let partition = topic_partition(spec)?;
+    let before_offset = offset
+        .parse::<i64>()
+        .map_err(|_| format!("Not an offset: {offset}\n"))?;
+    Ok(Command::DeleteRecords {
+        partition,
+        before_offset,
+    })
+}
+
+/// `orders:2` → partition 2 of `orders` (the last colon separates them).
+fn topic_partition(spec: &str) -> Result<TopicPartition, String> {
+    match spec.rsplit_once(':').map(|(t, n)| (t, n.parse::<u32>())) {
+        Some((topic, Ok(n))) => Ok(TopicPartition::new(topic, n)),
+        _ => Err(format!("Expected topic:partition, got '{spec}'\n")),
+    }
+}
+
+/// Parses the words after `clock advance`: the ticks and whether `--verbose` was given.
+/// The one-hour limit is the console's policy for typed lines, checked by the caller.
+fn advance_parse(words: &[String]) -> Result<(u32, bool), String> {
+    let p = args::parse(words, &MISC_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let Some(Some(ticks)) = p.positional.first().map(|t| clock::parse_ticks(t)) else {
+        return Err("Usage: clock advance <ticks | 500ms | 5s | 2m | 1h> [--verbose]\n".into());
+    };
+    Ok((ticks, p.has("verbose")))
+}
+
+/// Parses `producer add|remove|stream …`.
+fn producer_parse(words: &[String]) -> Result<Command, String> {
+    let Some((sub, rest)) = words.split_first() else {
+        return Err(sim_help(Some("producer")));
+    };
+    if !PRODUCER_SUBCOMMANDS.contains(&sub.as_str()) {
+        return Err(match args::closest(sub, &PRODUCER_SUBCOMMANDS) {
+            Some(best) => {
+                format!("Unknown subcommand: producer {sub}. Did you mean producer {best}?\n")
+            }
+            None => format!("Unknown subcommand: producer {sub}. Try: help producer\n"),
+        });
+    }
+    let p = args::parse(rest, &PRODUCER_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let Some(name) = p.positional.first().cloned() else {
+        return Err(format!(
+            "Usage: producer {sub} <name> …  (see: help producer)\n"
+        ));
+    };
+    Ok(match sub.as_str() {
+        "add" => Command::AddProducer {
+            name,
+            null_key: if p.has("round-robin") {
+                NullKeyStrategy::RoundRobin
+            } else {
+                NullKeyStrategy::Sticky
+            },
+        },
+        "remove" => Command::RemoveProducer { name },
+        _ => {
+            if p.has("stop") {
+                return Ok(Command::SetProducerStream {
+                    producer: name,
+                    stream: None,
+                });
+            }
+            let (Some(topic), Some(rate)) = (p.value("topic"), p.value("rate")) else {
+                return Err("Usage: producer stream <name> --topic t --rate R [--keys N] [--key-prefix P] | producer stream <name> --stop\n".into());
+            };
+            let Some(millirecords_per_second) =
+                parse_thousandths(rate).and_then(|r| u32::try_from(r).ok())
+            else {
+                return Err(format!("Not a rate in records per second: {rate}\n"));
+            };
+            let key_pool = match p.value("keys").map(str::parse::<u32>) {
+                None => 0,
+                Some(Ok(n)) => n,
+                Some(Err(_)) => return Err("--keys takes a number of distinct keys\n".into()),
+            };
+            Command::SetProducerStream {
+                producer: name,
+                stream: Some(ProducerStream {
+                    topic: topic.to_string(),
+                    millirecords_per_second,
+                    key_pool,
+                    key_prefix: p.value("key-prefix").unwrap_or(DEFAULT_KEY_PREFIX).into(),
+                }),
+            }
+        }
+    })
+}
+
+/// Parses `produce <topic> [<value>...] [--key K] …`: one record per value, or one record
+/// with a null value when no value is given.
+fn produce_parse(words: &[String]) -> Result<Vec<Command>, String> {
+    let p = args::parse(words, &PRODUCE_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let Some((topic, values)) = p.positional.split_first() else {
+        return Err("Usage: produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n".into());
+    };
+    let partition = match p.value("partition").map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => return Err("--partition takes a partition number\n".into()),
+    };
+    let mut headers = Vec::new();
+    for h in p.values("header") {
+        headers.push(key_value(h).map_err(|e| format!("{e}\n"))?);
+    }
+    // No value: one record with a null value (a tombstone when it has a key).
+    let values: Vec<Option<String>> = if values.is_empty() {
+        vec![None]
+    } else {
+        values.iter().cloned().map(Some).collect()
+    };
+    Ok(values
+        .into_iter()
+        .map(|value| Command::Produce {
+            producer: p.value("producer").map(str::to_string),
+            topic: topic.clone(),
+            partition,
+            key: p.value("key").map(str::to_string),
+            value,
+            headers: headers.clone(),
+        })
+        .collect())
+}
+
 impl Console {
+    /// The engine commands a simulator line stands for, without applying them: none for
+    /// lines that only print (help, listings), the text the line would print otherwise.
+    pub(super) fn sim_parse(
+        &self,
+        command: SimCommand,
+        words: &[String],
+    ) -> Result<Vec<Command>, String> {
+        match command {
+            SimCommand::Help | SimCommand::Seed => Ok(Vec::new()),
+            SimCommand::Consumer => match self.consumer_parse(words)? {
+                ConsumerLine::List => Ok(Vec::new()),
+                ConsumerLine::Command { command, .. } => Ok(vec![command]),
+            },
+            SimCommand::Producer => producer_parse(words).map(|c| vec![c]),
+            SimCommand::Produce => produce_parse(words),
+            SimCommand::Clock => match words.first().map(String::as_str) {
+                None | Some("show") => Ok(Vec::new()),
+                Some("advance") => {
+                    advance_parse(&words[1..]).map(|(ticks, _)| vec![Command::Advance { ticks }])
+                }
+                Some(other) => Err(format!(
+                    "Unknown subcommand: clock {other}. Usage: clock [advance <duration>]\n"
+                )),
+            },
+            SimCommand::Step | SimCommand::Reset => {
+                Err("step and reset move along the timeline; they are not engine commands\n".into())
+            }
+            SimCommand::Cleaner | SimCommand::Retention => {
+                maintenance_parse(command, words).map(|c| vec![c])
+            }
+            SimCommand::Broker => broker_parse(words).map(|c| vec![c]),
+            SimCommand::Records => records_parse(words).map(|c| vec![c]),
+        }
+    }
+
     pub(super) fn sim_command(&mut self, command: SimCommand, words: &[String]) -> String {
         match command {
             SimCommand::Help => sim_help(words.first().map(String::as_str)),
             SimCommand::Consumer => self.consumer_command(words),
-            SimCommand::Producer => self.producer_command(words),
-            SimCommand::Produce => self.produce_command(words),
+            SimCommand::Producer => match producer_parse(words) {
+                Ok(command) => narrate(&self.apply(command), true),
+                Err(text) => text,
+            },
+            SimCommand::Produce => match produce_parse(words) {
+                Ok(commands) => commands
+                    .into_iter()
+                    .map(|c| narrate(&self.apply(c), true))
+                    .collect(),
+                Err(text) => text,
+            },
             SimCommand::Clock => self.clock_command(words),
             SimCommand::Step => self.step_command(words),
             SimCommand::Reset => {
@@ -172,99 +409,77 @@ impl Console {
             }
             SimCommand::Seed => format!("{}\n", self.timeline.seed()),
             SimCommand::Cleaner | SimCommand::Retention => {
-                let (sub, rest) = words
-                    .split_first()
-                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
-                let name = if command == SimCommand::Cleaner {
-                    "cleaner"
-                } else {
-                    "retention"
-                };
-                if sub != "run" {
-                    return format!("Usage: {name} run [--topic t]\n");
-                }
-                let p = match args::parse(rest, &MISC_OPTIONS) {
-                    Ok(p) => p,
-                    Err(e) => return format!("{e}\n"),
-                };
-                let topic = p.value("topic").map(str::to_string);
-                let events = self.apply(if command == SimCommand::Cleaner {
-                    Command::RunCleaner { topic }
-                } else {
-                    Command::RunRetention { topic }
-                });
-                let out = narrate(&events, true);
-                if out.is_empty() {
-                    format!(
-                        "The {} found nothing to delete.\n",
-                        if command == SimCommand::Cleaner {
-                            "log cleaner"
-                        } else {
-                            "retention check"
-                        }
-                    )
-                } else {
-                    out
+                match maintenance_parse(command, words) {
+                    Ok(c) => self.maintenance_output(c),
+                    Err(text) => text,
                 }
             }
-            SimCommand::Broker => {
-                let (sub, rest) = words
-                    .split_first()
-                    .map_or(("", &[][..]), |(s, r)| (s.as_str(), r));
-                if sub != "set" || rest.len() != 1 {
-                    return "Usage: broker set key=value\n".into();
-                }
-                match key_value(&rest[0]) {
-                    Ok((key, value)) => {
-                        let events = self.apply(Command::SetBrokerConfig { key, value });
-                        narrate(&events, true)
-                    }
-                    Err(e) => format!("{e}\n"),
-                }
-            }
+            SimCommand::Broker => match broker_parse(words) {
+                Ok(c) => narrate(&self.apply(c), true),
+                Err(text) => text,
+            },
+            SimCommand::Records => match records_parse(words) {
+                Ok(c) => narrate(&self.apply(c), true),
+                Err(text) => text,
+            },
         }
     }
 
-    fn consumer_command(&mut self, words: &[String]) -> String {
+    /// Applies `cleaner run` or `retention run` and says what it did.
+    pub(super) fn maintenance_output(&mut self, command: Command) -> String {
+        let cleaner = matches!(command, Command::RunCleaner { .. });
+        let out = narrate(&self.apply(command), true);
+        if out.is_empty() {
+            format!(
+                "The {} found nothing to delete.\n",
+                if cleaner {
+                    "log cleaner"
+                } else {
+                    "retention check"
+                }
+            )
+        } else {
+            out
+        }
+    }
+
+    /// Parses a `consumer …` line: what it asks for, or the text to print instead.
+    pub(super) fn consumer_parse(&self, words: &[String]) -> Result<ConsumerLine, String> {
         let Some((sub, rest)) = words.split_first() else {
-            return sim_help(Some("consumer"));
+            return Err(sim_help(Some("consumer")));
         };
         if !CONSUMER_SUBCOMMANDS.contains(&sub.as_str()) {
-            return match args::closest(sub, &CONSUMER_SUBCOMMANDS) {
+            return Err(match args::closest(sub, &CONSUMER_SUBCOMMANDS) {
                 Some(best) => {
                     format!("Unknown subcommand: consumer {sub}. Did you mean consumer {best}?\n")
                 }
                 None => format!("Unknown subcommand: consumer {sub}. Try: help consumer\n"),
-            };
+            });
         }
-        let p = match args::parse(rest, &CONSUMER_OPTIONS) {
-            Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
-        };
+        let p = args::parse(rest, &CONSUMER_OPTIONS).map_err(|e| format!("{e}\n"))?;
         let verbose = p.has("verbose");
         if sub == "list" {
-            return self.list_consumers();
+            return Ok(ConsumerLine::List);
         }
         let Some(client_id) = p.positional.first().cloned() else {
-            return format!("Usage: consumer {sub} <client-id> …  (see: help consumer)\n");
+            return Err(format!(
+                "Usage: consumer {sub} <client-id> …  (see: help consumer)\n"
+            ));
         };
         let simple = |make: fn(String) -> Command| make(client_id.clone());
         let command = match sub.as_str() {
             "start" | "assign" => {
                 let mut config = Vec::new();
                 for entry in p.values("config") {
-                    match key_value(entry) {
-                        Ok(kv) => config.push(kv),
-                        Err(e) => return format!("{e}\n"),
-                    }
+                    config.push(key_value(entry).map_err(|e| format!("{e}\n"))?);
                 }
                 let group = p.value("group").map(str::to_string);
                 if sub == "start" {
                     let Some(topics) = p.value("topic") else {
-                        return "Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]...\n".into();
+                        return Err("Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]...\n".into());
                     };
                     if group.is_none() {
-                        return "Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]... (a group is needed to subscribe; use consumer assign without one)\n".into();
+                        return Err("Usage: consumer start <client-id> --group g --topic t[,t2] [--config k=v]... (a group is needed to subscribe; use consumer assign without one)\n".into());
                     }
                     Command::StartConsumer {
                         client_id: client_id.clone(),
@@ -279,15 +494,12 @@ impl Console {
                     }
                 } else {
                     let Some(spec) = p.value("partition") else {
-                        return "Usage: consumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]...\n".into();
+                        return Err("Usage: consumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]...\n".into());
                     };
                     let state = self.timeline.state();
-                    let assign = match parse_partitions(spec, |t| {
-                        state.topics.get(t).map(|t| t.n_partitions())
-                    }) {
-                        Ok(a) => a,
-                        Err(e) => return format!("Error: {e}\n"),
-                    };
+                    let assign =
+                        parse_partitions(spec, |t| state.topics.get(t).map(|t| t.n_partitions()))
+                            .map_err(|e| format!("Error: {e}\n"))?;
                     Command::StartConsumer {
                         client_id: client_id.clone(),
                         group,
@@ -306,7 +518,7 @@ impl Console {
             "commit" => simple(|client_id| Command::CommitSync { client_id }),
             "set" => {
                 let Some(Ok((key, value))) = p.positional.get(1).map(|kv| key_value(kv)) else {
-                    return "Usage: consumer set <client-id> key=value\n".into();
+                    return Err("Usage: consumer set <client-id> key=value\n".into());
                 };
                 Command::SetConsumerConfig {
                     client_id: client_id.clone(),
@@ -322,22 +534,21 @@ impl Console {
                 } else if let Some(text) = p.value("to-offset") {
                     match text.parse::<i64>() {
                         Ok(n) => SeekTarget::Offset(n),
-                        Err(_) => return format!("Not an offset: {text}\n"),
+                        Err(_) => return Err(format!("Not an offset: {text}\n")),
                     }
                 } else if let Some(text) = p.value("to-datetime") {
                     match clock::parse_datetime(text) {
                         Some(ms) => SeekTarget::Timestamp(ms),
-                        None => return format!("Not a date (YYYY-MM-DDTHH:mm:SS.sss): {text}\n"),
+                        None => {
+                            return Err(format!("Not a date (YYYY-MM-DDTHH:mm:SS.sss): {text}\n"))
+                        }
                     }
                 } else {
-                    return "Usage: consumer seek <client-id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\n".into();
+                    return Err("Usage: consumer seek <client-id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\n".into());
                 };
                 let partition = match p.value("partition") {
                     None => None,
-                    Some(spec) => match spec.split_once(':').map(|(t, n)| (t, n.parse::<u32>())) {
-                        Some((topic, Ok(n))) => Some(TopicPartition::new(topic, n)),
-                        _ => return format!("Expected topic:partition, got '{spec}'\n"),
-                    },
+                    Some(spec) => Some(topic_partition(spec)?),
                 };
                 Command::Seek {
                     client_id: client_id.clone(),
@@ -346,14 +557,28 @@ impl Console {
                 }
             }
         };
-        let stopping = matches!(
-            command,
-            Command::StopConsumer { .. }
-                | Command::RemoveConsumer { .. }
-                | Command::CrashConsumer { .. }
-        );
+        Ok(ConsumerLine::Command { command, verbose })
+    }
+
+    fn consumer_command(&mut self, words: &[String]) -> String {
+        let (command, verbose) = match self.consumer_parse(words) {
+            Ok(ConsumerLine::List) => return self.list_consumers(),
+            Ok(ConsumerLine::Command { command, verbose }) => (command, verbose),
+            Err(text) => return text,
+        };
+        self.consumer_output(command, verbose)
+    }
+
+    /// Applies a consumer command and narrates it.
+    pub(super) fn consumer_output(&mut self, command: Command, verbose: bool) -> String {
+        let stopping = match &command {
+            Command::StopConsumer { client_id }
+            | Command::RemoveConsumer { client_id }
+            | Command::CrashConsumer { client_id } => Some(client_id.clone()),
+            _ => None,
+        };
         let events = self.apply(command);
-        if stopping && super::rejection(&events).is_none() {
+        if let Some(client_id) = stopping.filter(|_| super::rejection(&events).is_none()) {
             // A console consumer that is stopped prints no more records.
             self.console_consumers.remove(&client_id);
         }
@@ -385,144 +610,41 @@ impl Console {
         out
     }
 
-    fn producer_command(&mut self, words: &[String]) -> String {
-        let Some((sub, rest)) = words.split_first() else {
-            return sim_help(Some("producer"));
-        };
-        if !PRODUCER_SUBCOMMANDS.contains(&sub.as_str()) {
-            return match args::closest(sub, &PRODUCER_SUBCOMMANDS) {
-                Some(best) => {
-                    format!("Unknown subcommand: producer {sub}. Did you mean producer {best}?\n")
-                }
-                None => format!("Unknown subcommand: producer {sub}. Try: help producer\n"),
-            };
-        }
-        let p = match args::parse(rest, &PRODUCER_OPTIONS) {
-            Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
-        };
-        let Some(name) = p.positional.first().cloned() else {
-            return format!("Usage: producer {sub} <name> …  (see: help producer)\n");
-        };
-        let command = match sub.as_str() {
-            "add" => Command::AddProducer {
-                name,
-                null_key: if p.has("round-robin") {
-                    NullKeyStrategy::RoundRobin
-                } else {
-                    NullKeyStrategy::Sticky
-                },
-            },
-            "remove" => Command::RemoveProducer { name },
-            _ => {
-                if p.has("stop") {
-                    Command::SetProducerStream {
-                        producer: name,
-                        stream: None,
-                    }
-                } else {
-                    let (Some(topic), Some(rate)) = (p.value("topic"), p.value("rate")) else {
-                        return "Usage: producer stream <name> --topic t --rate R [--keys N] | producer stream <name> --stop\n".into();
-                    };
-                    let Some(millirecords_per_second) =
-                        parse_thousandths(rate).and_then(|r| u32::try_from(r).ok())
-                    else {
-                        return format!("Not a rate in records per second: {rate}\n");
-                    };
-                    let key_pool = match p.value("keys").map(str::parse::<u32>) {
-                        None => 0,
-                        Some(Ok(n)) => n,
-                        Some(Err(_)) => return "--keys takes a number of distinct keys\n".into(),
-                    };
-                    Command::SetProducerStream {
-                        producer: name,
-                        stream: Some(ProducerStream {
-                            topic: topic.to_string(),
-                            millirecords_per_second,
-                            key_pool,
-                            key_prefix: "key-".into(),
-                        }),
-                    }
-                }
-            }
-        };
-        let events = self.apply(command);
-        narrate(&events, true)
-    }
-
-    fn produce_command(&mut self, words: &[String]) -> String {
-        let p = match args::parse(words, &PRODUCE_OPTIONS) {
-            Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
-        };
-        let Some((topic, values)) = p.positional.split_first() else {
-            return "Usage: produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n".into();
-        };
-        let partition = match p.value("partition").map(str::parse::<i64>) {
-            None => None,
-            Some(Ok(n)) => Some(n),
-            Some(Err(_)) => return "--partition takes a partition number\n".into(),
-        };
-        let mut headers = Vec::new();
-        for h in p.values("header") {
-            match key_value(h) {
-                Ok(kv) => headers.push(kv),
-                Err(e) => return format!("{e}\n"),
-            }
-        }
-        // No value: one record with a null value (a tombstone when it has a key).
-        let values: Vec<Option<String>> = if values.is_empty() {
-            vec![None]
-        } else {
-            values.iter().cloned().map(Some).collect()
-        };
-        let mut out = String::new();
-        for value in values {
-            let events = self.apply(Command::Produce {
-                producer: p.value("producer").map(str::to_string),
-                topic: topic.clone(),
-                partition,
-                key: p.value("key").map(str::to_string),
-                value,
-                headers: headers.clone(),
-            });
-            out.push_str(&narrate(&events, true));
-        }
-        out
-    }
-
     fn clock_command(&mut self, words: &[String]) -> String {
-        let now = |c: &Console| {
-            let state = c.timeline.state();
-            format!(
-                "The clock is at tick {} ({}).\n",
-                state.tick,
-                clock::format_utc(state.now_ms())
-            )
-        };
         match words.first().map(String::as_str) {
-            None | Some("show") => now(self),
+            None | Some("show") => self.clock_now(),
             Some("advance") => {
-                let p = match args::parse(&words[1..], &MISC_OPTIONS) {
-                    Ok(p) => p,
-                    Err(e) => return format!("{e}\n"),
+                let (ticks, verbose) = match advance_parse(&words[1..]) {
+                    Ok(parsed) => parsed,
+                    Err(text) => return text,
                 };
-                let Some(Some(ticks)) = p.positional.first().map(|t| clock::parse_ticks(t)) else {
-                    return "Usage: clock advance <ticks | 500ms | 5s | 2m | 1h> [--verbose]\n"
-                        .into();
-                };
-                if ticks > 36_000 {
+                if ticks > MAX_TYPED_ADVANCE {
                     return "The simulator advances at most 1h (36000 ticks) at a time.\n".into();
                 }
-                let events = self.apply(Command::Advance { ticks });
-                let mut out = narrate(&events, p.has("verbose"));
-                out.push_str(&now(self));
-                out
+                self.advance_output(ticks, verbose)
             }
             Some(other) => {
                 format!("Unknown subcommand: clock {other}. Usage: clock [advance <duration>]\n")
             }
         }
+    }
+
+    /// `The clock is at tick N (date).`
+    fn clock_now(&self) -> String {
+        let state = self.timeline.state();
+        format!(
+            "The clock is at tick {} ({}).\n",
+            state.tick,
+            clock::format_utc(state.now_ms())
+        )
+    }
+
+    /// Advances the clock and says what happened and what time it is.
+    pub(super) fn advance_output(&mut self, ticks: u32, verbose: bool) -> String {
+        let events = self.apply(Command::Advance { ticks });
+        let mut out = narrate(&events, verbose);
+        out.push_str(&self.clock_now());
+        out
     }
 
     fn step_command(&mut self, words: &[String]) -> String {
@@ -568,13 +690,14 @@ pub(super) fn sim_help(topic: Option<&str>) -> String {
         Some("kafka-consumer-groups") => "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
         Some("kafka-get-offsets") => "kafka-get-offsets [--topic t] [--partitions 0,1] [--time -1|latest|-2|earliest|<ms>]\n",
         Some("consumer") => "consumer start <client-id> --group g --topic t[,t2] [--config k=v]...   subscribe as a group member\nconsumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]... read partitions without joining\nconsumer stop <id>        close gracefully: commit (auto-commit), leave the group\nconsumer crash <id>       kill it: no commit, no LeaveGroup; the group waits session.timeout.ms\nconsumer restart <id>     start a stopped or crashed consumer again\nconsumer remove <id>      remove a stopped consumer from the diagram\nconsumer pause <id> | consumer resume <id>\nconsumer set <id> k=v     e.g. max.poll.records=10, processing.rate=2, partition.assignment.strategy=cooperative-sticky\nconsumer seek <id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\nconsumer commit <id>      commitSync() of its positions\nconsumer list             every consumer with its group, status and partitions\nAdd --verbose to see every event.\n",
-        Some("producer") => "producer add <name> [--round-robin]       a producer box; --round-robin spreads null-key records one by one (Kafka < 2.4)\nproducer remove <name>\nproducer stream <name> --topic t --rate R [--keys N]   R records per second, keys key-0..key-(N-1) (none without --keys)\nproducer stream <name> --stop\n",
+        Some("producer") => "producer add <name> [--round-robin]       a producer box; --round-robin spreads null-key records one by one (Kafka < 2.4)\nproducer remove <name>\nproducer stream <name> --topic t --rate R [--keys N] [--key-prefix P]   R records per second, keys key-0..key-(N-1) (none without --keys; P replaces key-)\nproducer stream <name> --stop\n",
         Some("produce") => "produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n  one record per value (quote values with spaces); without a value, a null value (a tombstone).\n",
         Some("clock") => "clock                      the simulated time\nclock advance <duration>   30 (ticks of 100 ms), 500ms, 5s, 2m, 1h; --verbose lists every event\n",
         Some("step") => "step back [N]      undo the last N commands (time travel; nothing is lost until you act)\nstep forward [N]   redo them\n",
         Some("reset" | "seed") => "reset [--seed N]   start again with an empty cluster\nseed               the seed of this session (same seed and commands, same result)\n",
         Some("cleaner" | "retention") => "cleaner run [--topic t]     compact now (cleanup.policy=compact)\nretention run [--topic t]   delete old segments now (Kafka checks every log.retention.check.interval.ms)\n",
         Some("broker") => "broker set log.retention.check.interval.ms=N | group.initial.rebalance.delay.ms=N\n",
+        Some("records" | "kafka-delete-records") => "records delete --partition t:p --before-offset N   move the log start offset of t-p to N (what kafka-delete-records does)\n",
         Some(other) => return format!("No help for {other}. Type help for the list of commands.\n"),
     };
     text.to_string()
@@ -597,5 +720,6 @@ The simulator's commands:
   reset [--seed N] | seed
   cleaner run [--topic t] | retention run [--topic t]
   broker set k=v
+  records delete --partition t:p --before-offset N
 Type help <command> for details.
 ";

@@ -50,6 +50,196 @@ pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 6] = [
 
 const TOPIC_ERROR: &str = "Error while executing topic command : ";
 
+const MISSING_TOPIC: &str = "Missing required argument \"[topic]\"\n";
+
+/// Parses a `kafka-topics` line and checks that it has exactly one action.
+pub(super) fn topics_args(words: &[String]) -> Result<args::Parsed, String> {
+    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    if let Some(extra) = p.positional.first() {
+        return Err(format!("Found non argument parameters: {extra}\n"));
+    }
+    let actions = ["list", "describe", "create", "alter", "delete"];
+    if actions.iter().filter(|a| p.has(a)).count() != 1 {
+        return Err("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n".into());
+    }
+    Ok(p)
+}
+
+/// The command of a `kafka-topics --create`, `--alter` or `--delete` line, read without
+/// looking at the cluster; `None` when the line changes nothing (`--list`, `--describe`,
+/// `--alter` without `--partitions`).
+pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String> {
+    if p.has("list") || p.has("describe") {
+        return Ok(None);
+    }
+    let Some(topic) = p.value("topic").map(str::to_string) else {
+        return Err(MISSING_TOPIC.into());
+    };
+    if p.has("create") {
+        let partitions = match p.value("partitions").map(str::parse::<i64>) {
+            None => 1,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => {
+                return Err(format!(
+                    "Cannot parse argument '{}' of option partitions\n",
+                    p.value("partitions").unwrap_or_default()
+                ))
+            }
+        };
+        match p.value("replication-factor").map(str::parse::<i64>) {
+            None | Some(Ok(1)) => {}
+            Some(Ok(n)) if n < 1 => {
+                return Err(format!(
+                    "{TOPIC_ERROR}Replication factor must be larger than 0.\n"
+                ))
+            }
+            Some(Ok(n)) => {
+                return Err(format!(
+                    "{TOPIC_ERROR}Replication factor: {n} larger than available brokers: 1.\n"
+                ))
+            }
+            Some(Err(_)) => {
+                return Err(format!(
+                    "Cannot parse argument '{}' of option replication-factor\n",
+                    p.value("replication-factor").unwrap_or_default()
+                ))
+            }
+        }
+        let mut configs = Vec::new();
+        for entry in p.values("config") {
+            match entry.split_once('=') {
+                Some((k, v)) if !k.is_empty() => configs.push((k.to_string(), v.to_string())),
+                _ => {
+                    return Err(format!(
+                        "{TOPIC_ERROR}Invalid topic config: all configs to be added must be in the format \"key=val\".\n"
+                    ))
+                }
+            }
+        }
+        return Ok(Some(Command::CreateTopic {
+            name: topic,
+            partitions,
+            configs,
+        }));
+    }
+    if p.has("alter") {
+        if p.has("config") {
+            return Err("Option \"[alter]\" can't be used with option \"[config]\"\n".into());
+        }
+        let Some(text) = p.value("partitions") else {
+            return Ok(None);
+        };
+        let Ok(total) = text.parse::<i64>() else {
+            return Err(format!(
+                "Cannot parse argument '{text}' of option partitions\n"
+            ));
+        };
+        return Ok(Some(Command::AddPartitions { topic, total }));
+    }
+    Ok(Some(Command::DeleteTopic { name: topic }))
+}
+
+/// Parses a `kafka-configs` line and checks its action and entity type.
+pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
+    let p = args::parse(words, &CONFIGS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    if let Some(extra) = p.positional.first() {
+        return Err(format!("Found non argument parameters: {extra}\n"));
+    }
+    if p.has("alter") == p.has("describe") {
+        return Err("Command must include exactly one action: --describe, --alter\n".into());
+    }
+    if p.value("topic").is_none() {
+        match p.value("entity-type") {
+            Some("topics") => {}
+            Some(other) => {
+                return Err(format!(
+                    "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
+                ))
+            }
+            None => {
+                return Err("At least one of --entity-type or any of --topic, --broker, --group must be specified\n".into())
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// The topic a `kafka-configs` line names, if any.
+fn configs_entity(p: &args::Parsed) -> Option<String> {
+    p.value("topic")
+        .or(p.value("entity-name"))
+        .map(str::to_string)
+}
+
+/// The command of a `kafka-configs --alter` line, read without looking at the cluster;
+/// `None` for `--describe`.
+pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, String> {
+    if p.has("describe") {
+        return Ok(None);
+    }
+    let Some(topic) = configs_entity(p) else {
+        return Err("An entity name must be specified with --alter of topics\n".into());
+    };
+    let mut set = Vec::new();
+    for entry in p.values("add-config") {
+        for pair in split_config_list(entry) {
+            match pair.split_once('=') {
+                Some((k, v)) if !k.is_empty() => {
+                    set.push((k.to_string(), unbracket(v).to_string()))
+                }
+                _ => {
+                    return Err("requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".\n".into())
+                }
+            }
+        }
+    }
+    let delete: Vec<String> = p
+        .values("delete-config")
+        .iter()
+        .flat_map(|d| d.split(','))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if set.is_empty() && delete.is_empty() {
+        return Err(
+            "At least one of --add-config or --delete-config must be specified with --alter\n"
+                .into(),
+        );
+    }
+    Ok(Some(Command::AlterTopicConfig { topic, set, delete }))
+}
+
+/// Splits `--add-config` text at the commas outside square brackets, as ConfigCommand
+/// does, so a list value is written `cleanup.policy=[compact,delete]`. Empty entries are
+/// dropped.
+pub(super) fn split_config_list(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// A bracketed list value without its brackets: `[compact,delete]` → `compact,delete`.
+fn unbracket(value: &str) -> &str {
+    value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(value)
+}
+
 /// The broker config each topic config falls back to, with Kafka's default, as
 /// `kafka-configs --describe` lists it among the synonyms.
 fn broker_default(topic_config: &str) -> Option<(&'static str, &'static str)> {
@@ -81,17 +271,10 @@ fn topic_default(topic_config: &str) -> &'static str {
 
 impl Console {
     pub(super) fn kafka_topics(&mut self, words: &[String]) -> String {
-        let p = match args::parse(words, &TOPICS_OPTIONS) {
+        let p = match topics_args(words) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(text) => return text,
         };
-        if let Some(extra) = p.positional.first() {
-            return format!("Found non argument parameters: {extra}\n");
-        }
-        let actions = ["list", "describe", "create", "alter", "delete"];
-        if actions.iter().filter(|a| p.has(a)).count() != 1 {
-            return "Command must include exactly one action: --list, --describe, --create, --alter or --delete\n".into();
-        }
         let topic = p.value("topic").map(str::to_string);
         if p.has("list") {
             return lines(
@@ -107,88 +290,37 @@ impl Console {
             return self.describe_topics(topic.as_deref(), p.has("if-exists"));
         }
         let Some(topic) = topic else {
-            return "Missing required argument \"[topic]\"\n".into();
+            return MISSING_TOPIC.into();
         };
-        if p.has("create") {
-            let partitions = match p.value("partitions").map(str::parse::<i64>) {
-                None => 1,
-                Some(Ok(n)) => n,
-                Some(Err(_)) => {
-                    return format!(
-                        "Cannot parse argument '{}' of option partitions\n",
-                        p.value("partitions").unwrap_or_default()
-                    )
-                }
-            };
-            match p.value("replication-factor").map(str::parse::<i64>) {
-                None | Some(Ok(1)) => {}
-                Some(Ok(n)) if n < 1 => {
-                    return format!("{TOPIC_ERROR}Replication factor must be larger than 0.\n")
-                }
-                Some(Ok(n)) => {
-                    return format!(
-                        "{TOPIC_ERROR}Replication factor: {n} larger than available brokers: 1.\n"
-                    )
-                }
-                Some(Err(_)) => {
-                    return format!(
-                        "Cannot parse argument '{}' of option replication-factor\n",
-                        p.value("replication-factor").unwrap_or_default()
-                    )
-                }
-            }
-            let mut configs = Vec::new();
-            for entry in p.values("config") {
-                match entry.split_once('=') {
-                    Some((k, v)) if !k.is_empty() => configs.push((k.to_string(), v.to_string())),
-                    _ => {
-                        return format!(
-                            "{TOPIC_ERROR}Invalid topic config: all configs to be added must be in the format \"key=val\".\n"
-                        )
-                    }
-                }
-            }
-            if p.has("if-not-exists") && self.timeline.state().topics.contains_key(&topic) {
-                return String::new();
-            }
-            return match self.apply_checked(Command::CreateTopic {
-                name: topic.clone(),
-                partitions,
-                configs,
-            }) {
-                Ok(_) => format!("Created topic {topic}.\n"),
-                Err(reason) => format!("{TOPIC_ERROR}{reason}\n"),
-            };
-        }
         let exists = self.timeline.state().topics.contains_key(&topic);
-        if !exists {
+        if !p.has("create") && !exists {
             return if p.has("if-exists") {
                 String::new()
             } else {
                 format!("{TOPIC_ERROR}Topic '{topic}' does not exist as expected\n")
             };
         }
-        if p.has("alter") {
-            if p.has("config") {
-                return "Option \"[alter]\" can't be used with option \"[config]\"\n".into();
-            }
-            let Some(text) = p.value("partitions") else {
-                return String::new();
-            };
-            let Ok(total) = text.parse::<i64>() else {
-                return format!("Cannot parse argument '{text}' of option partitions\n");
-            };
-            return match self.apply_checked(Command::AddPartitions {
-                topic: topic.clone(),
-                total,
-            }) {
-                Ok(_) => String::new(),
-                Err(reason) => format!("{TOPIC_ERROR}{reason}\n"),
-            };
+        let command = match topics_command(&p) {
+            Ok(Some(command)) => command,
+            Ok(None) => return String::new(),
+            Err(text) => return text,
+        };
+        if p.has("if-not-exists") && exists {
+            return String::new();
         }
-        match self.apply_checked(Command::DeleteTopic { name: topic }) {
-            Ok(_) => String::new(),
-            Err(reason) => format!("{TOPIC_ERROR}{reason}\n"),
+        self.topics_output(command)
+    }
+
+    /// Applies a `kafka-topics` command and prints what the tool prints.
+    pub(super) fn topics_output(&mut self, command: Command) -> String {
+        let created = match &command {
+            Command::CreateTopic { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+        match (self.apply_checked(command), created) {
+            (Ok(_), Some(topic)) => format!("Created topic {topic}.\n"),
+            (Ok(_), None) => String::new(),
+            (Err(reason), _) => format!("{TOPIC_ERROR}{reason}\n"),
         }
     }
 
@@ -227,34 +359,11 @@ impl Console {
     }
 
     pub(super) fn kafka_configs(&mut self, words: &[String]) -> String {
-        let p = match args::parse(words, &CONFIGS_OPTIONS) {
+        let p = match configs_args(words) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(text) => return text,
         };
-        if let Some(extra) = p.positional.first() {
-            return format!("Found non argument parameters: {extra}\n");
-        }
-        if p.has("alter") == p.has("describe") {
-            return "Command must include exactly one action: --describe, --alter\n".into();
-        }
-        let entity_type = p.value("entity-type");
-        let name = p
-            .value("topic")
-            .or(p.value("entity-name"))
-            .map(str::to_string);
-        if p.value("topic").is_none() {
-            match entity_type {
-                Some("topics") => {}
-                Some(other) => {
-                    return format!(
-                        "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
-                    )
-                }
-                None => {
-                    return "At least one of --entity-type or any of --topic, --broker, --group must be specified\n".into()
-                }
-            }
-        }
+        let name = configs_entity(&p);
         let command_text = words.join(" ");
         if p.has("describe") {
             let state = self.timeline.state();
@@ -308,44 +417,25 @@ impl Console {
                 "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '{name}' does not exist."
             ));
         };
-        let mut set = Vec::new();
-        for entry in p.values("add-config") {
-            for pair in entry.split(',').filter(|s| !s.is_empty()) {
-                match pair.split_once('=') {
-                    Some((k, v)) if !k.is_empty() => set.push((k.to_string(), v.to_string())),
-                    _ => {
-                        return "requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".\n".into()
-                    }
-                }
+        let command = match configs_command(&p) {
+            Ok(Some(command)) => command,
+            Ok(None) => return String::new(),
+            Err(text) => return text,
+        };
+        if let Command::AlterTopicConfig { delete, .. } = &command {
+            let not_set: Vec<&str> = delete
+                .iter()
+                .filter(|k| !topic.overrides.contains_key(k.as_str()))
+                .map(String::as_str)
+                .collect();
+            if !not_set.is_empty() {
+                return failed(&format!(
+                    "org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config(s): {}",
+                    not_set.join(",")
+                ));
             }
         }
-        let delete: Vec<String> = p
-            .values("delete-config")
-            .iter()
-            .flat_map(|d| d.split(','))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        let not_set: Vec<&str> = delete
-            .iter()
-            .filter(|k| !topic.overrides.contains_key(k.as_str()))
-            .map(String::as_str)
-            .collect();
-        if !not_set.is_empty() {
-            return failed(&format!(
-                "org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config(s): {}",
-                not_set.join(",")
-            ));
-        }
-        if set.is_empty() && delete.is_empty() {
-            return "At least one of --add-config or --delete-config must be specified with --alter\n"
-                .into();
-        }
-        match self.apply_checked(Command::AlterTopicConfig {
-            topic: name.clone(),
-            set,
-            delete,
-        }) {
+        match self.apply_checked(command) {
             Ok(_) => format!("Completed updating config for topic {name}.\n"),
             Err(reason) => failed(&format!(
                 "org.apache.kafka.common.errors.InvalidConfigurationException: {reason}"
