@@ -122,13 +122,21 @@ impl Sim {
         SPEEDS.get(self.speed).map_or(10, |s| s.0)
     }
 
+    /// A click: applied through the console, which echoes the equivalent command line
+    /// and its output, so students learn the commands by watching.
     fn apply(&mut self, command: Command) {
-        let events = self.console.borrow_mut().apply(command);
-        self.error = events.iter().find_map(|e| match e {
-            Event::Rejected { reason } => Some(reason.clone()),
-            _ => None,
+        let (line, output) = self.console.borrow_mut().apply_command(command);
+        self.print(ConsoleLine::Input(format!("$ {line}")));
+        if !output.trim().is_empty() {
+            self.print(ConsoleLine::Output(output.trim_end_matches('\n').to_string()));
+        }
+        let console = self.console.borrow();
+        self.error = console.timeline().last_step().and_then(|step| {
+            step.events.iter().find_map(|e| match e {
+                Event::Rejected { reason } => Some(reason.clone()),
+                _ => None,
+            })
         });
-        self.collect_background();
     }
 
     fn print(&mut self, line: ConsoleLine) {
@@ -221,7 +229,8 @@ impl Reducible for Sim {
                 next.playing = false;
                 let moved = next.console.borrow_mut().timeline_mut().step_forward();
                 if !moved {
-                    next.apply(Command::Advance { ticks: 1 });
+                    next.console.borrow_mut().apply(Command::Advance { ticks: 1 });
+                    next.collect_background();
                 }
             }
             Action::Jump(index) => {

@@ -75,6 +75,8 @@ test('five consumers on three partitions: two idle; stopping one rebalances', as
   await page.selectOption('#produce-topic', 'events');
   await page.fill('#consumer-group', 'workers');
   for (let i = 0; i < 5; i++) await page.click('#add-consumer');
+  // Every click prints the command it stands for, so students learn the commands.
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback pre.in')].some((p) => p.textContent.startsWith('$ consumer start workers-5 --group workers --topic events')));
   const stable = 'g.group[data-group="workers"][data-state="Stable"]';
   await page.waitForFunction(() => {
     const members = [...document.querySelectorAll('g.group[data-group="workers"] g.consumer')];
