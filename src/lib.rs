@@ -4,6 +4,8 @@
 //! mounts the web app and `src/bin/kafka-sim-cli.rs` only wires stdin to the console.
 //!
 //! - [`engine`]: the broker model, pure and deterministic (`state = f(seed, commands)`).
+//! - [`timeline`]: the history of commands and the state after each, for time travel.
+//! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
 //! Invariant: `engine` imports no web crate; only `ui` does, and it is compiled only for
@@ -11,6 +13,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod share;
 pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]
