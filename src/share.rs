@@ -51,7 +51,7 @@ pub const SCENARIO_VERSION: u32 = 1;
 pub const MAX_DECODED_BYTES: usize = 32 * 1024 * 1024;
 
 /// The most steps (commands) a scenario may have.
-pub const MAX_COMMANDS: u64 = 1_000_000;
+pub const MAX_COMMANDS: u64 = 200_000;
 
 /// The most ticks all the `Advance` commands of a scenario may add up to (ten million
 /// ticks of 100 ms: about 11.6 simulated days).
@@ -1465,19 +1465,19 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "This link is too long: it has 18,446,744,073,709,551,615 steps and the limit \
-             is 1,000,000"
+             is 200,000"
         );
         // Two runs that add up to one more than the limit.
         let e = error(from_url_fragment(&link(
-            r#"{"seed":1,"cursor":0,"steps":[999999,{"cmd":"advance","ticks":0},1]}"#,
+            r#"{"seed":1,"cursor":0,"steps":[199999,{"cmd":"advance","ticks":0},1]}"#,
         )));
-        assert_eq!(e.kind, ShareErrorKind::TooManyCommands(1_000_001));
+        assert_eq!(e.kind, ShareErrorKind::TooManyCommands(200_001));
         // Exactly the limit is fine.
         let s = from_url_fragment(&link(
-            r#"{"seed":1,"cursor":0,"steps":[999999,{"cmd":"advance","ticks":0}]}"#,
+            r#"{"seed":1,"cursor":0,"steps":[199999,{"cmd":"advance","ticks":0}]}"#,
         ))
         .unwrap();
-        assert_eq!(s.commands.len(), 1_000_000);
+        assert_eq!(s.commands.len(), 200_000);
         // Too many ticks.
         let e = error(from_url_fragment(&link(
             r#"{"seed":1,"cursor":0,"steps":[{"cmd":"advance","ticks":4294967295},{"cmd":"advance","ticks":4294967295},{"cmd":"advance","ticks":4294967295}]}"#,

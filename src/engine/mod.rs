@@ -37,6 +37,9 @@ pub use self::types::{record_size_bytes, Record, TopicPartition};
 /// The largest partition count a topic may have in the simulator.
 pub const MAX_PARTITIONS: i64 = 256;
 
+/// The fastest producer stream: 1000 records per simulated second.
+pub const MAX_STREAM_MILLIRECORDS_PER_SECOND: u32 = 1_000_000;
+
 /// Broker-wide settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrokerConfig {
@@ -380,6 +383,11 @@ impl Engine {
             }
             if s.millirecords_per_second == 0 {
                 return rejected("A stream needs a rate above 0 records per second.");
+            }
+            if s.millirecords_per_second > MAX_STREAM_MILLIRECORDS_PER_SECOND {
+                return rejected(
+                    "The simulator streams at most 1000 records per second per producer.",
+                );
             }
         }
         let Some(producer) = self.producers.get_mut(name) else {

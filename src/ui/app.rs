@@ -12,12 +12,15 @@ use super::console_panel::ConsolePanel;
 use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
 use super::inspector::Inspector;
+use super::persist;
 use super::state::{Action, Selection, Sim, SPEEDS};
 use crate::engine::{Command, ProducerStream};
 use crate::timeline::Timeline;
 
 /// Real milliseconds between two playback updates.
 const FRAME_MS: u32 = 50;
+/// Real milliseconds between two autosaves.
+const AUTOSAVE_MS: u32 = 2000;
 
 fn input_value(e: &Event) -> String {
     e.target()
@@ -50,7 +53,31 @@ fn next_name(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let sim = use_reducer(|| Sim::new(Timeline::from_commands(1, super::scenario::sandbox())));
+    let sim = use_reducer(|| {
+        let start =
+            persist::initial_timeline(|| Timeline::from_commands(1, super::scenario::sandbox()));
+        let mut sim = Sim::new(start.timeline);
+        sim.error = start.error;
+        sim.playing = !start.from_link;
+        sim
+    });
+
+    // Autosave every few seconds when something changed.
+    {
+        let console = sim.console.clone();
+        use_effect_with((), move |_| {
+            let mut last = (usize::MAX, usize::MAX);
+            let interval = Interval::new(AUTOSAVE_MS, move || {
+                let console = console.borrow();
+                let timeline = console.timeline();
+                let now = (timeline.len(), timeline.cursor());
+                if now != last && persist::autosave(timeline) {
+                    last = now;
+                }
+            });
+            move || drop(interval)
+        });
+    }
 
     // Playback: every frame, advance as many ticks as the speed asks for.
     {
@@ -244,6 +271,57 @@ pub fn app() -> Html {
         })
     };
 
+    let onshare = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            let url = persist::share_link(sim.console.borrow().timeline());
+            match url {
+                Some(url) => sim.dispatch(Action::Notice(format!(
+                    "Link to this exact state (copied if the browser allows): {url}"
+                ))),
+                None => sim.dispatch(Action::ShowError(
+                    "The link could not be made in this browser.".into(),
+                )),
+            }
+        })
+    };
+    let onexport = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            if persist::export_json(sim.console.borrow().timeline()).is_none() {
+                sim.dispatch(Action::ShowError(
+                    "The file could not be offered for download.".into(),
+                ));
+            }
+        })
+    };
+    let onimport = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let name = file.name();
+            let sim = sim.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match persist::import_file(file).await {
+                    Ok(timeline) => {
+                        sim.dispatch(Action::Load(Box::new(timeline), format!("Opened {name}.")))
+                    }
+                    Err(e) => {
+                        sim.dispatch(Action::ShowError(format!("{name} was not opened: {e}")))
+                    }
+                }
+            });
+        })
+    };
     let topics: Vec<String> = engine.topics.keys().cloned().collect();
     let producers: Vec<String> = engine.producers.keys().cloned().collect();
     let groups: Vec<String> = engine.groups.keys().cloned().collect();
@@ -297,10 +375,20 @@ pub fn app() -> Html {
                     let sim = sim.clone();
                     let dark = sim.dark;
                     Callback::from(move |_| sim.dispatch(Action::SetDark(Some(!dark.unwrap_or(false)))))
-                }}>{"◐ Theme"}</button>
-                <button id="presenter" aria-label="Presenter mode (large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"⛶ Presenter"}</button>
+                }}>{"Theme"}</button>
+                <button id="presenter" aria-label="Presenter mode (large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"Present"}</button>
+                <button id="share" aria-label="Copy a link to this exact state" onclick={onshare}>{"Share"}</button>
+                <button id="export" aria-label="Export as a JSON file" onclick={onexport}>{"Export"}</button>
+                <label class="button" for="import-file">{"Import"}</label>
+                <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Import a scenario file" onchange={onimport} />
                 <button id="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch(|| Action::ToggleHelp)}>{"?"}</button>
             </header>
+            if let Some(notice) = sim.notice.clone() {
+                <div class="notice-banner" role="status">
+                    <span>{notice}</span>
+                    <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
+                </div>
+            }
             if let Some(error) = sim.error.clone() {
                 <div class="error-banner" role="alert">
                     <span>{error}</span>

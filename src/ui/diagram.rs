@@ -16,7 +16,7 @@ const WIDTH: i64 = 1120;
 const PRODUCER_X: i64 = 8;
 const PRODUCER_W: i64 = 136;
 const TOPIC_X: i64 = 176;
-const TOPIC_W: i64 = 650;
+const TOPIC_W: i64 = 640;
 const LANE_LABEL_W: i64 = 58;
 const LANE_END_W: i64 = 64;
 const LANE_H: i64 = 84;
@@ -25,8 +25,8 @@ const TOPIC_HEADER_H: i64 = 34;
 const TOPIC_GAP: i64 = 26;
 const CELL_W: i64 = 50;
 const CELL_GAP: i64 = 4;
-const GROUP_X: i64 = 880;
-const GROUP_W: i64 = 236;
+const GROUP_X: i64 = 862;
+const GROUP_W: i64 = 254;
 const GROUP_HEADER_H: i64 = 52;
 const CONSUMER_H: i64 = 44;
 const GROUP_GAP: i64 = 22;
@@ -290,13 +290,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let state_class = state.map(|s| s.name().to_string()).unwrap_or_else(|| "Standalone".into());
         let lag: i64 = group.map(|g| g.committed.keys().filter_map(|tp| engine.committed_lag(g, tp)).sum()).unwrap_or(0);
         let subtitle = match group {
-            Some(g) => format!(
-                "gen {} · {} · lag {lag}",
-                g.generation,
-                g.protocol.map(|p| p.name()).unwrap_or("no assignor yet")
-            ),
-            None => "assign(): no group rebalancing".into(),
+            Some(g) => g.protocol.map(|p| format!(" · {}", p.name())).unwrap_or_default(),
+            None => " · assign(), no rebalancing".into(),
         };
+        let generation = group.map(|g| format!("gen {} · lag {lag}", g.generation)).unwrap_or_default();
         let rows = members.iter().map(|client| {
             let Some(c) = engine.consumers.get(client) else { return html! {} };
             let y = layout.consumer_y[client];
@@ -343,11 +340,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
                 <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12"
                       onclick={select(Selection::Group(group_id.clone()))} />
-                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 18)}</text>
-                <g class={classes!("state-badge", state_class.clone())} transform={format!("translate({},{})", GROUP_X + GROUP_W - 10, header_y + 8)}>
-                    <text text-anchor="end" y="14">{state_class.clone()}</text>
-                </g>
-                <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">{subtitle}</text>
+                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>
+                <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation}</text>
+                <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
+                    <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
+                </text>
                 { for rows }
             </g>
         }
@@ -379,6 +376,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         Some(html! {
             <circle key={format!("flight-{tp}-{offset}")} class="flight" r="6">
                 <animateMotion dur="0.45s" fill="freeze" path={format!("M {x1} {py} C {} {py}, {} {ly}, {x2} {ly}", x1 + 40, x2 - 40)} />
+                <animate attributeName="opacity" from="1" to="0" begin="0.4s" dur="0.1s" fill="freeze" />
             </circle>
         })
     });

@@ -7,6 +7,7 @@ mod diagram;
 mod event_log;
 mod inspector;
 mod palette;
+mod persist;
 mod scenario;
 mod state;
 

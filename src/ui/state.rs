@@ -60,6 +60,8 @@ pub struct Sim {
     pub selection: Option<Selection>,
     /// The last rejection, shown until the next successful action.
     pub error: Option<String>,
+    /// An informational message (link copied, file opened).
+    pub notice: Option<String>,
     pub show_help: bool,
     pub presenter: bool,
     pub dark: Option<bool>,
@@ -97,6 +99,11 @@ pub enum Action {
     TogglePresenter,
     SetDark(Option<bool>),
     DismissError,
+    /// Opens a session (from a file or a link), replacing the current one.
+    Load(Box<Timeline>, String),
+    /// Shows a message; an error leaves the session untouched.
+    ShowError(String),
+    Notice(String),
 }
 
 impl Sim {
@@ -112,6 +119,7 @@ impl Sim {
             speed: DEFAULT_SPEED,
             selection: None,
             error: None,
+            notice: None,
             show_help: false,
             presenter: false,
             dark: None,
@@ -128,7 +136,9 @@ impl Sim {
         let (line, output) = self.console.borrow_mut().apply_command(command);
         self.print(ConsoleLine::Input(format!("$ {line}")));
         if !output.trim().is_empty() {
-            self.print(ConsoleLine::Output(output.trim_end_matches('\n').to_string()));
+            self.print(ConsoleLine::Output(
+                output.trim_end_matches('\n').to_string(),
+            ));
         }
         let console = self.console.borrow();
         self.error = console.timeline().last_step().and_then(|step| {
@@ -229,7 +239,9 @@ impl Reducible for Sim {
                 next.playing = false;
                 let moved = next.console.borrow_mut().timeline_mut().step_forward();
                 if !moved {
-                    next.console.borrow_mut().apply(Command::Advance { ticks: 1 });
+                    next.console
+                        .borrow_mut()
+                        .apply(Command::Advance { ticks: 1 });
                     next.collect_background();
                 }
             }
@@ -239,7 +251,8 @@ impl Reducible for Sim {
             }
             Action::Reset => {
                 let seed = next.console.borrow().timeline().seed();
-                next.console = Rc::new(RefCell::new(Console::new(seed)));
+                // Replaced in place: timers that hold the console keep working.
+                *next.console.borrow_mut() = Console::new(seed);
                 next.selection = None;
                 next.error = None;
             }
@@ -247,7 +260,19 @@ impl Reducible for Sim {
             Action::ToggleHelp => next.show_help = !next.show_help,
             Action::TogglePresenter => next.presenter = !next.presenter,
             Action::SetDark(dark) => next.dark = dark,
-            Action::DismissError => next.error = None,
+            Action::DismissError => {
+                next.error = None;
+                next.notice = None;
+            }
+            Action::Load(timeline, notice) => {
+                *next.console.borrow_mut() = Console::with_timeline(*timeline);
+                next.playing = false;
+                next.selection = None;
+                next.error = None;
+                next.notice = Some(notice);
+            }
+            Action::ShowError(message) => next.error = Some(message),
+            Action::Notice(message) => next.notice = Some(message),
         }
         Rc::new(next)
     }

@@ -1,0 +1,129 @@
+//! Keeping and sharing a session: the URL fragment, localStorage autosave, and JSON
+//! export and import. Decoding is `share`'s job; this file only talks to the browser.
+//! Nothing here may panic on what a URL, a file or storage holds.
+
+use wasm_bindgen::JsCast;
+
+use crate::share::{self, Scenario};
+use crate::timeline::Timeline;
+
+/// The localStorage key of the autosaved session.
+pub const STORAGE_KEY: &str = "kafka-sim/autosave";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// The URL fragment without `#`, if it holds a scenario link.
+pub fn link_in_url() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let fragment = hash.trim_start_matches('#').to_string();
+    fragment.starts_with("s1.").then_some(fragment)
+}
+
+/// How the app starts.
+pub struct Start {
+    pub timeline: Timeline,
+    pub error: Option<String>,
+    /// Opened from a link: shown paused, exactly as it was shared.
+    pub from_link: bool,
+}
+
+/// Where the app starts: a link in the URL, else the autosave, else `fallback`. A link or
+/// save that cannot be read gives a message and the fallback; the save is left as it was.
+pub fn initial_timeline(fallback: impl FnOnce() -> Timeline) -> Start {
+    if let Some(link) = link_in_url() {
+        return match share::from_url_fragment(&link).and_then(|s| s.to_timeline()) {
+            Ok(timeline) => Start {
+                timeline,
+                error: None,
+                from_link: true,
+            },
+            Err(e) => Start {
+                timeline: fallback(),
+                error: Some(e.to_string()),
+                from_link: false,
+            },
+        };
+    }
+    if let Some(saved) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+        return match share::from_storage(&saved).and_then(|s| s.to_timeline()) {
+            Ok(timeline) => Start {
+                timeline,
+                error: None,
+                from_link: false,
+            },
+            Err(e) => Start {
+                timeline: fallback(),
+                error: Some(format!(
+                    "Your saved session could not be restored, so a fresh one started. {e}"
+                )),
+                from_link: false,
+            },
+        };
+    }
+    Start {
+        timeline: fallback(),
+        error: None,
+        from_link: false,
+    }
+}
+
+/// Saves the session to localStorage; returns whether it worked (storage may be full or off).
+pub fn autosave(timeline: &Timeline) -> bool {
+    let text = share::to_storage(&Scenario::from_timeline(timeline, None));
+    storage().is_some_and(|s| s.set_item(STORAGE_KEY, &text).is_ok())
+}
+
+/// Puts the session's link into the address bar (without reloading) and returns the URL.
+pub fn share_link(timeline: &Timeline) -> Option<String> {
+    let fragment = share::to_url_fragment(&Scenario::from_timeline(timeline, None));
+    let window = window()?;
+    let location = window.location();
+    let url = format!(
+        "{}{}#{fragment}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    );
+    let _ =
+        window
+            .history()
+            .ok()?
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    let _ = window.navigator().clipboard().write_text(&url);
+    Some(url)
+}
+
+/// Offers the session as a JSON file download.
+pub fn export_json(timeline: &Timeline) -> Option<()> {
+    let json = share::to_json(&Scenario::from_timeline(timeline, None));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = window()?.document()?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&url);
+    anchor.set_download("kafka-sim-scenario.json");
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+/// Reads a chosen file and decodes it; the error text names what is wrong.
+pub async fn import_file(file: web_sys::File) -> Result<Timeline, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| "The file could not be read.".to_string())?;
+    let text = text
+        .as_string()
+        .ok_or_else(|| "The file is not text.".to_string())?;
+    share::from_json(&text)
+        .and_then(|s| s.to_timeline())
+        .map_err(|e| e.to_string())
+}
