@@ -354,6 +354,12 @@ impl Console {
         (notice, group.state != GroupState::Dead && rows > 0)
     }
 
+    /// What `kafka-consumer-groups --describe --group id` prints (the offsets view), for
+    /// the page's inspector.
+    pub fn describe_group(&self, id: &str) -> String {
+        self.describe_offsets(id, false)
+    }
+
     fn describe_offsets(&self, id: &str, verbose: bool) -> String {
         let state = self.timeline.state();
         let group = state.groups.get(id);

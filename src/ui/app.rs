@@ -12,6 +12,7 @@ use super::console_panel::ConsolePanel;
 use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
 use super::inspector::Inspector;
+use super::lag_chart::LagChart;
 use super::persist;
 use super::state::{Action, Selection, Sim, SPEEDS};
 use crate::engine::{Command, ProducerStream};
@@ -123,6 +124,11 @@ pub fn app() -> Html {
     let len = timeline.len();
     let entries = recent_events(timeline, 80);
     let prompt = console.prompt();
+    let selected_group = match &sim.selection {
+        Some(Selection::Group(g)) if !g.is_empty() => Some(g.clone()),
+        _ => None,
+    };
+    let describe = selected_group.as_ref().map(|g| console.describe_group(g));
     drop(console);
     let complete = {
         let console = sim.console.clone();
@@ -183,8 +189,7 @@ pub fn app() -> Html {
             topic_ref.clone(),
             producer_ref.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Rc::new(move || {
             let key = node_value(&key_ref);
             let value = node_value(&value_ref);
             let topic = node_value(&topic_ref);
@@ -210,9 +215,29 @@ pub fn app() -> Html {
                 })
                 .collect();
             sim.dispatch(Action::DoAll(commands));
+        }) as Rc<dyn Fn()>
+    };
+    let onproduce = {
+        let send = produce(1);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send();
         })
     };
-    let onproduce = produce(1);
+    let onburst = {
+        let send = produce(10);
+        Callback::from(move |_: MouseEvent| send())
+    };
+    let onaddproducer = {
+        let (sim, engine) = (sim.clone(), engine.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name = next_name("producer", |n| engine.producers.contains_key(n));
+            sim.dispatch(Action::Do(Command::AddProducer {
+                name,
+                null_key: Default::default(),
+            }));
+        })
+    };
 
     // Add-consumer form.
     let group_ref = use_node_ref();
@@ -417,6 +442,8 @@ pub fn app() -> Html {
                         </div>
                         <div class="row buttons">
                             <button type="submit" id="produce-button" class="primary">{"Produce"}</button>
+                            <button type="button" id="burst-button" onclick={onburst} disabled={topics.is_empty()}>{"Burst ×10"}</button>
+                            <button type="button" id="add-producer" onclick={onaddproducer}>{"+ Producer"}</button>
                             <button type="button" id="stream-button" onclick={onstream} disabled={first_producer.is_none() || topics.is_empty()}>
                                 { if stream_running { "Stop stream" } else { "Start stream" } }
                             </button>
@@ -437,7 +464,8 @@ pub fn app() -> Html {
                         </div>
                         <div class="row buttons"><button type="submit" id="add-consumer" class="primary">{"Add consumer"}</button></div>
                     </form>
-                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} />
+                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
+                    <LagChart engine={engine.clone()} version={sim.version} group={selected_group} />
                     <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
                         <h2>{"Topics"}</h2>
                         <div class="row">

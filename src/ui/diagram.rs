@@ -337,9 +337,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let selected = props.selection == Some(Selection::Group(group_id.clone()));
         html! {
             <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"))} data-group={group_id.clone()} data-state={state_class.clone()}
+               onclick={select(Selection::Group(group_id.clone()))}
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
-                <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12"
-                      onclick={select(Selection::Group(group_id.clone()))} />
+                <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12" />
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>
                 <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation}</text>
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">

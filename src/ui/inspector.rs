@@ -15,6 +15,9 @@ pub struct InspectorProps {
     pub version: u64,
     pub selection: Option<Selection>,
     pub oncommand: Callback<Command>,
+    /// For a group: what `kafka-consumer-groups --describe` prints.
+    #[prop_or_default]
+    pub describe: Option<String>,
 }
 
 fn button(label: &str, id: &str, oncommand: &Callback<Command>, command: Command) -> Html {
@@ -94,13 +97,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
             None => html! { <p class="hint">{format!("Group {id} no longer exists.")}</p> },
             Some(g) => {
-                let rows = g.committed.keys().map(|tp| {
-                    let owner = g.owner_of(tp);
-                    let hw = e.partition_log(tp).map_or(0, |l| l.high_watermark());
-                    let committed = g.committed[tp].offset;
-                    html! { <tr><td>{tp.to_string()}</td><td>{committed}</td><td>{hw}</td><td>{(hw - committed).max(0)}</td>
-                        <td>{owner.map(|m| m.client_id.clone()).unwrap_or_else(|| "-".into())}</td></tr> }
-                });
                 let inactive = g.is_inactive();
                 html! {
                     <>
@@ -111,9 +107,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         <dt>{"Assignor"}</dt><dd>{g.protocol.map(|p| p.name()).unwrap_or("-")}</dd>
                         <dt>{"Members"}</dt><dd>{g.members.len()}</dd>
                     </dl>
-                    <table class="mini"><thead><tr><th>{"partition"}</th><th>{"committed"}</th><th>{"end"}</th><th>{"lag"}</th><th>{"owner"}</th></tr></thead>
-                        <tbody>{ for rows }</tbody></table>
+                    <pre class="describe" aria-label="kafka-consumer-groups --describe">{props.describe.clone().unwrap_or_default()}</pre>
                     <div class="actions">
+                        { for [crate::engine::assign::Strategy::Range, crate::engine::assign::Strategy::RoundRobin, crate::engine::assign::Strategy::Sticky, crate::engine::assign::Strategy::CooperativeSticky].into_iter().map(|strategy| {
+                            let clients: Vec<String> = g.members.iter().map(|m| m.client_id.clone()).collect();
+                            let oc = oc.clone();
+                            let label = format!("Use {}", strategy.name());
+                            let current = g.protocol == Some(strategy);
+                            html! { <button type="button" disabled={current || clients.is_empty()} id={format!("group-assignor-{}", strategy.name())}
+                                onclick={Callback::from(move |_| for client in &clients {
+                                    oc.emit(Command::SetConsumerConfig { client_id: client.clone(), key: "partition.assignment.strategy".into(), value: strategy.name().into() });
+                                })}>{label}</button> }
+                        }) }
                         if inactive {
                             { button("Reset offsets to earliest", "group-reset", oc, Command::ResetOffsets { group: id.clone(), scope: crate::engine::ResetScope::AllTopics, spec: crate::engine::ResetSpec::ToEarliest, execute: true }) }
                             { button("Delete group", "group-delete", oc, Command::DeleteGroup { group: id.clone() }) }
@@ -151,6 +156,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         { button("Add a partition", "topic-add-partition", oc, Command::AddPartitions { topic: tp.topic.clone(), total: i64::from(t.n_partitions()) + 1 }) }
                         { button("Keep 1 minute (retention.ms)", "topic-retention", oc, Command::AlterTopicConfig { topic: tp.topic.clone(), set: vec![("retention.ms".into(), "60000".into()), ("segment.bytes".into(), "1000".into())], delete: vec![] }) }
                         { button("Run retention now", "topic-run-retention", oc, Command::RunRetention { topic: Some(tp.topic.clone()) }) }
+                        { button("Compact this topic (cleanup.policy)", "topic-compact-policy", oc, Command::AlterTopicConfig { topic: tp.topic.clone(), set: vec![("cleanup.policy".into(), "compact".into()), ("segment.bytes".into(), "1000".into())], delete: vec![] }) }
+                        { button("Run the log cleaner", "topic-run-cleaner", oc, Command::RunCleaner { topic: Some(tp.topic.clone()) }) }
                         { button("Delete topic", "topic-delete", oc, Command::DeleteTopic { name: tp.topic.clone() }) }
                     </div>
                     </>

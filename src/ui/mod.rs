@@ -6,6 +6,7 @@ mod console_panel;
 mod diagram;
 mod event_log;
 mod inspector;
+mod lag_chart;
 mod palette;
 mod persist;
 mod scenario;
