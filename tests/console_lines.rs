@@ -281,6 +281,10 @@ fn hand_written() -> Vec<Command> {
             key: s("log.retention.check.interval.ms"),
             value: s("1000"),
         },
+        Command::FillTopic {
+            topic: s("orders"),
+            records_per_partition: 1_000_000,
+        },
         Command::Advance { ticks: 1 },
         Command::Advance { ticks: 50_000 },
     ]
@@ -335,6 +339,7 @@ fn variant(command: &Command) -> usize {
         Command::DeleteRecords { .. } => 22,
         Command::SetBrokerConfig { .. } => 23,
         Command::Advance { .. } => 24,
+        Command::FillTopic { .. } => 25,
     }
 }
 
@@ -343,7 +348,7 @@ fn the_hand_written_list_covers_every_variant() {
     let mut seen: Vec<usize> = hand_written().iter().map(variant).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..25).collect::<Vec<_>>());
+    assert_eq!(seen, (0..26).collect::<Vec<_>>());
 }
 
 #[test]
@@ -641,6 +646,10 @@ fn command() -> impl Strategy<Value = Command> {
         }),
         (key(), text()).prop_map(|(key, value)| Command::SetBrokerConfig { key, value }),
         any::<u32>().prop_map(|ticks| Command::Advance { ticks }),
+        (text(), any::<u64>()).prop_map(|(topic, records_per_partition)| Command::FillTopic {
+            topic,
+            records_per_partition
+        }),
     ]
 }
 

@@ -390,6 +390,12 @@ pub fn command_line(command: &Command) -> String {
         } => LineBuilder::new(&["records", "delete"])
             .opt("partition", &topic_partition(partition))
             .opt("before-offset", &before_offset.to_string()),
+        Command::FillTopic {
+            topic,
+            records_per_partition,
+        } => LineBuilder::new(&["records", "fill"])
+            .opt("topic", topic)
+            .opt("count", &records_per_partition.to_string()),
         Command::SetBrokerConfig { key, value } => {
             LineBuilder::new(&["broker", "set"]).positional(&pair(key, value))
         }

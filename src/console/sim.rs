@@ -85,7 +85,12 @@ pub(super) const PRODUCE_OPTIONS: [OptSpec; 4] = [
     value("header"),
 ];
 
-pub(super) const RECORDS_OPTIONS: [OptSpec; 2] = [value("partition"), value("before-offset")];
+pub(super) const RECORDS_OPTIONS: [OptSpec; 4] = [
+    value("partition"),
+    value("before-offset"),
+    value("topic"),
+    value("count"),
+];
 
 /// What a stream's keys start with unless `--key-prefix` says otherwise.
 pub(super) const DEFAULT_KEY_PREFIX: &str = "key-";
@@ -204,12 +209,33 @@ fn broker_parse(words: &[String]) -> Result<Command, String> {
 /// Parses `records delete --partition t:p --before-offset N` (what `kafka-delete-records`
 /// does with its JSON file).
 fn records_parse(words: &[String]) -> Result<Command, String> {
-    const USAGE: &str = "Usage: records delete --partition t:p --before-offset N\n";
+    const USAGE: &str = "Usage: records delete --partition t:p --before-offset N\n       records fill --topic t --count N\n";
     let (sub, rest) = subcommand(words);
-    if sub != "delete" {
+    if sub != "delete" && sub != "fill" {
         return Err(USAGE.into());
     }
     let p = args::parse(rest, &RECORDS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    if sub == "fill" {
+        let (Some(topic), Some(count)) = (p.value("topic"), p.value("count")) else {
+            return Err(USAGE.into());
+        };
+        if !p.positional.is_empty()
+            || p.value("partition").is_some()
+            || p.value("before-offset").is_some()
+        {
+            return Err(USAGE.into());
+        }
+        let records_per_partition = count
+            .parse::<u64>()
+            .map_err(|_| format!("Not a count: {count}\n"))?;
+        return Ok(Command::FillTopic {
+            topic: topic.to_string(),
+            records_per_partition,
+        });
+    }
+    if p.value("topic").is_some() || p.value("count").is_some() {
+        return Err(USAGE.into());
+    }
     let (Some(spec), Some(offset)) = (p.value("partition"), p.value("before-offset")) else {
         return Err(USAGE.into());
     };

@@ -144,6 +144,12 @@ pub enum Command {
         partition: TopicPartition,
         before_offset: i64,
     },
+    /// Appends `records_per_partition` synthetic records to every partition of a topic at
+    /// once (for benchmarks and big demos): keys from a pool of 64, one shared value.
+    FillTopic {
+        topic: String,
+        records_per_partition: u64,
+    },
     /// Sets a broker config: `log.retention.check.interval.ms`,
     /// `group.initial.rebalance.delay.ms`.
     SetBrokerConfig {

@@ -226,6 +226,10 @@ pub enum Event {
         partition: TopicPartition,
         new_log_start_offset: i64,
     },
+    TopicFilled {
+        topic: String,
+        records_per_partition: u64,
+    },
     BrokerConfigChanged {
         key: String,
         value: String,
@@ -373,6 +377,9 @@ impl Event {
             ),
             Event::RecordsDeleted { partition, new_log_start_offset } => format!(
                 "Records of {partition} before offset {new_log_start_offset} were deleted."
+            ),
+            Event::TopicFilled { topic, records_per_partition } => format!(
+                "{records_per_partition} synthetic record(s) were appended to every partition of {topic}."
             ),
             Event::BrokerConfigChanged { key, value } => format!("Broker config {key} = {value}."),
             Event::ClockAdvanced { tick } => format!("The clock is at tick {tick}."),

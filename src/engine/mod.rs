@@ -37,6 +37,9 @@ pub use self::types::{record_size_bytes, Record, TopicPartition};
 /// The largest partition count a topic may have in the simulator.
 pub const MAX_PARTITIONS: i64 = 256;
 
+/// The most records [`Command::FillTopic`] appends to one partition.
+pub const MAX_FILL_PER_PARTITION: u64 = 2_000_000;
+
 /// The fastest producer stream: 1000 records per simulated second.
 pub const MAX_STREAM_MILLIRECORDS_PER_SECOND: u32 = 1_000_000;
 
@@ -184,6 +187,10 @@ impl Engine {
                 before_offset,
             } => self.delete_records(partition, *before_offset),
             Command::SetBrokerConfig { key, value } => self.set_broker_config(key, value),
+            Command::FillTopic {
+                topic,
+                records_per_partition,
+            } => self.fill_topic(topic, *records_per_partition),
             Command::Advance { ticks } => {
                 let mut events = Vec::new();
                 for _ in 0..*ticks {
@@ -619,6 +626,42 @@ impl Engine {
         vec![Event::RecordsDeleted {
             partition: tp.clone(),
             new_log_start_offset: log.log_start_offset(),
+        }]
+    }
+
+    /// Appends synthetic records to every partition, sharing one value and a pool of keys so
+    /// a million records cost only the log's own memory.
+    fn fill_topic(&mut self, name: &str, per_partition: u64) -> Vec<Event> {
+        if per_partition > MAX_FILL_PER_PARTITION {
+            return rejected(format!("The simulator fills at most {MAX_FILL_PER_PARTITION} records per partition at once."));
+        }
+        let now_ms = self.now_ms();
+        let Some(topic) = self.topics.get_mut(name) else {
+            return rejected(format!("Topic '{name}' does not exist as expected"));
+        };
+        let keys: Vec<Arc<str>> = (0..64)
+            .map(|i| Arc::from(format!("key-{i}").as_str()))
+            .collect();
+        let value: Arc<str> = Arc::from("synthetic record");
+        let config = topic.config.clone();
+        for log in &mut topic.partitions {
+            for i in 0..per_partition {
+                let key = keys[(i % 64) as usize].clone();
+                let size_bytes = record_size_bytes(Some(&key), Some(&value), &[]);
+                let record = Record {
+                    offset: 0,
+                    timestamp_ms: now_ms,
+                    key: Some(key),
+                    value: Some(value.clone()),
+                    headers: Vec::new(),
+                    size_bytes,
+                };
+                log.append(record, now_ms, &config);
+            }
+        }
+        vec![Event::TopicFilled {
+            topic: name.to_string(),
+            records_per_partition: per_partition,
         }]
     }
 

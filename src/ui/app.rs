@@ -55,6 +55,11 @@ fn next_name(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
 #[function_component(App)]
 pub fn app() -> Html {
     let sim = use_reducer(|| {
+        if let Some(records) = persist::bench_in_url() {
+            let mut sim = Sim::new(Timeline::from_commands(1, super::scenario::bench(records)));
+            sim.speed = super::state::BENCH_SPEED;
+            return sim;
+        }
         let start =
             persist::initial_timeline(|| Timeline::from_commands(1, super::scenario::sandbox()));
         let mut sim = Sim::new(start.timeline);
@@ -68,13 +73,16 @@ pub fn app() -> Html {
         let console = sim.console.clone();
         use_effect_with((), move |_| {
             let mut last = (usize::MAX, usize::MAX);
-            let interval = Interval::new(AUTOSAVE_MS, move || {
-                let console = console.borrow();
-                let timeline = console.timeline();
-                let now = (timeline.len(), timeline.cursor());
-                if now != last && persist::autosave(timeline) {
-                    last = now;
-                }
+            let bench = persist::bench_in_url().is_some();
+            let interval = (!bench).then(|| {
+                Interval::new(AUTOSAVE_MS, move || {
+                    let console = console.borrow();
+                    let timeline = console.timeline();
+                    let now = (timeline.len(), timeline.cursor());
+                    if now != last && persist::autosave(timeline) {
+                        last = now;
+                    }
+                })
             });
             move || drop(interval)
         });

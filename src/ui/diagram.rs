@@ -218,23 +218,37 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     </g>
                 }
             });
-            let readers = engine.consumers.values().filter(|c| c.assignment.contains(&tp) && c.is_running()).enumerate().map(|(i, c)| {
-                let position = c.positions.get(&tp).copied();
+            // Readers at the same place share one label, so names never pile up.
+            let placed: Vec<(&crate::engine::Consumer, i64, i64)> = engine
+                .consumers
+                .values()
+                .filter(|c| c.assignment.contains(&tp) && c.is_running())
+                .filter_map(|c| c.positions.get(&tp).map(|pos| (c, *pos, x_of(*pos))))
+                .collect();
+            let mut spots: Vec<i64> = placed.iter().map(|(_, _, x)| *x).collect();
+            spots.sort_unstable();
+            spots.dedup();
+            let readers = placed.iter().map(|(c, pos, x)| {
+                let (pos, x) = (*pos, *x);
                 let colour = colours.get(&c.client_id).copied().unwrap_or("#64748b");
-                match position {
-                    None => html! {},
-                    Some(pos) => {
-                        let x = x_of(pos) - CELL_GAP / 2;
-                        let label = if pos < first { format!("{} @{pos} ←", short(&c.client_id, 10)) } else { format!("{} @{pos}", short(&c.client_id, 10)) };
-                        html! {
-                            <g key={format!("position-{}", c.client_id)} class="position" data-consumer={c.client_id.clone()} data-position={pos.to_string()}
-                               transform={format!("translate({x},{y})")} style={format!("--c:{colour}")}>
-                                <title>{format!("{} position on {tp}: {pos} (next record it will fetch)", c.client_id)}</title>
-                                <line x1="0" y1="14" x2="0" y2={(LANE_H - 12 + 11 * (i as i64 % 2)).to_string()} />
-                                <text x="4" y={(LANE_H - 13 + 11 * (i as i64 % 2)).to_string()} class="marker-label">{label}</text>
-                            </g>
+                let here: Vec<&str> = placed.iter().filter(|(_, _, other)| *other == x).map(|(o, _, _)| o.client_id.as_str()).collect();
+                let row = spots.iter().position(|s| *s == x).unwrap_or(0) as i64 % 2;
+                let first_here = here.first() == Some(&c.client_id.as_str());
+                let names = match here.len() {
+                    1 => short(&c.client_id, 12),
+                    2 => format!("{}, {}", short(here[0], 8), short(here[1], 8)),
+                    n => format!("{n} readers"),
+                };
+                let label = if pos < first { format!("{names} @{pos} ←") } else { format!("{names} @{pos}") };
+                html! {
+                    <g key={format!("position-{}", c.client_id)} class="position" data-consumer={c.client_id.clone()} data-position={pos.to_string()}
+                       transform={format!("translate({},{y})", x - CELL_GAP / 2)} style={format!("--c:{colour}")}>
+                        <title>{format!("{} position on {tp}: {pos} (next record it will fetch)", c.client_id)}</title>
+                        <line x1="0" y1="14" x2="0" y2={(LANE_H - 12 + 11 * row).to_string()} />
+                        if first_here {
+                            <text x="4" y={(LANE_H - 13 + 11 * row).to_string()} class="marker-label">{label}</text>
                         }
-                    }
+                    </g>
                 }
             });
             let selected = props.selection == Some(Selection::Partition(tp.clone()));

@@ -18,6 +18,19 @@ fn storage() -> Option<web_sys::Storage> {
     window()?.local_storage().ok().flatten()
 }
 
+/// `?bench=N`: the benchmark scene with `N` records per partition (100 by default).
+pub fn bench_in_url() -> Option<u64> {
+    let search = window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let value = params.get("bench")?;
+    Some(
+        value
+            .parse::<u64>()
+            .unwrap_or(100)
+            .min(crate::engine::MAX_FILL_PER_PARTITION),
+    )
+}
+
 /// The URL fragment without `#`, if it holds a scenario link.
 pub fn link_in_url() -> Option<String> {
     let hash = window()?.location().hash().ok()?;

@@ -46,3 +46,51 @@ pub fn sandbox() -> Vec<Command> {
         ),
     ]
 }
+
+/// The benchmark scene (`?bench=N`): topic `bench` with three partitions of `n` records
+/// each, two producers streaming, and four groups of three consumers, one replaying from
+/// the start.
+pub fn bench(records_per_partition: u64) -> Vec<Command> {
+    let mut commands = vec![
+        Command::CreateTopic {
+            name: "bench".into(),
+            partitions: 3,
+            configs: vec![],
+        },
+        Command::FillTopic {
+            topic: "bench".into(),
+            records_per_partition,
+        },
+    ];
+    for producer in ["producer-1", "producer-2"] {
+        commands.push(Command::AddProducer {
+            name: producer.into(),
+            null_key: Default::default(),
+        });
+        commands.push(Command::SetProducerStream {
+            producer: producer.into(),
+            stream: Some(ProducerStream {
+                topic: "bench".into(),
+                millirecords_per_second: 20_000,
+                key_pool: 50,
+                key_prefix: "key-".into(),
+            }),
+        });
+    }
+    for group in ["g1", "g2", "g3", "g4"] {
+        for i in 1..=3 {
+            let reset = if group == "g1" { "earliest" } else { "latest" };
+            commands.push(Command::StartConsumer {
+                client_id: format!("{group}-{i}"),
+                group: Some(group.into()),
+                topics: vec!["bench".into()],
+                assign: vec![],
+                config: vec![
+                    ("auto.offset.reset".into(), reset.into()),
+                    ("processing.rate".into(), "50".into()),
+                ],
+            });
+        }
+    }
+    commands
+}

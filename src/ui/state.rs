@@ -26,6 +26,8 @@ pub const SPEEDS: [(u32, &str); 7] = [
 ];
 /// The calm speed the app opens with (index into [`SPEEDS`]).
 pub const DEFAULT_SPEED: usize = 2;
+/// The benchmark plays at 5×.
+pub const BENCH_SPEED: usize = 4;
 
 /// What the inspector shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
