@@ -40,11 +40,61 @@ async fn the_app_draws_a_lane_per_partition() {
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<kafka_sim::ui::App>::with_root(root.clone()).render();
     TimeoutFuture::new(50).await;
-    let lanes = root.query_selector_all("svg.lane").unwrap();
+    let lanes = root.query_selector_all("g.lane").unwrap();
     assert_eq!(lanes.length(), 3);
     assert!(root
         .query_selector("[data-partition=\"orders-2\"]")
         .unwrap()
         .is_some());
     assert!(root.query_selector("#produce-button").unwrap().is_some());
+}
+
+/// The diagram links each owned partition to its consumer, one colour per consumer, and
+/// shows an idle consumer as idle.
+#[wasm_bindgen_test]
+async fn the_diagram_links_partitions_to_their_owners() {
+    use std::rc::Rc;
+
+    use kafka_sim::ui::diagram::{Diagram, DiagramProps};
+
+    let mut engine = Engine::new(5);
+    engine.apply(&Command::CreateTopic {
+        name: "orders".into(),
+        partitions: 2,
+        configs: vec![],
+    });
+    for client in ["c1", "c2", "c3"] {
+        engine.apply(&Command::StartConsumer {
+            client_id: client.into(),
+            group: Some("g".into()),
+            topics: vec!["orders".into()],
+            assign: vec![],
+            config: vec![],
+        });
+    }
+    engine.apply(&Command::Advance { ticks: 60 });
+    let props = DiagramProps {
+        version: 1,
+        engine: Rc::new(engine),
+        events: Rc::new(Vec::new()),
+        selection: None,
+        onselect: yew::Callback::noop(),
+    };
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
+    TimeoutFuture::new(50).await;
+    assert_eq!(
+        root.query_selector_all("path.link").unwrap().length(),
+        2,
+        "one link per owned partition"
+    );
+    let group = root
+        .query_selector("g.group[data-group=\"g\"]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(group.get_attribute("data-state").as_deref(), Some("Stable"));
+    let idle = root.query_selector_all("g.consumer.idle").unwrap().length();
+    assert_eq!(idle, 1, "three consumers, two partitions: one idle");
 }

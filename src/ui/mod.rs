@@ -3,14 +3,14 @@
 
 mod app;
 mod console_panel;
-mod diagram;
+pub mod diagram;
 mod event_log;
 mod inspector;
 mod lag_chart;
 mod palette;
 mod persist;
 mod scenario;
-mod state;
+pub mod state;
 
 pub use app::App;
 
