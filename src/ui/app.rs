@@ -365,17 +365,25 @@ pub fn app() -> Html {
         None => "theme-auto",
     };
     let first_producer = producers.first().cloned();
-    let stream_running = first_producer
-        .as_ref()
-        .and_then(|p| engine.producers.get(p))
-        .is_some_and(|p| p.stream.is_some());
+    let stream_running = engine.producers.values().any(|p| p.stream.is_some());
     let onstream = {
-        let (sim, producer, topic) = (sim.clone(), first_producer.clone(), topics.first().cloned());
+        let (sim, producer_ref, topic_ref, engine) = (
+            sim.clone(),
+            producer_ref.clone(),
+            topic_ref.clone(),
+            engine.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let (Some(producer), Some(topic)) = (producer.clone(), topic.clone()) else {
+            let producer = node_value(&producer_ref);
+            let topic = node_value(&topic_ref);
+            if producer.is_empty() || topic.is_empty() {
                 return;
-            };
-            let stream = (!stream_running).then(|| ProducerStream {
+            }
+            let running = engine
+                .producers
+                .get(&producer)
+                .is_some_and(|p| p.stream.is_some());
+            let stream = (!running).then(|| ProducerStream {
                 topic,
                 millirecords_per_second: 2_000,
                 key_pool: 8,
@@ -384,7 +392,6 @@ pub fn app() -> Html {
             sim.dispatch(Action::Do(Command::SetProducerStream { producer, stream }));
         })
     };
-
     html! {
         <div class={classes!("app", theme_class, sim.presenter.then_some("presenter"))}>
             <header class="toolbar" role="toolbar" aria-label="Time controls">
@@ -453,7 +460,7 @@ pub fn app() -> Html {
                             <button type="button" id="burst-button" onclick={onburst} disabled={topics.is_empty()}>{"Burst ×10"}</button>
                             <button type="button" id="add-producer" onclick={onaddproducer}>{"+ Producer"}</button>
                             <button type="button" id="stream-button" onclick={onstream} disabled={first_producer.is_none() || topics.is_empty()}>
-                                { if stream_running { "Stop stream" } else { "Start stream" } }
+                                { if stream_running { "Start/stop stream" } else { "Start stream" } }
                             </button>
                         </div>
                     </form>

@@ -133,6 +133,17 @@ pub fn diagram(props: &DiagramProps) -> Html {
             onselect.emit(Some(s.clone()));
         })
     };
+    // Enter or space on a focused element selects it, as a click does.
+    let select_key = |s: Selection| {
+        let onselect = props.onselect.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                onselect.emit(Some(s.clone()));
+            }
+        })
+    };
 
     // Which records the current step just wrote or read.
     let mut produced: Vec<(String, TopicPartition, i64)> = Vec::new();
@@ -165,7 +176,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let rate = p.stream.as_ref().map(|s| format!("{}/s → {}", crate::engine::consumer::format_thousandths(u64::from(s.millirecords_per_second)), s.topic));
         html! {
             <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"))} data-producer={p.name.clone()}
-               transform={format!("translate({PRODUCER_X},{y})")} onclick={select(Selection::Producer(p.name.clone()))}>
+               transform={format!("translate({PRODUCER_X},{y})")} onclick={select(Selection::Producer(p.name.clone()))}
+               tabindex="0" role="button" aria-label={format!("Producer {}", p.name)} onkeydown={select_key(Selection::Producer(p.name.clone()))}>
                 <title>{format!("Producer {}: {} record(s) sent", p.name, p.records_sent)}</title>
                 <rect width={PRODUCER_W.to_string()} height="56" rx="10" />
                 <text x="12" y="22" class="name">{short(&p.name, 14)}</text>
@@ -207,14 +219,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 }
             });
             // Committed offsets of every group with one on this partition.
-            let committed = engine.groups.values().filter_map(|g| g.committed.get(&tp).map(|c| (g.id.clone(), c.offset))).enumerate().map(|(i, (group, offset))| {
-                let x = x_of(offset) - CELL_GAP / 2;
+            // Committed offsets of every group; groups at the same place share one label.
+            let marks: Vec<(&str, i64, i64)> =
+                engine.groups.values().filter_map(|g| g.committed.get(&tp).map(|c| (g.id.as_str(), c.offset, x_of(c.offset)))).collect();
+            let committed = marks.iter().map(|(group, offset, x)| {
+                let (offset, x) = (*offset, *x);
                 let behind = offset < first;
+                let here: Vec<&str> = marks.iter().filter(|(_, _, other)| *other == x).map(|(g, _, _)| *g).collect();
+                let first_here = here.first() == Some(group);
+                let names = match here.len() {
+                    1 => short(group, 12),
+                    2 => format!("{}, {}", short(here[0], 8), short(here[1], 8)),
+                    n => format!("{n} groups"),
+                };
+                let label = if behind { format!("{names} @{offset}") } else { names };
                 html! {
-                    <g key={format!("committed-{group}")} class="committed" data-group={group.clone()} data-committed={offset.to_string()} transform={format!("translate({x},{y})")}>
+                    <g key={format!("committed-{group}")} class="committed" data-group={group.to_string()} data-committed={offset.to_string()} transform={format!("translate({},{y})", x - CELL_GAP / 2)}>
                         <title>{format!("Group {group} committed offset {offset} on {tp}{}", if behind { " (before the window)" } else { "" })}</title>
                         <path d="M -6 3 L 6 3 L 0 13 Z" />
-                        <text x="8" y="12" dx={(70 * i as i64).to_string()} class="marker-label">{format!("{}{}", short(&group, 10), if behind { format!(" @{offset}") } else { String::new() })}</text>
+                        if first_here {
+                            <text x="8" y="12" class="marker-label">{label}</text>
+                        }
                     </g>
                 }
             });
@@ -256,7 +281,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <g key={tp.to_string()} class={classes!("lane", selected.then_some("selected"))} data-partition={tp.to_string()}
                    data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={LANE_H.to_string()} rx="8"
-                          onclick={select(Selection::Partition(tp.clone()))} />
+                          onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
+                          aria-label={format!("Partition {tp}: log start {start}, log end {end}")} onkeydown={select_key(Selection::Partition(tp.clone()))} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 38).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 56).to_string()} class="lane-meta">{format!("from {start}")}</text>
                     { for cells }
@@ -339,7 +365,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
             html! {
                 <g key={format!("consumer-{client}")} class={classes!("consumer", dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
                    data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
-                   transform={format!("translate({},{y})", GROUP_X + 10)} onclick={select(Selection::Consumer(client.clone()))}>
+                   transform={format!("translate({},{y})", GROUP_X + 10)} onclick={select(Selection::Consumer(client.clone()))}
+                   tabindex="0" role="button" aria-label={format!("Consumer {client}: {status}")} onkeydown={select_key(Selection::Consumer(client.clone()))}>
                     <title>{format!("Consumer {client}: {status}")}</title>
                     <rect width={(GROUP_W - 20).to_string()} height={(CONSUMER_H - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
                     <circle cx="16" cy={((CONSUMER_H - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
@@ -351,7 +378,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let selected = props.selection == Some(Selection::Group(group_id.clone()));
         html! {
             <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"))} data-group={group_id.clone()} data-state={state_class.clone()}
-               onclick={select(Selection::Group(group_id.clone()))}
+               onclick={select(Selection::Group(group_id.clone()))} tabindex="0" role="button"
+               aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))}
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
                 <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12" />
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>

@@ -29,6 +29,8 @@ fn button(label: &str, id: &str, oncommand: &Callback<Command>, command: Command
 pub fn inspector(props: &InspectorProps) -> Html {
     let e = &*props.engine;
     let oc = &props.oncommand;
+    let seek_partition_ref = use_node_ref();
+    let seek_offset_ref = use_node_ref();
     let body = match &props.selection {
         None => {
             html! { <p class="hint">{"Click anything on the diagram to inspect it and act on it."}</p> }
@@ -87,6 +89,26 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         }
                         { button("Remove", "consumer-remove", oc, Command::RemoveConsumer { client_id: id.clone() }) }
                     </div>
+                    if running && !c.assignment.is_empty() {
+                        <form class="row seek-form" aria-label="Seek to an offset" onsubmit={{
+                            let (oc, id, part_ref, off_ref, assignment) = (oc.clone(), id.clone(), seek_partition_ref.clone(), seek_offset_ref.clone(), c.assignment.clone());
+                            Callback::from(move |ev: SubmitEvent| {
+                                ev.prevent_default();
+                                let part = part_ref.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+                                let offset = off_ref.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                                let Ok(offset) = offset.trim().parse::<i64>() else { return };
+                                let partition = assignment.iter().find(|tp| tp.to_string() == part).cloned();
+                                oc.emit(Command::Seek { client_id: id.clone(), partition, to: SeekTarget::Offset(offset) });
+                            })
+                        }}>
+                            <label>{"Partition"}<select ref={seek_partition_ref.clone()} id="seek-partition">
+                                <option value="" selected=true>{"all owned"}</option>
+                                { for c.assignment.iter().map(|tp| html! { <option value={tp.to_string()}>{tp.to_string()}</option> }) }
+                            </select></label>
+                            <label>{"Offset"}<input ref={seek_offset_ref.clone()} id="seek-offset" type="number" min="0" value="0" /></label>
+                            <button type="submit" id="consumer-seek">{"Seek"}</button>
+                        </form>
+                    }
                     </>
                 }
             }

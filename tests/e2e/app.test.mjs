@@ -116,7 +116,17 @@ test('rewinding a reader replays history; step back and forward restore the pict
   const position = await page.getAttribute('[data-partition="orders-1"] [data-consumer="analytics-1"]', 'data-position');
   const start = await page.getAttribute('[data-partition="orders-1"]', 'data-log-start-offset');
   assert.equal(position, start, 'the reader is back at the log start');
+  // Seek one partition to an offset with the inspector's form.
+  await page.selectOption('#seek-partition', 'orders-1');
+  await page.fill('#seek-offset', '2');
+  await page.click('#consumer-seek');
+  assert.equal(await page.getAttribute('[data-partition="orders-1"] [data-consumer="analytics-1"]', 'data-position'), '2');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback pre.in')].some((p) => p.textContent.includes('consumer seek analytics-1 --partition orders:1 --to-offset 2')));
   await screenshot(page, 'rewind-1280x720-dark');
+  // Keyboard: a consumer on the diagram can be focused and selected without a mouse.
+  await page.focus('g.consumer[data-consumer="payment-1"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.inspector h2:has-text("Consumer payment-1")');
 
   const step = Number(await page.getAttribute('.clock', 'data-step'));
   const tickAt = async () => page.getAttribute('.clock', 'data-tick');
