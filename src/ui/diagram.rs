@@ -148,6 +148,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // Which records the current step just wrote or read.
     let mut produced: Vec<(String, TopicPartition, i64)> = Vec::new();
     let mut just_read: BTreeMap<TopicPartition, Vec<(i64, i64, String)>> = BTreeMap::new();
+    // What retention or the cleaner just removed, per partition.
+    let mut removed: BTreeMap<TopicPartition, String> = BTreeMap::new();
     for event in props.events.iter() {
         match event {
             Event::RecordProduced {
@@ -156,6 +158,32 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 offset,
                 ..
             } => produced.push((producer.clone(), partition.clone(), *offset)),
+            Event::SegmentsDeleted {
+                partition,
+                records,
+                new_log_start_offset,
+                ..
+            } => {
+                removed.insert(partition.clone(), format!("✂ retention deleted {records} record(s): the log now starts at {new_log_start_offset}"));
+            }
+            Event::LogCompacted {
+                partition,
+                records_removed,
+            } => {
+                removed.insert(
+                    partition.clone(),
+                    format!("✂ compaction removed {records_removed} superseded record(s)"),
+                );
+            }
+            Event::RecordsDeleted {
+                partition,
+                new_log_start_offset,
+            } => {
+                removed.insert(
+                    partition.clone(),
+                    format!("✂ records before {new_log_start_offset} deleted"),
+                );
+            }
             Event::RecordsFetched {
                 client_id,
                 partition,
@@ -286,6 +314,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 38).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 56).to_string()} class="lane-meta">{format!("from {start}")}</text>
                     { for cells }
+                    if let Some(text) = removed.get(&tp) {
+                        <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 44).to_string()}>{text.clone()}</text>
+                    }
                     <g class="log-end" transform={format!("translate({},{})", x_of(end), y)}>
                         <line x1="-2" y1="14" x2="-2" y2={(LANE_H - 26).to_string()} />
                         <text x="4" y="36" class="lane-meta">{format!("end {end}")}</text>

@@ -31,6 +31,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let oc = &props.oncommand;
     let seek_partition_ref = use_node_ref();
     let seek_offset_ref = use_node_ref();
+    let seek_mode_ref = use_node_ref();
+    let reset_spec_ref = use_node_ref();
+    let reset_value_ref = use_node_ref();
     let body = match &props.selection {
         None => {
             html! { <p class="hint">{"Click anything on the diagram to inspect it and act on it."}</p> }
@@ -92,20 +95,31 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     if running && !c.assignment.is_empty() {
                         <form class="row seek-form" aria-label="Seek to an offset" onsubmit={{
                             let (oc, id, part_ref, off_ref, assignment) = (oc.clone(), id.clone(), seek_partition_ref.clone(), seek_offset_ref.clone(), c.assignment.clone());
+                            let mode_ref = seek_mode_ref.clone();
                             Callback::from(move |ev: SubmitEvent| {
                                 ev.prevent_default();
                                 let part = part_ref.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
                                 let offset = off_ref.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
                                 let Ok(offset) = offset.trim().parse::<i64>() else { return };
                                 let partition = assignment.iter().find(|tp| tp.to_string() == part).cloned();
-                                oc.emit(Command::Seek { client_id: id.clone(), partition, to: SeekTarget::Offset(offset) });
+                                let by_time = mode_ref.cast::<web_sys::HtmlSelectElement>().is_some_and(|s| s.value() == "time");
+                                let to = if by_time {
+                                    SeekTarget::Timestamp(crate::engine::time::EPOCH_MS + offset * 1000)
+                                } else {
+                                    SeekTarget::Offset(offset)
+                                };
+                                oc.emit(Command::Seek { client_id: id.clone(), partition, to });
                             })
                         }}>
                             <label>{"Partition"}<select ref={seek_partition_ref.clone()} id="seek-partition">
                                 <option value="" selected=true>{"all owned"}</option>
                                 { for c.assignment.iter().map(|tp| html! { <option value={tp.to_string()}>{tp.to_string()}</option> }) }
                             </select></label>
-                            <label>{"Offset"}<input ref={seek_offset_ref.clone()} id="seek-offset" type="number" min="0" value="0" /></label>
+                            <label>{"To"}<select ref={seek_mode_ref.clone()} id="seek-mode">
+                                <option value="offset" selected=true>{"offset"}</option>
+                                <option value="time">{"time t (s)"}</option>
+                            </select></label>
+                            <label>{"Value"}<input ref={seek_offset_ref.clone()} id="seek-offset" type="number" min="0" value="0" /></label>
                             <button type="submit" id="consumer-seek">{"Seek"}</button>
                         </form>
                     }
@@ -148,6 +162,35 @@ pub fn inspector(props: &InspectorProps) -> Html {
                             <p class="hint">{"Offsets can be reset only while the group is inactive (Empty): stop its consumers first."}</p>
                         }
                     </div>
+                    if inactive {
+                        <form class="row seek-form" aria-label="Reset the group's offsets" onsubmit={{
+                            let (oc, id, spec_ref, value_ref) = (oc.clone(), id.clone(), reset_spec_ref.clone(), reset_value_ref.clone());
+                            Callback::from(move |ev: SubmitEvent| {
+                                ev.prevent_default();
+                                let spec = spec_ref.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+                                let value = value_ref.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                                let number = value.trim().parse::<f64>().unwrap_or(0.0);
+                                let spec = match spec.as_str() {
+                                    "latest" => crate::engine::ResetSpec::ToLatest,
+                                    "offset" => crate::engine::ResetSpec::ToOffset(number as i64),
+                                    "shift" => crate::engine::ResetSpec::ShiftBy(number as i64),
+                                    "time" => crate::engine::ResetSpec::ToDatetime(crate::engine::time::EPOCH_MS + (number * 1000.0) as i64),
+                                    _ => crate::engine::ResetSpec::ToEarliest,
+                                };
+                                oc.emit(Command::ResetOffsets { group: id.clone(), scope: crate::engine::ResetScope::AllTopics, spec, execute: true });
+                            })
+                        }}>
+                            <label>{"Reset to"}<select ref={reset_spec_ref.clone()} id="reset-spec">
+                                <option value="earliest" selected=true>{"earliest"}</option>
+                                <option value="latest">{"latest"}</option>
+                                <option value="offset">{"offset N"}</option>
+                                <option value="shift">{"shift by N"}</option>
+                                <option value="time">{"time t = N s"}</option>
+                            </select></label>
+                            <label>{"N"}<input ref={reset_value_ref.clone()} id="reset-value" type="number" value="0" /></label>
+                            <button type="submit" id="group-reset-spec">{"Reset"}</button>
+                        </form>
+                    }
                     </>
                 }
             }

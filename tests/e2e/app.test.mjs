@@ -145,3 +145,20 @@ test('rewinding a reader replays history; step back and forward restore the pict
   assert.equal(Number(await page.getAttribute('.clock', 'data-step')), step + 2);
   assert.deepEqual(errors, []);
 });
+
+test('retention deletes old records visibly; presenter mode at projector size', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1920, height: 1080, colorScheme: 'dark' });
+  await page.waitForSelector('#console-input');
+  await pause(page);
+  await runLine(page, 'kafka-configs --bootstrap-server localhost:9092 --alter --entity-type topics --entity-name orders --add-config retention.ms=1000,segment.bytes=300');
+  await page.waitForFunction(() => [...document.querySelectorAll('.scrollback pre.out')].some((p) => p.textContent.includes('Completed updating config for topic orders.')));
+  await runLine(page, 'clock advance 20s');
+  await runLine(page, 'retention run --topic orders');
+  await page.waitForSelector('.removed-note');
+  const starts = await page.$$eval('g.lane[data-partition^="orders-"]', (els) => els.map((e) => Number(e.dataset.logStartOffset)));
+  assert.ok(starts.some((s) => s > 0), `some log start offset moved forward: ${starts}`);
+  await page.click('#presenter');
+  await page.waitForSelector('.app.presenter');
+  await screenshot(page, 'presenter-retention-1920x1080-dark');
+  assert.deepEqual(errors, []);
+});
