@@ -542,6 +542,26 @@ impl Engine {
                 return rejected(format!("Topic '{t}' does not exist as expected"));
             }
         }
+        self.each_log(only, CleanupPolicy::Compact, |tp, log, now_ms, config| {
+            let outcome = log.enforce_retention(now_ms, config);
+            (outcome.segments_deleted() > 0).then(|| Event::SegmentsDeleted {
+                partition: tp,
+                segments: outcome.segments_deleted(),
+                records: outcome.records_deleted,
+                old_log_start_offset: outcome.old_log_start_offset,
+                new_log_start_offset: outcome.new_log_start_offset,
+            })
+        })
+    }
+
+    /// Runs `f` on every partition of `only` (or of every topic) whose cleanup policy is
+    /// not `skip`, collecting the events it returns.
+    fn each_log(
+        &mut self,
+        only: Option<&str>,
+        skip: CleanupPolicy,
+        mut f: impl FnMut(TopicPartition, &mut PartitionLog, i64, &log::LogConfig) -> Option<Event>,
+    ) -> Vec<Event> {
         let now_ms = self.now_ms();
         let mut events = Vec::new();
         for topic in self
@@ -549,21 +569,17 @@ impl Engine {
             .values_mut()
             .filter(|t| only.is_none_or(|o| o == t.name))
         {
-            if topic.config.cleanup_policy == CleanupPolicy::Compact {
+            if topic.config.cleanup_policy == skip {
                 continue;
             }
             let config = topic.config.clone();
             for (p, log) in topic.partitions.iter_mut().enumerate() {
-                let outcome = log.enforce_retention(now_ms, &config);
-                if outcome.segments_deleted() > 0 {
-                    events.push(Event::SegmentsDeleted {
-                        partition: TopicPartition::new(topic.name.clone(), p as u32),
-                        segments: outcome.segments_deleted(),
-                        records: outcome.records_deleted,
-                        old_log_start_offset: outcome.old_log_start_offset,
-                        new_log_start_offset: outcome.new_log_start_offset,
-                    });
-                }
+                events.extend(f(
+                    TopicPartition::new(topic.name.clone(), p as u32),
+                    log,
+                    now_ms,
+                    &config,
+                ));
             }
         }
         events
@@ -581,28 +597,13 @@ impl Engine {
                 Some(_) => {}
             }
         }
-        let now_ms = self.now_ms();
-        let mut events = Vec::new();
-        for topic in self
-            .topics
-            .values_mut()
-            .filter(|t| only.is_none_or(|o| o == t.name))
-        {
-            if topic.config.cleanup_policy == CleanupPolicy::Delete {
-                continue;
-            }
-            let config = topic.config.clone();
-            for (p, log) in topic.partitions.iter_mut().enumerate() {
-                let outcome = log.compact(now_ms, &config);
-                if outcome.records_removed > 0 {
-                    events.push(Event::LogCompacted {
-                        partition: TopicPartition::new(topic.name.clone(), p as u32),
-                        records_removed: outcome.records_removed,
-                    });
-                }
-            }
-        }
-        events
+        self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
+            let outcome = log.compact(now_ms, config);
+            (outcome.records_removed > 0).then(|| Event::LogCompacted {
+                partition: tp,
+                records_removed: outcome.records_removed,
+            })
+        })
     }
 
     fn delete_records(&mut self, tp: &TopicPartition, before_offset: i64) -> Vec<Event> {
