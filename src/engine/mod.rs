@@ -599,7 +599,7 @@ impl Engine {
         }
         self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
             let outcome = log.compact(now_ms, config);
-            (outcome.records_removed > 0).then(|| Event::LogCompacted {
+            (outcome.records_removed > 0).then_some(Event::LogCompacted {
                 partition: tp,
                 records_removed: outcome.records_removed,
             })
