@@ -19,6 +19,16 @@ pub enum Goal {
     EveryPartitionOwnedOnce { group: String, topic: String },
     /// The consumer owns the partition now.
     ConsumerOwns { consumer: String, partition: String },
+    /// How many partitions the consumer owns now (none while it is stopped).
+    ConsumerPartitions {
+        consumer: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
     /// The consumer's fetch position on a partition (the next offset a poll returns).
     ConsumerPosition {
         consumer: String,
@@ -120,6 +130,13 @@ pub enum Goal {
     },
     /// The consumer's process: "running", "stopped", "crashed" or "failed".
     ConsumerStatus { consumer: String, status: String },
+    /// A consumer config has a value, as `consumer set` writes it
+    /// (`processing.commit` = `after`).
+    ConsumerConfig {
+        consumer: String,
+        key: String,
+        value: String,
+    },
     /// Every goal holds.
     All(Vec<Goal>),
     /// At least one goal holds.
@@ -219,6 +236,12 @@ impl Goal {
                 equals,
                 ..
             }
+            | Goal::ConsumerPartitions {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
             | Goal::GroupMembers {
                 at_most,
                 at_least,
@@ -307,6 +330,15 @@ impl Goal {
                 let c = engine.consumers.get(consumer)?;
                 c.is_running() && c.assignment.contains(&tp?)
             }
+            Goal::ConsumerPartitions { consumer, .. } => {
+                let c = engine.consumers.get(consumer)?;
+                let owned = if c.is_running() {
+                    c.assignment.len()
+                } else {
+                    0
+                };
+                bound.holds(owned as i64)
+            }
             Goal::ConsumerPosition { consumer, .. } => {
                 bound.holds(*engine.consumers.get(consumer)?.positions.get(&tp?)?)
             }
@@ -352,6 +384,11 @@ impl Goal {
             Goal::ConsumerStatus { consumer, status } => {
                 status_name(&engine.consumers.get(consumer)?.status) == status
             }
+            Goal::ConsumerConfig {
+                consumer,
+                key,
+                value,
+            } => engine.consumers.get(consumer)?.config.get(key)? == *value,
             Goal::All(goals) => goals.iter().all(|g| g.check(engine)),
             Goal::Any(goals) => goals.iter().any(|g| g.check(engine)),
             Goal::Not(goal) => !goal.check(engine),
@@ -367,6 +404,9 @@ impl Goal {
                 format!("every partition of {topic} is owned by exactly one consumer of {group}")
             }
             Goal::ConsumerOwns { consumer, .. } => format!("{consumer} owns {partition}"),
+            Goal::ConsumerPartitions { consumer, .. } => {
+                format!("{consumer} owns {bound} partition(s)")
+            }
             Goal::ConsumerPosition { consumer, .. } => {
                 format!("{consumer}'s position on {partition} is {bound}")
             }
@@ -392,6 +432,11 @@ impl Goal {
                 format!("group {group}'s lag on {topic} is {bound}")
             }
             Goal::ConsumerStatus { consumer, status } => format!("{consumer} is {status}"),
+            Goal::ConsumerConfig {
+                consumer,
+                key,
+                value,
+            } => format!("{consumer} has {key}={value}"),
             Goal::All(goals) => goals
                 .iter()
                 .map(Goal::describe)
@@ -436,6 +481,11 @@ impl Goal {
                     "{path}: unknown consumer status \"{status}\", expected one of {}",
                     CONSUMER_STATUSES.join(", ")
                 ))
+            }
+            Goal::ConsumerConfig { key, .. }
+                if crate::engine::ConsumerConfig::default().get(key).is_none() =>
+            {
+                Err(format!("{path}: unknown consumer config \"{key}\""))
             }
             Goal::All(goals) | Goal::Any(goals) => {
                 if goals.is_empty() {

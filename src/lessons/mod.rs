@@ -110,7 +110,9 @@ pub struct GoalTask {
     pub goal: Goal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    /// Console lines that reach the goal from the step's state.
+    /// Console lines that reach the goal from the step's state (none when time alone
+    /// reaches it).
+    #[serde(default)]
     pub show_me: Vec<String>,
     /// Simulated time to play after `show_me`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -295,8 +297,10 @@ impl Lesson {
                         return Err(format!("{at}.prompt: empty"));
                     }
                     task.goal.validate(&format!("{at}.goal"))?;
-                    if task.show_me.is_empty() {
-                        return Err(format!("{at}.show_me: give the lines that reach the goal"));
+                    if task.show_me.is_empty() && task.show_me_advance.is_none() {
+                        return Err(format!(
+                            "{at}.show_me: give the lines (or the show_me_advance) that reach the goal"
+                        ));
                     }
                     check_lines(&format!("{at}.show_me"), &task.show_me)?;
                     check_duration(
