@@ -220,6 +220,31 @@ fn an_unknown_goal_names_its_path_and_the_choices() {
 }
 
 #[test]
+fn a_misspelt_bound_is_refused() {
+    let text = GOOD.replace(
+        "{\"every_partition_owned_once\": {\"group\": \"g\", \"topic\": \"news\"}}",
+        "{\"group_members\": {\"group\": \"g\", \"at_leats\": 1}}",
+    );
+    let err = parse_err(&text);
+    assert!(
+        err.contains("steps[1].task.do.goal.group_members.at_leats: unknown field `at_leats`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn goals_describe_themselves_in_plain_english() {
+    let lesson = parse_lesson(GOOD, "lesson.json").expect("valid");
+    let Some(Task::Goal(task)) = &lesson.steps[1].task else {
+        panic!("a goal task");
+    };
+    assert_eq!(
+        task.goal.describe(),
+        "every partition of news is owned by exactly one consumer of g"
+    );
+}
+
+#[test]
 fn an_unknown_field_is_refused() {
     let text = GOOD.replace("\"narration\": [\"One.\"]", "\"narative\": [\"One.\"]");
     let err = parse_err(&text);
@@ -283,6 +308,10 @@ fn a_failing_command_names_the_step_and_the_line() {
     assert!(err.to_string().starts_with("lesson tiny, setup: the line `kafka-topics --create --topic news --partitons 1` failed: Unrecognized option"), "{err}");
 }
 
+/// For lesson authors: `LESSON=<id> cargo test --test lessons dump_states -- --ignored
+/// --nocapture` prints, after each step, every consumer's partitions, positions and
+/// processed offsets and every group's state and committed offsets, to pick the numbers
+/// of goals and checks.
 #[test]
 #[ignore]
 fn dump_states() {
