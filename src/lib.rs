@@ -5,6 +5,7 @@
 //!
 //! - [`engine`]: the broker model, pure and deterministic (`state = f(seed, commands)`).
 //! - [`timeline`]: the history of commands and the state after each, for time travel.
+//! - [`lessons`]: lessons as data (JSON files in `static/lessons/`), their goals and replay.
 //! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
@@ -13,6 +14,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod lessons;
 pub mod share;
 pub mod timeline;
 

@@ -1,0 +1,592 @@
+//! Goals: conditions on the engine's state that the app checks itself, so a learner's
+//! task ("make every partition of orders owned by exactly one consumer of payment") is
+//! marked done the moment the simulator reaches it, however the learner got there.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{ConsumerStatus, Engine, GroupState, TopicPartition};
+
+/// A condition on the engine's state.
+///
+/// In a lesson file a goal is an object with one key, its kind:
+/// `{"group_members": {"group": "payment", "count": 3}}`. Numbers are compared with
+/// `at_most`, `at_least` and `equals`; at least one of them must be given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Goal {
+    /// Every partition of the topic is owned by exactly one running consumer of the
+    /// group, and the group is Stable.
+    EveryPartitionOwnedOnce { group: String, topic: String },
+    /// The consumer owns the partition now.
+    ConsumerOwns { consumer: String, partition: String },
+    /// How many partitions the consumer owns now (none while it is stopped).
+    ConsumerPartitions {
+        consumer: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The consumer's fetch position on a partition (the next offset a poll returns).
+    ConsumerPosition {
+        consumer: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The next offset the consumer's application will process on a partition.
+    ConsumerProcessed {
+        consumer: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The offset the group has committed for a partition.
+    CommittedOffset {
+        group: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The group's state, by the name `kafka-consumer-groups` prints ("Stable", "Empty", …).
+    GroupState { group: String, state: String },
+    /// How many members the group coordinator counts (a crashed consumer stays a member
+    /// until its session times out).
+    GroupMembers {
+        group: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// How many members of a Stable group own no partition.
+    IdleConsumers {
+        group: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The topic's partition count.
+    TopicPartitions {
+        topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The first offset still in a partition's log.
+    LogStartOffset {
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// How many records a partition's log holds now.
+    RecordsInPartition {
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The group's lag: the high watermark minus the committed offset, summed over the
+    /// partitions of the topic (a partition without a committed offset counts its whole
+    /// log).
+    GroupLag {
+        group: String,
+        topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The consumer's process: "running", "stopped", "crashed" or "failed".
+    ConsumerStatus { consumer: String, status: String },
+    /// A consumer config has a value, as `consumer set` writes it
+    /// (`processing.commit` = `after`).
+    ConsumerConfig {
+        consumer: String,
+        key: String,
+        value: String,
+    },
+    /// Every goal holds.
+    All(Vec<Goal>),
+    /// At least one goal holds.
+    Any(Vec<Goal>),
+    /// The goal does not hold.
+    Not(Box<Goal>),
+}
+
+/// Bounds on a number: each given bound must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<i64>,
+}
+
+impl Bound {
+    /// Whether `value` satisfies every given bound.
+    pub fn holds(&self, value: i64) -> bool {
+        self.at_most.is_none_or(|m| value <= m)
+            && self.at_least.is_none_or(|m| value >= m)
+            && self.equals.is_none_or(|m| value == m)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.at_most.is_none() && self.at_least.is_none() && self.equals.is_none()
+    }
+
+    /// "at least 3", "exactly 0", "between 2 and 5".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(v) = self.equals {
+            parts.push(format!("exactly {v}"));
+        }
+        match (self.at_least, self.at_most) {
+            (Some(lo), Some(hi)) => parts.push(format!("between {lo} and {hi}")),
+            (Some(lo), None) => parts.push(format!("at least {lo}")),
+            (None, Some(hi)) => parts.push(format!("at most {hi}")),
+            (None, None) => {}
+        }
+        parts.join(" and ")
+    }
+}
+
+/// The names a consumer status has in lesson files.
+pub const CONSUMER_STATUSES: [&str; 4] = ["running", "stopped", "crashed", "failed"];
+
+/// The group state names a lesson file may use.
+pub const GROUP_STATES: [&str; 5] = [
+    "Empty",
+    "PreparingRebalance",
+    "CompletingRebalance",
+    "Stable",
+    "Dead",
+];
+
+/// `orders-2` → the topic `orders`, partition 2.
+pub fn parse_partition(text: &str) -> Option<TopicPartition> {
+    let (topic, number) = text.rsplit_once('-')?;
+    if topic.is_empty() || number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(TopicPartition::new(topic, number.parse().ok()?))
+}
+
+fn status_name(status: &ConsumerStatus) -> &'static str {
+    match status {
+        ConsumerStatus::Running => "running",
+        ConsumerStatus::Stopped => "stopped",
+        ConsumerStatus::Crashed => "crashed",
+        ConsumerStatus::Failed(_) => "failed",
+    }
+}
+
+impl Goal {
+    /// The bounds of a goal that compares a number, if it is one.
+    pub fn bound(&self) -> Option<Bound> {
+        match self {
+            Goal::ConsumerPosition {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ConsumerProcessed {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::CommittedOffset {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ConsumerPartitions {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::GroupMembers {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::IdleConsumers {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::TopicPartitions {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::LogStartOffset {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::RecordsInPartition {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::GroupLag {
+                at_most,
+                at_least,
+                equals,
+                ..
+            } => Some(Bound {
+                at_most: *at_most,
+                at_least: *at_least,
+                equals: *equals,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The partition a goal names, if it names one.
+    fn partition(&self) -> Option<&str> {
+        match self {
+            Goal::ConsumerOwns { partition, .. }
+            | Goal::ConsumerPosition { partition, .. }
+            | Goal::ConsumerProcessed { partition, .. }
+            | Goal::CommittedOffset { partition, .. }
+            | Goal::LogStartOffset { partition, .. }
+            | Goal::RecordsInPartition { partition, .. } => Some(partition),
+            _ => None,
+        }
+    }
+
+    /// Whether the engine's state satisfies the goal. A goal naming something that does
+    /// not exist (yet) is not met.
+    pub fn check(&self, engine: &Engine) -> bool {
+        self.value(engine).unwrap_or(false)
+    }
+
+    /// The goal's truth, or `None` when what it names does not exist.
+    fn value(&self, engine: &Engine) -> Option<bool> {
+        let bound = self.bound().unwrap_or_default();
+        let tp = self.partition().and_then(parse_partition);
+        Some(match self {
+            Goal::EveryPartitionOwnedOnce { group, topic } => {
+                let topic = engine.topic(topic)?;
+                if engine.groups.get(group)?.state != GroupState::Stable {
+                    return Some(false);
+                }
+                (0..topic.n_partitions()).all(|p| {
+                    let tp = TopicPartition::new(topic.name.clone(), p);
+                    engine
+                        .consumers
+                        .values()
+                        .filter(|c| c.is_running() && c.group.as_deref() == Some(group))
+                        .filter(|c| c.assignment.contains(&tp))
+                        .count()
+                        == 1
+                })
+            }
+            Goal::ConsumerOwns { consumer, .. } => {
+                let c = engine.consumers.get(consumer)?;
+                c.is_running() && c.assignment.contains(&tp?)
+            }
+            Goal::ConsumerPartitions { consumer, .. } => {
+                let c = engine.consumers.get(consumer)?;
+                let owned = if c.is_running() {
+                    c.assignment.len()
+                } else {
+                    0
+                };
+                bound.holds(owned as i64)
+            }
+            Goal::ConsumerPosition { consumer, .. } => {
+                bound.holds(*engine.consumers.get(consumer)?.positions.get(&tp?)?)
+            }
+            Goal::ConsumerProcessed { consumer, .. } => {
+                bound.holds(*engine.consumers.get(consumer)?.processed.get(&tp?)?)
+            }
+            Goal::CommittedOffset { group, .. } => {
+                bound.holds(engine.groups.get(group)?.committed.get(&tp?)?.offset)
+            }
+            Goal::GroupState { group, state } => engine.groups.get(group)?.state.name() == state,
+            Goal::GroupMembers { group, .. } => {
+                bound.holds(engine.groups.get(group)?.members.len() as i64)
+            }
+            Goal::IdleConsumers { group, .. } => {
+                let g = engine.groups.get(group)?;
+                let idle = g.members.iter().filter(|m| m.assignment.is_empty()).count();
+                g.state == GroupState::Stable && bound.holds(idle as i64)
+            }
+            Goal::TopicPartitions { topic, .. } => {
+                bound.holds(i64::from(engine.topic(topic)?.n_partitions()))
+            }
+            Goal::LogStartOffset { .. } => {
+                bound.holds(engine.partition_log(&tp?)?.log_start_offset())
+            }
+            Goal::RecordsInPartition { .. } => {
+                bound.holds(engine.partition_log(&tp?)?.record_count() as i64)
+            }
+            Goal::GroupLag { group, topic, .. } => {
+                let g = engine.groups.get(group)?;
+                let t = engine.topic(topic)?;
+                let mut lag = 0;
+                for p in 0..t.n_partitions() {
+                    let tp = TopicPartition::new(t.name.clone(), p);
+                    let log = engine.partition_log(&tp)?;
+                    let from = g
+                        .committed
+                        .get(&tp)
+                        .map_or(log.log_start_offset(), |c| c.offset);
+                    lag += (log.high_watermark() - from).max(0);
+                }
+                bound.holds(lag)
+            }
+            Goal::ConsumerStatus { consumer, status } => {
+                status_name(&engine.consumers.get(consumer)?.status) == status
+            }
+            Goal::ConsumerConfig {
+                consumer,
+                key,
+                value,
+            } => engine.consumers.get(consumer)?.config.get(key)? == *value,
+            Goal::All(goals) => goals.iter().all(|g| g.check(engine)),
+            Goal::Any(goals) => goals.iter().any(|g| g.check(engine)),
+            Goal::Not(goal) => !goal.check(engine),
+        })
+    }
+
+    /// The goal in plain English, for the lesson player.
+    pub fn describe(&self) -> String {
+        let bound = self.bound().unwrap_or_default().describe();
+        let partition = self.partition().unwrap_or_default();
+        match self {
+            Goal::EveryPartitionOwnedOnce { group, topic } => {
+                format!("every partition of {topic} is owned by exactly one consumer of {group}")
+            }
+            Goal::ConsumerOwns { consumer, .. } => format!("{consumer} owns {partition}"),
+            Goal::ConsumerPartitions { consumer, .. } => {
+                format!("{consumer} owns {bound} partition(s)")
+            }
+            Goal::ConsumerPosition { consumer, .. } => {
+                format!("{consumer}'s position on {partition} is {bound}")
+            }
+            Goal::ConsumerProcessed { consumer, .. } => {
+                format!("the next offset {consumer} processes on {partition} is {bound}")
+            }
+            Goal::CommittedOffset { group, .. } => {
+                format!("the offset {group} committed for {partition} is {bound}")
+            }
+            Goal::GroupState { group, state } => format!("group {group} is {state}"),
+            Goal::GroupMembers { group, .. } => format!("group {group} has {bound} member(s)"),
+            Goal::IdleConsumers { group, .. } => {
+                format!("group {group} is stable with {bound} idle member(s)")
+            }
+            Goal::TopicPartitions { topic, .. } => {
+                format!("topic {topic} has {bound} partition(s)")
+            }
+            Goal::LogStartOffset { .. } => {
+                format!("the log of {partition} starts at offset {bound}")
+            }
+            Goal::RecordsInPartition { .. } => format!("{partition} holds {bound} record(s)"),
+            Goal::GroupLag { group, topic, .. } => {
+                format!("group {group}'s lag on {topic} is {bound}")
+            }
+            Goal::ConsumerStatus { consumer, status } => format!("{consumer} is {status}"),
+            Goal::ConsumerConfig {
+                consumer,
+                key,
+                value,
+            } => format!("{consumer} has {key}={value}"),
+            Goal::All(goals) => goals
+                .iter()
+                .map(Goal::describe)
+                .collect::<Vec<_>>()
+                .join(", and "),
+            Goal::Any(goals) => goals
+                .iter()
+                .map(Goal::describe)
+                .collect::<Vec<_>>()
+                .join(", or "),
+            Goal::Not(goal) => format!("not: {}", goal.describe()),
+        }
+    }
+
+    /// Checks what serde cannot: partitions look like `topic-N`, bounds are given, names
+    /// of states and statuses are known, `all` and `any` are not empty. `path` names the
+    /// goal in the error ("steps[2].task.do.goal").
+    pub fn validate(&self, path: &str) -> Result<(), String> {
+        if let Some(p) = self.partition() {
+            if parse_partition(p).is_none() {
+                return Err(format!(
+                    "{path}: partition \"{p}\" should look like topic-N, e.g. orders-0"
+                ));
+            }
+        }
+        if self.bound().is_some_and(|b| b.is_empty()) {
+            return Err(format!(
+                "{path}: give at least one of at_most, at_least, equals"
+            ));
+        }
+        match self {
+            Goal::GroupState { state, .. } if !GROUP_STATES.contains(&state.as_str()) => {
+                Err(format!(
+                    "{path}: unknown group state \"{state}\", expected one of {}",
+                    GROUP_STATES.join(", ")
+                ))
+            }
+            Goal::ConsumerStatus { status, .. }
+                if !CONSUMER_STATUSES.contains(&status.as_str()) =>
+            {
+                Err(format!(
+                    "{path}: unknown consumer status \"{status}\", expected one of {}",
+                    CONSUMER_STATUSES.join(", ")
+                ))
+            }
+            Goal::ConsumerConfig { key, .. }
+                if crate::engine::ConsumerConfig::default().get(key).is_none() =>
+            {
+                Err(format!("{path}: unknown consumer config \"{key}\""))
+            }
+            Goal::All(goals) | Goal::Any(goals) => {
+                if goals.is_empty() {
+                    return Err(format!("{path}: an empty list of goals"));
+                }
+                goals
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, g)| g.validate(&format!("{path}[{i}]")))
+            }
+            Goal::Not(goal) => goal.validate(&format!("{path}.not")),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Console;
+
+    fn goal(json: &str) -> Goal {
+        serde_json::from_str(json).expect("a valid goal")
+    }
+
+    #[test]
+    fn partitions_parse_from_their_printed_names() {
+        assert_eq!(
+            parse_partition("ORDER_EVENTS-2"),
+            Some(TopicPartition::new("ORDER_EVENTS", 2))
+        );
+        assert_eq!(
+            parse_partition("my-topic-10"),
+            Some(TopicPartition::new("my-topic", 10))
+        );
+        assert_eq!(parse_partition("orders"), None);
+        assert_eq!(parse_partition("-1"), None);
+        assert_eq!(parse_partition("orders-x"), None);
+    }
+
+    #[test]
+    fn bounds_combine() {
+        let b = Bound {
+            at_least: Some(2),
+            at_most: Some(4),
+            equals: None,
+        };
+        assert!(!b.holds(1) && b.holds(2) && b.holds(4) && !b.holds(5));
+        assert_eq!(b.describe(), "between 2 and 4");
+    }
+
+    #[test]
+    fn goals_follow_the_engine() {
+        let mut console = Console::new(7);
+        for line in [
+            "kafka-topics --create --topic orders --partitions 2",
+            "consumer start a --group g --topic orders",
+            "consumer start b --group g --topic orders",
+            "consumer start c --group g --topic orders",
+            "produce orders x y z --key k",
+        ] {
+            console.run_line(line);
+        }
+        let owned = goal(r#"{"every_partition_owned_once": {"group": "g", "topic": "orders"}}"#);
+        let idle = goal(r#"{"idle_consumers": {"group": "g", "equals": 1}}"#);
+        let members = goal(r#"{"group_members": {"group": "g", "at_least": 3}}"#);
+        assert!(!owned.check(console.timeline().state()));
+        assert!(!idle.check(console.timeline().state()));
+        console.run_line("clock advance 5s");
+        let engine = console.timeline().state();
+        assert!(owned.check(engine));
+        assert!(idle.check(engine));
+        assert!(members.check(engine));
+        let stored = goal(r#"{"records_in_partition": {"partition": "orders-0", "equals": 3}}"#);
+        let other = goal(r#"{"records_in_partition": {"partition": "orders-1", "equals": 3}}"#);
+        assert!(
+            goal(r#"{"any": [{"records_in_partition": {"partition": "orders-0", "equals": 3}}, {"records_in_partition": {"partition": "orders-1", "equals": 3}}]}"#)
+                .check(engine)
+        );
+        assert_ne!(stored.check(engine), other.check(engine));
+        assert!(
+            goal(r#"{"not": {"consumer_status": {"consumer": "a", "status": "crashed"}}}"#)
+                .check(engine)
+        );
+        assert!(!goal(r#"{"group_state": {"group": "nope", "state": "Stable"}}"#).check(engine));
+    }
+
+    #[test]
+    fn validation_catches_what_serde_cannot() {
+        let bad = goal(r#"{"committed_offset": {"group": "g", "partition": "orders"}}"#);
+        let err = bad.validate("goal").unwrap_err();
+        assert!(err.contains("topic-N"), "{err}");
+        let bad = goal(r#"{"group_members": {"group": "g"}}"#);
+        assert!(bad.validate("goal").unwrap_err().contains("at_least"));
+        let bad = goal(r#"{"group_state": {"group": "g", "state": "stable"}}"#);
+        assert!(bad.validate("goal").unwrap_err().contains("Stable"));
+        let bad = goal(r#"{"all": []}"#);
+        assert!(bad.validate("goal").is_err());
+        assert_eq!(
+            goal(r#"{"topic_partitions": {"topic": "t", "at_least": 6}}"#).describe(),
+            "topic t has at least 6 partition(s)"
+        );
+    }
+}
