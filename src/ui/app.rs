@@ -13,6 +13,7 @@ use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
 use super::inspector::Inspector;
 use super::lag_chart::LagChart;
+use super::lesson_player::{LessonList, LessonPlayer};
 use super::persist;
 use super::state::{Action, Selection, Sim, SPEEDS};
 use crate::engine::{Command, ProducerStream};
@@ -60,13 +61,43 @@ pub fn app() -> Html {
             sim.speed = super::state::BENCH_SPEED;
             return sim;
         }
+        let newcomer = !persist::has_autosave() && persist::link_in_url().is_none();
         let start =
             persist::initial_timeline(|| Timeline::from_commands(1, super::scenario::sandbox()));
         let mut sim = Sim::new(start.timeline);
         sim.error = start.error;
         sim.playing = !start.from_link;
+        sim.show_lessons = newcomer;
+        if let Some((id, step)) = persist::lesson_in_url() {
+            match crate::lessons::builtin_lessons()
+                .into_iter()
+                .find(|l| l.id == id)
+            {
+                Some(lesson) => {
+                    sim.show_lessons = false;
+                    sim.enter_lesson(Rc::new(lesson), step.min(usize::MAX));
+                }
+                None => sim.error = Some(format!("There is no lesson called {id}.")),
+            }
+        }
         sim
     });
+    let lessons = use_memo((), |_| {
+        crate::lessons::builtin_lessons()
+            .into_iter()
+            .map(Rc::new)
+            .collect::<Vec<_>>()
+    });
+
+    // Remember how far each lesson got.
+    {
+        let place = sim.lesson.as_ref().map(|s| (s.lesson.id.clone(), s.step));
+        use_effect_with(place, |place| {
+            if let Some((id, step)) = place {
+                persist::save_lesson_progress(id, *step);
+            }
+        });
+    }
 
     // Autosave every few seconds when something changed.
     {
@@ -355,6 +386,13 @@ pub fn app() -> Html {
             });
         })
     };
+    let highlight: Rc<Vec<String>> = Rc::new(
+        sim.lesson
+            .as_ref()
+            .and_then(|s| s.lesson.steps.get(s.step))
+            .map(|st| st.highlight.clone())
+            .unwrap_or_default(),
+    );
     let topics: Vec<String> = engine.topics.keys().cloned().collect();
     let producers: Vec<String> = engine.producers.keys().cloned().collect();
     let groups: Vec<String> = engine.groups.keys().cloned().collect();
@@ -410,6 +448,10 @@ pub fn app() -> Html {
                 <span class="clock" data-tick={engine.tick.to_string()} data-step={cursor.to_string()}>
                     {format!("t = {:.1}s · step {cursor}/{len}", engine.tick as f64 / 10.0)}
                 </span>
+                <button id="lessons" aria-label="Lessons" onclick={{
+                    let sim = sim.clone();
+                    Callback::from(move |_| sim.dispatch(Action::ShowLessons(true)))
+                }}>{"Lessons"}</button>
                 <button id="reset" aria-label="Reset to an empty cluster" onclick={dispatch(|| Action::Reset)}>{"Reset"}</button>
                 <button id="theme" aria-label="Switch light or dark theme" onclick={{
                     let sim = sim.clone();
@@ -437,9 +479,17 @@ pub fn app() -> Html {
             }
             <main class="workspace">
                 <section class="stage" aria-label="Cluster diagram">
-                    <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} />
+                    <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
                 </section>
                 <aside class="side">
+                    if let Some(session) = sim.lesson.clone() {
+                        <LessonPlayer {session} engine={engine.clone()} version={sim.version}
+                            onstep={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonStep(i))) }}
+                            onanswer={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonAnswer(i))) }}
+                            onshowme={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::LessonShowMe)) }}
+                            onhint={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::LessonHint)) }}
+                            onexit={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::ExitLesson)) }} />
+                    }
                     <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
                         <h2>{"Produce"}</h2>
                         <div class="row">
@@ -495,6 +545,23 @@ pub fn app() -> Html {
                 <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} />
                 <EventLog {entries} {cursor} {onjump} />
             </div>
+            if sim.show_lessons {
+                <LessonList lessons={Rc::new((*lessons).clone())}
+                    onopen={{ let sim = sim.clone(); Callback::from(move |l: Rc<crate::lessons::Lesson>| sim.dispatch(Action::OpenLesson(l, 0))) }}
+                    onsandbox={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::ShowLessons(false))) }}
+                    onfile={{
+                        let sim = sim.clone();
+                        Callback::from(move |file: web_sys::File| {
+                            let sim = sim.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                match persist::read_lesson_file(file).await {
+                                    Ok(lesson) => sim.dispatch(Action::OpenLesson(Rc::new(lesson), 0)),
+                                    Err(e) => sim.dispatch(Action::ShowError(format!("The lesson was not loaded: {e}"))),
+                                }
+                            });
+                        })
+                    }} />
+            }
             if sim.show_help {
                 <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onclick={dispatch(|| Action::ToggleHelp)}>
                     <div class="dialog">
@@ -505,6 +572,8 @@ pub fn app() -> Html {
                             <dt>{"+ / −"}</dt><dd>{"Faster / slower"}</dd>
                             <dt>{"P"}</dt><dd>{"Focus the produce form"}</dd>
                             <dt>{"F"}</dt><dd>{"Presenter mode"}</dd>
+                            <dt>{"PgDn / ."}</dt><dd>{"Next lesson step (a presenter's clicker works)"}</dd>
+                            <dt>{"PgUp / ,"}</dt><dd>{"Previous lesson step"}</dd>
                             <dt>{"?"}</dt><dd>{"This help"}</dd>
                             <dt>{"Esc"}</dt><dd>{"Close, deselect"}</dd>
                         </dl>
@@ -539,6 +608,8 @@ fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
                 "?" => Some(Action::ToggleHelp),
                 "f" | "F" => Some(Action::TogglePresenter),
                 "Escape" => Some(Action::Escape),
+                "PageDown" | "." => Some(Action::LessonNext),
+                "PageUp" | "," => Some(Action::LessonPrev),
                 "p" | "P" => {
                     if let Some(input) = web_sys::window()
                         .and_then(|w| w.document())

@@ -44,6 +44,9 @@ pub struct DiagramProps {
     pub events: std::rc::Rc<Vec<Event>>,
     pub selection: Option<Selection>,
     pub onselect: Callback<Option<Selection>>,
+    /// Lesson highlights: `partition:orders-1`, `consumer:c1`, `group:g`, `topic:t`, `producer:p`.
+    #[prop_or_default]
+    pub highlight: std::rc::Rc<Vec<String>>,
 }
 
 /// Stable colour index per consumer: its rank among all client ids.
@@ -125,6 +128,12 @@ fn layout(engine: &Engine) -> Layout {
 pub fn diagram(props: &DiagramProps) -> Html {
     let engine = &*props.engine;
     let layout = layout(engine);
+    let lit = |kind: &str, name: &str| {
+        props
+            .highlight
+            .iter()
+            .any(|h| h.strip_prefix(kind).and_then(|r| r.strip_prefix(':')) == Some(name))
+    };
     let colours = consumer_colours(engine);
     let select = |s: Selection| {
         let onselect = props.onselect.clone();
@@ -203,7 +212,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let selected = props.selection == Some(Selection::Producer(p.name.clone()));
         let rate = p.stream.as_ref().map(|s| format!("{}/s → {}", crate::engine::consumer::format_thousandths(u64::from(s.millirecords_per_second)), s.topic));
         html! {
-            <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"))} data-producer={p.name.clone()}
+            <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"), lit("producer", &p.name).then_some("highlight"))} data-producer={p.name.clone()}
                transform={format!("translate({PRODUCER_X},{y})")} onclick={select(Selection::Producer(p.name.clone()))}
                tabindex="0" role="button" aria-label={format!("Producer {}", p.name)} onkeydown={select_key(Selection::Producer(p.name.clone()))}>
                 <title>{format!("Producer {}: {} record(s) sent", p.name, p.records_sent)}</title>
@@ -306,7 +315,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             });
             let selected = props.selection == Some(Selection::Partition(tp.clone()));
             html! {
-                <g key={tp.to_string()} class={classes!("lane", selected.then_some("selected"))} data-partition={tp.to_string()}
+                <g key={tp.to_string()} class={classes!("lane", selected.then_some("selected"), (lit("partition", &tp.to_string()) || lit("topic", &tp.topic)).then_some("highlight"))} data-partition={tp.to_string()}
                    data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={LANE_H.to_string()} rx="8"
                           onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
@@ -329,9 +338,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
         html! {
             <g key={format!("topic-{}", topic.name)} class="topic" data-topic={topic.name.clone()}>
-                <text x={TOPIC_X.to_string()} y={header_y.to_string()} class="topic-name">{topic.name.clone()}</text>
-                <text x={(TOPIC_X + 14 + 11 * topic.name.len() as i64).to_string()} y={header_y.to_string()} class="topic-meta">
-                    {format!("{} partition(s){}", topic.n_partitions(), if configs.is_empty() { String::new() } else { format!(" · {configs}") })}
+                <text x={TOPIC_X.to_string()} y={header_y.to_string()} class="topic-name">{topic.name.clone()}
+                    <tspan class="topic-meta" dx="12">
+                        {format!("{} partition(s){}", topic.n_partitions(), if configs.is_empty() { String::new() } else { format!(" · {configs}") })}
+                    </tspan>
                 </text>
                 { for lanes }
             </g>
@@ -394,7 +404,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let idle = c.is_running() && c.assignment.is_empty() && c.phase == MemberPhase::Stable;
             let selected = props.selection == Some(Selection::Consumer(client.clone()));
             html! {
-                <g key={format!("consumer-{client}")} class={classes!("consumer", dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
+                <g key={format!("consumer-{client}")} class={classes!("consumer", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
                    data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
                    transform={format!("translate({},{y})", GROUP_X + 10)} onclick={select(Selection::Consumer(client.clone()))}
                    tabindex="0" role="button" aria-label={format!("Consumer {client}: {status}")} onkeydown={select_key(Selection::Consumer(client.clone()))}>
@@ -408,7 +418,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
         let selected = props.selection == Some(Selection::Group(group_id.clone()));
         html! {
-            <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"))} data-group={group_id.clone()} data-state={state_class.clone()}
+            <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"), lit("group", &group_id).then_some("highlight"))} data-group={group_id.clone()} data-state={state_class.clone()}
                onclick={select(Selection::Group(group_id.clone()))} tabindex="0" role="button"
                aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))}
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>

@@ -7,6 +7,7 @@ pub mod diagram;
 mod event_log;
 mod inspector;
 mod lag_chart;
+mod lesson_player;
 mod palette;
 mod persist;
 mod scenario;

@@ -140,3 +140,54 @@ pub async fn import_file(file: web_sys::File) -> Result<Timeline, String> {
         .and_then(|s| s.to_timeline())
         .map_err(|e| e.to_string())
 }
+
+/// The furthest step reached in a lesson, kept in localStorage.
+pub fn lesson_progress(id: &str) -> Option<usize> {
+    storage()?
+        .get_item(&format!("kafka-sim/lesson/{id}"))
+        .ok()
+        .flatten()?
+        .parse()
+        .ok()
+}
+
+/// Remembers that a lesson's step was reached (only ever moves forward).
+pub fn save_lesson_progress(id: &str, step: usize) {
+    if lesson_progress(id).is_some_and(|done| done >= step) {
+        return;
+    }
+    if let Some(s) = storage() {
+        let _ = s.set_item(&format!("kafka-sim/lesson/{id}"), &step.to_string());
+    }
+}
+
+/// Whether this browser has used the app before (an autosave exists).
+pub fn has_autosave() -> bool {
+    storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .is_some()
+}
+
+/// `?lesson=id[&step=N]`: a lesson to open directly.
+pub fn lesson_in_url() -> Option<(String, usize)> {
+    let search = window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let id = params.get("lesson")?;
+    let step = params
+        .get("step")
+        .and_then(|s| s.parse::<usize>().ok())
+        .map_or(0, |s| s.saturating_sub(1));
+    Some((id, step))
+}
+
+/// Reads a lesson file chosen by a teacher; the error names the line and field.
+pub async fn read_lesson_file(file: web_sys::File) -> Result<crate::lessons::Lesson, String> {
+    let name = file.name();
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| "The file could not be read.".to_string())?;
+    let text = text
+        .as_string()
+        .ok_or_else(|| "The file is not text.".to_string())?;
+    crate::lessons::parse_lesson(&text, &name).map_err(|e| e.to_string())
+}

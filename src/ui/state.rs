@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::console::Console;
 use crate::engine::{Command, Event};
+use crate::lessons::Lesson;
 use crate::timeline::Timeline;
 
 /// Playback speeds, in ticks per real second (one tick is 100 simulated ms, so 10 is real time).
@@ -50,8 +51,21 @@ pub enum ConsoleLine {
 /// How many scrollback lines are kept.
 const SCROLLBACK_LINES: usize = 2000;
 
+/// A lesson being played: which lesson, which step, and what the learner answered.
+#[derive(Clone, PartialEq)]
+pub struct LessonSession {
+    pub lesson: Rc<Lesson>,
+    pub step: usize,
+    /// The choice picked for this step's prediction, if any.
+    pub answer: Option<usize>,
+    pub show_hint: bool,
+}
+
 #[derive(Clone)]
 pub struct Sim {
+    pub lesson: Option<LessonSession>,
+    /// The lesson list (the start page for newcomers).
+    pub show_lessons: bool,
     pub console: Rc<RefCell<Console>>,
     pub scrollback: Rc<Vec<ConsoleLine>>,
     /// Lines typed, oldest first, for the up and down keys.
@@ -101,6 +115,17 @@ pub enum Action {
     TogglePresenter,
     SetDark(Option<bool>),
     DismissError,
+    ShowLessons(bool),
+    /// Opens a lesson at a step (the state is rebuilt by replaying the lesson).
+    OpenLesson(Rc<Lesson>, usize),
+    LessonStep(usize),
+    /// PageDown, `.` or a clicker: the next step; PageUp: the previous one.
+    LessonNext,
+    LessonPrev,
+    LessonAnswer(usize),
+    LessonShowMe,
+    LessonHint,
+    ExitLesson,
     /// Opens a session (from a file or a link), replacing the current one.
     Load(Box<Timeline>, String),
     /// Shows a message; an error leaves the session untouched.
@@ -111,6 +136,8 @@ pub enum Action {
 impl Sim {
     pub fn new(timeline: Timeline) -> Self {
         Self {
+            lesson: None,
+            show_lessons: false,
             console: Rc::new(RefCell::new(Console::with_timeline(timeline))),
             scrollback: Rc::new(vec![ConsoleLine::Output(
                 "Type Kafka's own commands here (kafka-topics, kafka-console-producer, kafka-consumer-groups, …) or `help`. Tab completes; ↑ and ↓ recall.".into(),
@@ -157,6 +184,37 @@ impl Sim {
         if scrollback.len() > SCROLLBACK_LINES {
             let excess = scrollback.len() - SCROLLBACK_LINES;
             scrollback.drain(..excess);
+        }
+    }
+
+    /// Rebuilds the state of a lesson's step by replaying it from the lesson's seed, so
+    /// going back restores exactly what the step showed.
+    pub fn enter_lesson(&mut self, lesson: Rc<Lesson>, step: usize) {
+        match lesson.console_at(step) {
+            Ok(console) => {
+                *self.console.borrow_mut() = console;
+                self.playing = false;
+                self.selection = None;
+                self.error = None;
+                let title = lesson
+                    .steps
+                    .get(step)
+                    .map(|s| s.title.clone())
+                    .unwrap_or_default();
+                self.print(ConsoleLine::Output(format!(
+                    "# {} — step {} of {}: {title}",
+                    lesson.title,
+                    step + 1,
+                    lesson.steps.len()
+                )));
+                self.lesson = Some(LessonSession {
+                    lesson,
+                    step,
+                    answer: None,
+                    show_hint: false,
+                });
+            }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
@@ -274,6 +332,51 @@ impl Reducible for Sim {
                 next.notice = Some(notice);
             }
             Action::ShowError(message) => next.error = Some(message),
+            Action::ShowLessons(show) => next.show_lessons = show,
+            Action::OpenLesson(lesson, step) => {
+                next.show_lessons = false;
+                next.enter_lesson(lesson, step);
+            }
+            Action::LessonStep(step) => {
+                if let Some(session) = next.lesson.clone() {
+                    if step < session.lesson.steps.len() {
+                        next.enter_lesson(session.lesson, step);
+                    }
+                }
+            }
+            Action::LessonNext | Action::LessonPrev => {
+                if let Some(session) = next.lesson.clone() {
+                    let target = if matches!(action, Action::LessonNext) {
+                        session.step + 1
+                    } else {
+                        session.step.wrapping_sub(1)
+                    };
+                    if target < session.lesson.steps.len() {
+                        next.enter_lesson(session.lesson, target);
+                    }
+                }
+            }
+            Action::LessonAnswer(choice) => {
+                if let Some(session) = next.lesson.as_mut() {
+                    session.answer.get_or_insert(choice);
+                }
+            }
+            Action::LessonHint => {
+                if let Some(session) = next.lesson.as_mut() {
+                    session.show_hint = !session.show_hint;
+                }
+            }
+            Action::LessonShowMe => {
+                if let Some(session) = next.lesson.clone() {
+                    let result = session
+                        .lesson
+                        .show_me(session.step, &mut next.console.borrow_mut());
+                    if let Err(e) = result {
+                        next.error = Some(e.to_string());
+                    }
+                }
+            }
+            Action::ExitLesson => next.lesson = None,
             Action::Notice(message) => next.notice = Some(message),
         }
         Rc::new(next)

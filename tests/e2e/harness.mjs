@@ -44,13 +44,16 @@ export async function launch() {
 }
 
 /** A new page at the given viewport and colour scheme that fails the test on a page error. */
-export async function openPage(browser, url, { width = 1280, height = 720, colorScheme = 'light' } = {}) {
+export async function openPage(browser, url, { width = 1280, height = 720, colorScheme = 'light', lessons = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
+  await page.waitForSelector('.app');
+  // A newcomer first sees the lesson list; most tests go straight to the sandbox.
+  if (!lessons && await page.$('#open-sandbox')) await page.click('#open-sandbox');
   return { page, errors, context };
 }
 

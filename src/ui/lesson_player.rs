@@ -1,0 +1,195 @@
+//! The lesson player (narration, task, progress, previous and next) and the lesson list,
+//! the start page for newcomers.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::LessonSession;
+use crate::engine::Engine;
+use crate::lessons::{Lesson, Level, Task};
+
+/// Renders `**bold**` in a narration paragraph.
+fn rich(text: &str) -> Html {
+    text.split("**")
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <strong>{part.to_string()}</strong> }
+            } else {
+                html! { {part.to_string()} }
+            }
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPlayerProps {
+    pub session: LessonSession,
+    pub engine: Rc<Engine>,
+    pub version: u64,
+    pub onstep: Callback<usize>,
+    pub onanswer: Callback<usize>,
+    pub onshowme: Callback<()>,
+    pub onhint: Callback<()>,
+    pub onexit: Callback<()>,
+}
+
+#[function_component(LessonPlayer)]
+pub fn lesson_player(props: &LessonPlayerProps) -> Html {
+    let session = &props.session;
+    let lesson = &session.lesson;
+    let total = lesson.steps.len();
+    let Some(step) = lesson.steps.get(session.step) else {
+        return html! {};
+    };
+    let index = session.step;
+    let task = match &step.task {
+        None => html! {},
+        Some(Task::Goal(goal_task)) => {
+            let met = goal_task.goal.check(&props.engine);
+            let onshowme = props.onshowme.clone();
+            let onhint = props.onhint.clone();
+            html! {
+                <div class={classes!("task", met.then_some("met"))} data-task="goal" data-met={met.to_string()}>
+                    <h3>{"Your turn"}</h3>
+                    <p>{rich(&goal_task.prompt)}</p>
+                    <p class="goal-status" role="status">{ if met { format!("✓ Done: {}", goal_task.goal.describe()) } else { format!("Goal: {}", goal_task.goal.describe()) } }</p>
+                    if session.show_hint {
+                        if let Some(hint) = &goal_task.hint { <p class="hint">{rich(hint)}</p> }
+                    }
+                    <div class="actions">
+                        if goal_task.hint.is_some() {
+                            <button type="button" id="lesson-hint" onclick={Callback::from(move |_| onhint.emit(()))}>{ if session.show_hint { "Hide hint" } else { "Hint" } }</button>
+                        }
+                        <button type="button" id="lesson-show-me" disabled={met} onclick={Callback::from(move |_| onshowme.emit(()))}>{"Show me"}</button>
+                    </div>
+                </div>
+            }
+        }
+        Some(Task::Predict(predict)) => {
+            let choices = predict.choices.iter().enumerate().map(|(i, choice)| {
+                let onanswer = props.onanswer.clone();
+                let state = match session.answer {
+                    Some(_) if i == predict.answer => Some("correct"),
+                    Some(a) if a == i => Some("wrong"),
+                    _ => None,
+                };
+                html! {
+                    <li><button type="button" class={classes!("choice", state)} data-choice={i.to_string()} disabled={session.answer.is_some()}
+                        onclick={Callback::from(move |_| onanswer.emit(i))}>{rich(choice)}</button></li>
+                }
+            });
+            html! {
+                <div class="task" data-task="predict" data-answered={session.answer.is_some().to_string()}>
+                    <h3>{"Predict"}</h3>
+                    <p>{rich(&predict.question)}</p>
+                    <ol class="choices">{ for choices }</ol>
+                    if let Some(answer) = session.answer {
+                        <p class="explanation" role="status">
+                            <strong>{ if answer == predict.answer { "Right. " } else { "Not quite. " } }</strong>
+                            {rich(&predict.explanation)}
+                            { if index + 1 < total { " Go to the next step to see it happen." } else { "" } }
+                        </p>
+                    }
+                </div>
+            }
+        }
+    };
+    let (onprev, onnext, onrestart, onexit) = {
+        let (a, b, c, d) = (
+            props.onstep.clone(),
+            props.onstep.clone(),
+            props.onstep.clone(),
+            props.onexit.clone(),
+        );
+        (
+            Callback::from(move |_: MouseEvent| a.emit(index.saturating_sub(1))),
+            Callback::from(move |_: MouseEvent| b.emit(index + 1)),
+            Callback::from(move |_: MouseEvent| c.emit(index)),
+            Callback::from(move |_: MouseEvent| d.emit(())),
+        )
+    };
+    html! {
+        <section class="panel lesson" aria-label={format!("Lesson {}", lesson.title)} data-lesson={lesson.id.clone()} data-step={index.to_string()}>
+            <div class="lesson-head">
+                <h2>{lesson.title.clone()}</h2>
+                <button type="button" class="link-button" id="lesson-exit" onclick={onexit} aria-label="Leave the lesson">{"✕"}</button>
+            </div>
+            <div class="progress" role="progressbar" aria-valuemin="1" aria-valuemax={total.to_string()} aria-valuenow={(index + 1).to_string()}>
+                <div class="bar" style={format!("width:{}%", (index + 1) * 100 / total.max(1))}></div>
+            </div>
+            <p class="step-count">{format!("Step {} of {total}", index + 1)}</p>
+            <h3 class="step-title">{step.title.clone()}</h3>
+            { for step.narration.iter().map(|p| html! { <p class="narration">{rich(p)}</p> }) }
+            { task }
+            <div class="actions lesson-nav">
+                <button type="button" id="lesson-prev" disabled={index == 0} onclick={onprev}>{"◀ Previous"}</button>
+                <button type="button" id="lesson-restart" onclick={onrestart} title="Rebuild this step's state (undo your free play)">{"↺ Step"}</button>
+                <button type="button" id="lesson-next" class="primary" disabled={index + 1 >= total} onclick={onnext}>{"Next ▶"}</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonListProps {
+    pub lessons: Rc<Vec<Rc<Lesson>>>,
+    pub onopen: Callback<Rc<Lesson>>,
+    pub onsandbox: Callback<()>,
+    pub onfile: Callback<web_sys::File>,
+}
+
+#[function_component(LessonList)]
+pub fn lesson_list(props: &LessonListProps) -> Html {
+    let onsandbox = {
+        let cb = props.onsandbox.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let onfile = {
+        let cb = props.onfile.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                input.set_value("");
+                cb.emit(file);
+            }
+        })
+    };
+    html! {
+        <div class="overlay lessons-overlay" role="dialog" aria-modal="true" aria-labelledby="lessons-title">
+            <div class="dialog lessons-dialog">
+                <h2 id="lessons-title">{"Learn Kafka by watching it work"}</h2>
+                <p class="hint">{"Pick a lesson, or open the sandbox and try things yourself. Every click also prints the real Kafka command."}</p>
+                <ul class="lesson-cards">
+                    { for props.lessons.iter().map(|lesson| {
+                        let onopen = props.onopen.clone();
+                        let l = lesson.clone();
+                        let level = match lesson.level { Level::Intro => "intro", Level::Core => "core", Level::Advanced => "advanced" };
+                        let done = super::persist::lesson_progress(&lesson.id);
+                        html! {
+                            <li key={lesson.id.clone()}>
+                                <button type="button" class="lesson-card" data-lesson-card={lesson.id.clone()} onclick={Callback::from(move |_| onopen.emit(l.clone()))}>
+                                    <span class="title">{lesson.title.clone()}</span>
+                                    <span class="meta">{format!("{level} · {} steps{}", lesson.steps.len(), done.map(|d| format!(" · reached step {}", d + 1)).unwrap_or_default())}</span>
+                                    <span class="summary">{lesson.summary.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <div class="actions">
+                    <button type="button" id="open-sandbox" class="primary" onclick={onsandbox}>{"Open the sandbox"}</button>
+                    <label class="button" for="lesson-file">{"Load a lesson file…"}</label>
+                    <input id="lesson-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Load a lesson file" onchange={onfile} />
+                </div>
+            </div>
+        </div>
+    }
+}

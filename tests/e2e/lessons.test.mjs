@@ -1,0 +1,70 @@
+// Lessons, as a class would follow them: the lesson list greets a newcomer; every lesson is
+// played to its end through the UI (show me for tasks, a choice for predictions), with a
+// screenshot of each step at 1920x1080; a malformed lesson file gives a clear message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('every lesson plays to its end through the UI', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1920, height: 1080, lessons: true });
+  await page.waitForSelector('[data-lesson-card]');
+  const ids = await page.$$eval('[data-lesson-card]', (els) => els.map((e) => e.dataset.lessonCard));
+  assert.ok(ids.length >= 6, `six lessons or more: ${ids}`);
+  await screenshot(page, 'lessons-list-1920x1080-light');
+  for (const id of ids) {
+    if (!(await page.$(`[data-lesson-card="${id}"]`))) {
+      await page.click('#lessons');
+    }
+    await page.click(`[data-lesson-card="${id}"]`);
+    await page.waitForSelector(`section.lesson[data-lesson="${id}"][data-step="0"]`);
+    for (let step = 0; ; step++) {
+      await page.waitForSelector(`section.lesson[data-step="${step}"]`);
+      const task = await page.$('section.lesson .task');
+      const kind = task && await task.getAttribute('data-task');
+      if (kind === 'goal') {
+        if ((await task.getAttribute('data-met')) !== 'true') await page.click('#lesson-show-me');
+        await page.waitForSelector('section.lesson .task[data-met="true"]', { timeout: 10000 });
+      } else if (kind === 'predict') {
+        await page.click('section.lesson .choice[data-choice="0"]');
+        await page.waitForSelector('section.lesson .explanation');
+      }
+      await screenshot(page, `lesson-${id}-step-${step + 1}`);
+      if (await page.isDisabled('#lesson-next')) break;
+      await page.click('#lesson-next');
+    }
+    // Stepping back restores the earlier step.
+    await page.keyboard.press('PageUp');
+    await page.waitForSelector('section.lesson .step-count');
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a lesson opens by URL and the clicker keys move through it', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=order-events`, { width: 1920, height: 1080, colorScheme: 'dark' });
+  await page.waitForSelector('section.lesson[data-lesson="order-events"][data-step="0"]');
+  await page.keyboard.press('PageDown');
+  await page.waitForSelector('section.lesson[data-step="1"]');
+  await page.keyboard.press('.');
+  await page.waitForSelector('section.lesson[data-step="2"]');
+  await page.keyboard.press('PageUp');
+  await page.waitForSelector('section.lesson[data-step="1"]');
+  await page.click('#presenter');
+  await screenshot(page, 'lesson-presenter-1920x1080-dark');
+  assert.deepEqual(errors, []);
+});
+
+test('a malformed lesson file names the line and the field', async () => {
+  const { page } = await openPage(browser, server.url, { lessons: true });
+  await page.waitForSelector('#lesson-file', { state: 'attached' });
+  const bad = '{\n  "id": "x",\n  "title": "Broken",\n  "summary": "s",\n  "level": "intro",\n  "seed": 1,\n  "steps": [\n    { "title": "One", "narration": ["n"], "task": { "do": { "prompt": "p", "goal": { "every_partition": {} }, "show_me": [] } } }\n  ]\n}\n';
+  await page.setInputFiles('#lesson-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+  await page.waitForSelector('.error-banner');
+  const text = await page.textContent('.error-banner');
+  assert.match(text, /broken\.json line 8/);
+  assert.match(text, /steps\[0\]\.task\.do\.goal/);
+  await page.waitForSelector('[data-lesson-card]');
+});
