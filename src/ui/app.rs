@@ -75,7 +75,8 @@ pub fn app() -> Html {
             {
                 Some(lesson) => {
                     sim.show_lessons = false;
-                    sim.enter_lesson(Rc::new(lesson), step.min(usize::MAX));
+                    let last = lesson.steps.len().saturating_sub(1);
+                    sim.enter_lesson(Rc::new(lesson), step.min(last));
                 }
                 None => sim.error = Some(format!("There is no lesson called {id}.")),
             }
