@@ -61,13 +61,25 @@ pub fn app() -> Html {
             sim.speed = super::state::BENCH_SPEED;
             return sim;
         }
-        let newcomer = !persist::has_autosave() && persist::link_in_url().is_none();
+        let newcomer = !persist::has_autosave()
+            && persist::link_in_url().is_none()
+            && persist::lesson_link_in_url().is_none();
         let start =
             persist::initial_timeline(|| Timeline::from_commands(1, super::scenario::sandbox()));
         let mut sim = Sim::new(start.timeline);
         sim.error = start.error;
         sim.playing = !start.from_link;
         sim.show_lessons = newcomer;
+        match persist::lesson_link_in_url() {
+            Some(Ok(lesson)) => {
+                sim.show_lessons = false;
+                sim.enter_lesson(Rc::new(lesson), 0);
+            }
+            Some(Err(e)) => {
+                sim.error = Some(format!("The lesson in this link could not be opened: {e}"))
+            }
+            None => {}
+        }
         if let Some((id, step)) = persist::lesson_in_url() {
             match crate::lessons::builtin_lessons()
                 .into_iter()
@@ -489,7 +501,14 @@ pub fn app() -> Html {
                             onanswer={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonAnswer(i))) }}
                             onshowme={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::LessonShowMe)) }}
                             onhint={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::LessonHint)) }}
-                            onexit={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::ExitLesson)) }} />
+                            onexit={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::ExitLesson)) }}
+                            onshare={{
+                                let sim = sim.clone();
+                                Callback::from(move |lesson: Rc<crate::lessons::Lesson>| match persist::lesson_link(&lesson) {
+                                    Some(url) => sim.dispatch(Action::Notice(format!("Link to this lesson (copied if the browser allows): {url}"))),
+                                    None => sim.dispatch(Action::ShowError("The link could not be made in this browser.".into())),
+                                })
+                            }} />
                     }
                     <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
                         <h2>{"Produce"}</h2>

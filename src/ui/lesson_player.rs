@@ -34,6 +34,8 @@ pub struct LessonPlayerProps {
     pub onshowme: Callback<()>,
     pub onhint: Callback<()>,
     pub onexit: Callback<()>,
+    /// Makes a link that carries the whole lesson (for a teacher's own lesson files).
+    pub onshare: Callback<Rc<Lesson>>,
 }
 
 #[function_component(LessonPlayer)]
@@ -128,6 +130,10 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                 <button type="button" id="lesson-prev" disabled={index == 0} onclick={onprev}>{"◀ Previous"}</button>
                 <button type="button" id="lesson-restart" onclick={onrestart} title="Rebuild this step's state (undo your free play)">{"↺ Step"}</button>
                 <button type="button" id="lesson-next" class="primary" disabled={index + 1 >= total} onclick={onnext}>{"Next ▶"}</button>
+                <button type="button" id="lesson-share" title="A link that opens this lesson anywhere" onclick={{
+                    let (cb, lesson) = (props.onshare.clone(), lesson.clone());
+                    Callback::from(move |_: MouseEvent| cb.emit(lesson.clone()))
+                }}>{"Share"}</button>
             </div>
         </section>
     }

@@ -191,3 +191,37 @@ pub async fn read_lesson_file(file: web_sys::File) -> Result<crate::lessons::Les
         .ok_or_else(|| "The file is not text.".to_string())?;
     crate::lessons::parse_lesson(&text, &name).map_err(|e| e.to_string())
 }
+
+/// The prefix of a lesson packed into a link's fragment.
+pub const LESSON_LINK_PREFIX: &str = "l1.";
+
+/// A lesson packed into the URL fragment (`#l1.…`), if any, decoded and checked.
+pub fn lesson_link_in_url() -> Option<Result<crate::lessons::Lesson, String>> {
+    let hash = window()?.location().hash().ok()?;
+    let fragment = hash.trim_start_matches('#');
+    fragment.starts_with(LESSON_LINK_PREFIX).then(|| {
+        let text = crate::share::unpack_text(LESSON_LINK_PREFIX, fragment)?;
+        crate::lessons::parse_lesson(&text, "the lesson link").map_err(|e| e.to_string())
+    })
+}
+
+/// A link that opens this lesson anywhere (the whole lesson travels in the fragment);
+/// it is also put into the address bar and copied when the browser allows.
+pub fn lesson_link(lesson: &crate::lessons::Lesson) -> Option<String> {
+    let json = serde_json::to_string(lesson).ok()?;
+    let fragment = crate::share::pack_text(LESSON_LINK_PREFIX, &json);
+    let window = window()?;
+    let location = window.location();
+    let url = format!(
+        "{}{}#{fragment}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    );
+    let _ =
+        window
+            .history()
+            .ok()?
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    let _ = window.navigator().clipboard().write_text(&url);
+    Some(url)
+}

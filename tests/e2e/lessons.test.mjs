@@ -68,3 +68,28 @@ test('a malformed lesson file names the line and the field', async () => {
   assert.match(text, /steps\[0\]\.task\.do\.goal/);
   await page.waitForSelector('[data-lesson-card]');
 });
+
+test('a teacher loads a lesson file and shares it as a link', async () => {
+  const { page, errors } = await openPage(browser, server.url, { lessons: true });
+  await page.waitForSelector('#lesson-file', { state: 'attached' });
+  const lesson = {
+    id: 'my-lesson', title: 'My own lesson', summary: 'A teacher wrote this.', level: 'intro', seed: 7,
+    setup: ['kafka-topics --create --topic talks --partitions 2'],
+    steps: [
+      { title: 'Hello', narration: ['A topic with two partitions.'], highlight: ['topic:talks'] },
+      { title: 'A record', narration: ['One keyed record.'], commands: ['produce talks "hello class" --key k1'] },
+    ],
+  };
+  await page.setInputFiles('#lesson-file', { name: 'my-lesson.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lesson, null, 2)) });
+  await page.waitForSelector('section.lesson[data-lesson="my-lesson"][data-step="0"]');
+  await page.click('#lesson-next');
+  await page.waitForSelector('g.record[data-key="k1"]');
+  await page.click('#lesson-share');
+  await page.waitForSelector('.notice-banner');
+  const url = page.url();
+  assert.match(url, /#l1\./);
+  const other = await openPage(browser, url, { lessons: true });
+  await other.page.waitForSelector('section.lesson[data-lesson="my-lesson"][data-step="0"]');
+  assert.equal(await other.page.textContent('section.lesson h2'), 'My own lesson');
+  assert.deepEqual([...errors, ...other.errors], []);
+});
