@@ -92,9 +92,9 @@ pub fn autosave(timeline: &Timeline) -> bool {
     storage().is_some_and(|s| s.set_item(STORAGE_KEY, &text).is_ok())
 }
 
-/// Puts the session's link into the address bar (without reloading) and returns the URL.
-pub fn share_link(timeline: &Timeline) -> Option<String> {
-    let fragment = share::to_url_fragment(&Scenario::from_timeline(timeline, None));
+/// Puts a link with `fragment` into the address bar (without reloading), copies it when
+/// the browser allows, and returns it.
+fn address_bar_link(fragment: &str) -> Option<String> {
     let window = window()?;
     let location = window.location();
     let url = format!(
@@ -109,6 +109,12 @@ pub fn share_link(timeline: &Timeline) -> Option<String> {
             .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     let _ = window.navigator().clipboard().write_text(&url);
     Some(url)
+}
+
+/// Puts the session's link into the address bar (without reloading) and returns the URL.
+pub fn share_link(timeline: &Timeline) -> Option<String> {
+    let fragment = share::to_url_fragment(&Scenario::from_timeline(timeline, None));
+    address_bar_link(&fragment)
 }
 
 /// Offers the session as a JSON file download.
@@ -210,18 +216,5 @@ pub fn lesson_link_in_url() -> Option<Result<crate::lessons::Lesson, String>> {
 pub fn lesson_link(lesson: &crate::lessons::Lesson) -> Option<String> {
     let json = serde_json::to_string(lesson).ok()?;
     let fragment = crate::share::pack_text(LESSON_LINK_PREFIX, &json);
-    let window = window()?;
-    let location = window.location();
-    let url = format!(
-        "{}{}#{fragment}",
-        location.origin().ok()?,
-        location.pathname().ok()?
-    );
-    let _ =
-        window
-            .history()
-            .ok()?
-            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    let _ = window.navigator().clipboard().write_text(&url);
-    Some(url)
+    address_bar_link(&fragment)
 }
