@@ -592,7 +592,7 @@ pub fn app() -> Html {
                             <dt>{"+ / −"}</dt><dd>{"Faster / slower"}</dd>
                             <dt>{"P"}</dt><dd>{"Focus the produce form"}</dd>
                             <dt>{"F"}</dt><dd>{"Presenter mode"}</dd>
-                            <dt>{"PgDn / ."}</dt><dd>{"Next lesson step (a presenter's clicker works)"}</dd>
+                            <dt>{"PgDn / ."}</dt><dd>{"Next lesson step (a presenter's clicker works; in presenter mode space does too)"}</dd>
                             <dt>{"PgUp / ,"}</dt><dd>{"Previous lesson step"}</dd>
                             <dt>{"?"}</dt><dd>{"This help"}</dd>
                             <dt>{"Esc"}</dt><dd>{"Close, deselect"}</dd>
@@ -620,7 +620,7 @@ fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
                 return;
             }
             let action = match e.key().as_str() {
-                " " => Some(Action::TogglePlay),
+                " " => Some(Action::Space),
                 "ArrowLeft" => Some(Action::StepBack),
                 "ArrowRight" => Some(Action::StepForward),
                 "+" | "=" => Some(Action::Faster),

@@ -122,6 +122,9 @@ pub enum Action {
     /// PageDown, `.` or a clicker: the next step; PageUp: the previous one.
     LessonNext,
     LessonPrev,
+    /// The space bar: the next lesson step in presenter mode during a lesson (a clicker),
+    /// play or pause otherwise.
+    Space,
     LessonAnswer(usize),
     LessonShowMe,
     LessonHint,
@@ -344,12 +347,15 @@ impl Reducible for Sim {
                     }
                 }
             }
-            Action::LessonNext | Action::LessonPrev => {
+            Action::Space if !(next.presenter && next.lesson.is_some()) => {
+                next.playing = !next.playing
+            }
+            Action::LessonNext | Action::LessonPrev | Action::Space => {
                 if let Some(session) = next.lesson.clone() {
-                    let target = if matches!(action, Action::LessonNext) {
-                        session.step + 1
-                    } else {
+                    let target = if matches!(action, Action::LessonPrev) {
                         session.step.wrapping_sub(1)
+                    } else {
+                        session.step + 1
                     };
                     if target < session.lesson.steps.len() {
                         next.enter_lesson(session.lesson, target);

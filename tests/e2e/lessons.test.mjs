@@ -53,6 +53,9 @@ test('a lesson opens by URL and the clicker keys move through it', async () => {
   await page.keyboard.press('PageUp');
   await page.waitForSelector('section.lesson[data-step="1"]');
   await page.click('#presenter');
+  // In presenter mode the space bar is the clicker's "next".
+  await page.keyboard.press('Space');
+  await page.waitForSelector('section.lesson[data-step="2"]');
   await screenshot(page, 'lesson-presenter-1920x1080-dark');
   assert.deepEqual(errors, []);
 });
