@@ -5,6 +5,9 @@ use yew::prelude::*;
 use crate::engine::Event;
 use crate::timeline::Timeline;
 
+/// How many steps back the log looks for events to narrate.
+const SCAN_STEPS: usize = 3000;
+
 /// Events too frequent to narrate at playback speed.
 fn is_noise(event: &Event) -> bool {
     matches!(
@@ -19,10 +22,14 @@ fn is_noise(event: &Event) -> bool {
 /// The newest narrated events up to the cursor: (step index after the event, sentence, rejected?).
 pub fn recent_events(timeline: &Timeline, limit: usize) -> Vec<(usize, String, bool)> {
     let mut out = Vec::new();
-    for (i, step) in timeline.steps()[..timeline.cursor()]
+    // Look back a bounded number of steps, so a long quiet history costs nothing per frame.
+    let end = timeline.cursor();
+    let start = end.saturating_sub(SCAN_STEPS);
+    for (i, step) in timeline.steps()[start..end]
         .iter()
         .enumerate()
         .rev()
+        .map(|(i, s)| (i + start, s))
     {
         for event in step.events.iter().rev() {
             let noisy =
