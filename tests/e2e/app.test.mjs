@@ -162,3 +162,26 @@ test('retention deletes old records visibly; presenter mode at projector size', 
   await screenshot(page, 'presenter-retention-1920x1080-dark');
   assert.deepEqual(errors, []);
 });
+
+test('the main controls work by touch', async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.waitForSelector('#open-sandbox');
+  await page.tap('#open-sandbox');
+  await page.waitForSelector('[data-partition="orders-0"]');
+  await page.tap('#play');
+  assert.match(await page.getAttribute('#play', 'aria-label'), /^Play/, 'a tap paused playback');
+  const step = Number(await page.getAttribute('.clock', 'data-step'));
+  await page.tap('#step-back');
+  assert.equal(Number(await page.getAttribute('.clock', 'data-step')), step - 1);
+  await page.tap('#step-forward');
+  assert.equal(Number(await page.getAttribute('.clock', 'data-step')), step);
+  await page.tap('g.consumer[data-consumer="payment-1"]');
+  await page.waitForSelector('.inspector h2:has-text("Consumer payment-1")');
+  await page.tap('#produce-button');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
