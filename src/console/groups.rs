@@ -414,35 +414,21 @@ impl Console {
         let t_w = width(&|r| r.topic.chars().count(), 15);
         let c_w = width(&|r| r.consumer_id.chars().count(), 15);
         let h_w = width(&|r| r.host.chars().count(), 15);
+        // Every column but the last is padded; the verbose view adds the leader epoch
+        // (column 3).
+        let widths = [g_w, t_w, 10, 15, 15, 15, 15, c_w, h_w];
         let line = |cells: [&str; 10]| {
-            if verbose {
-                format!(
-                    "\n{} {} {} {} {} {} {} {} {} {}",
-                    pad(cells[0], g_w),
-                    pad(cells[1], t_w),
-                    pad(cells[2], 10),
-                    pad(cells[3], 15),
-                    pad(cells[4], 15),
-                    pad(cells[5], 15),
-                    pad(cells[6], 15),
-                    pad(cells[7], c_w),
-                    pad(cells[8], h_w),
-                    cells[9]
-                )
-            } else {
-                format!(
-                    "\n{} {} {} {} {} {} {} {} {}",
-                    pad(cells[0], g_w),
-                    pad(cells[1], t_w),
-                    pad(cells[2], 10),
-                    pad(cells[4], 15),
-                    pad(cells[5], 15),
-                    pad(cells[6], 15),
-                    pad(cells[7], c_w),
-                    pad(cells[8], h_w),
-                    cells[9]
-                )
+            let mut text = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i == 3 && !verbose {
+                    continue;
+                }
+                text.push(if text.is_empty() { '\n' } else { ' ' });
+                text.push_str(&pad(cell, w));
             }
+            text.push(' ');
+            text.push_str(cells[9]);
+            text
         };
         out.push_str(&line([
             "GROUP",
