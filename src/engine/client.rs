@@ -597,7 +597,7 @@ impl Engine {
             if matches!(c.phase, MemberPhase::Joining | MemberPhase::Syncing) && !cooperative {
                 return events;
             }
-            events.extend(self.refresh_metadata(client_id));
+            self.refresh_metadata(client_id);
         }
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
@@ -659,40 +659,43 @@ impl Engine {
 
     /// The leader checks its metadata every `metadata.max.age.ms`: a subscribed topic that
     /// gained partitions (or appeared, or vanished) triggers a rejoin.
-    fn refresh_metadata(&mut self, client_id: &str) -> Vec<Event> {
+    fn refresh_metadata(&mut self, client_id: &str) {
         let now = self.tick;
-        let counts = self.partition_counts();
         let Some(c) = self.consumers.get(client_id) else {
-            return Vec::new();
+            return;
         };
-        let Some(group) = c.group.as_ref().and_then(|g| self.groups.get(g)) else {
-            return Vec::new();
-        };
-        let is_leader = c.member_id.is_some() && group.leader == c.member_id;
-        let stable = group.state == super::GroupState::Stable && c.phase == MemberPhase::Stable;
-        let subscribed: std::collections::BTreeSet<String> = group
-            .members
-            .iter()
-            .flat_map(|m| m.topics.iter().cloned())
-            .collect();
         let max_age_ticks = ms_to_ticks(c.config.metadata_max_age_ms).max(1);
         if c.last_metadata_tick
             .is_some_and(|last| now.saturating_sub(last) < max_age_ticks)
         {
-            return Vec::new();
+            return;
         }
-        let current: std::collections::BTreeMap<String, u32> = subscribed
-            .iter()
-            .filter_map(|t| counts.get(t).map(|n| (t.clone(), *n)))
-            .collect();
-        let changed = is_leader && stable && current != group.assigned_partition_counts;
+        let changed = c
+            .group
+            .as_ref()
+            .and_then(|g| self.groups.get(g))
+            .is_some_and(|group| {
+                let is_leader = c.member_id.is_some() && group.leader == c.member_id;
+                let stable =
+                    group.state == super::GroupState::Stable && c.phase == MemberPhase::Stable;
+                let subscribed: std::collections::BTreeSet<&String> =
+                    group.members.iter().flat_map(|m| m.topics.iter()).collect();
+                let current: std::collections::BTreeMap<String, u32> = subscribed
+                    .into_iter()
+                    .filter_map(|t| {
+                        self.topics
+                            .get(t)
+                            .map(|topic| (t.clone(), topic.n_partitions()))
+                    })
+                    .collect();
+                is_leader && stable && current != group.assigned_partition_counts
+            });
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.last_metadata_tick = Some(now);
             if changed {
                 c.rejoin_needed = true;
             }
         }
-        Vec::new()
     }
 
     /// Where a consumer starts on a partition it has no position for: the committed offset,
