@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use kafka_sim::console::Console;
 
-const CORPUS: [&str; 24] = [
+const CORPUS: [&str; 25] = [
     "kafka-topics --create --topic orders --partitions 3",
     "kafka-topics --describe --topic orders",
     "kafka-topics --alter --topic orders --partitions 5",
@@ -15,6 +15,7 @@ const CORPUS: [&str; 24] = [
     "kafka-console-producer --topic orders --property parse.key=true --property key.separator=:",
     "a:b",
     "",
+    "^D",
     "kafka-console-consumer --topic orders --from-beginning --max-messages 3 --property print.key=true",
     "kafka-console-consumer --topic orders --partition 1 --offset 2 --max-messages 1",
     "kafka-console-consumer --topic orders --group g",
@@ -76,7 +77,8 @@ proptest! {
         let mut console = prepared();
         for (index, position, insert, cut) in edits {
             let line = mutate(CORPUS[index], position, &insert, cut);
-            let _ = console.run_line(&line);
+            // `^D` stands for Ctrl-D, as in scripts: it closes an open console producer.
+            let _ = if line == "^D" { console.end_input() } else { console.run_line(&line) };
             let _ = console.complete(&line);
         }
     }

@@ -1,7 +1,8 @@
 //! Transcript tests: each `tests/console/*.txt` is a console session and its expected
 //! output side by side, as raft-rs keeps its `testdata/`. Lines starting with `$ ` are
 //! commands, lines starting with `>` are records typed into `kafka-console-producer`
-//! (a lone `>` ends it), lines starting with `#` are comments; everything else is the
+//! (`>` alone is an empty record, as in Kafka; `>^D` is Ctrl-D, which ends the producer),
+//! lines starting with `#` are comments; everything else is the
 //! expected output. The test replays the script and compares the whole transcript.
 //!
 //! `UPDATE_TRANSCRIPTS=1 cargo test --test console_transcripts` rewrites the files with

@@ -1,7 +1,9 @@
 //! `kafka-console-producer` (LineMessageReader) and `kafka-console-consumer`
 //! (ConsoleConsumer with DefaultMessageFormatter).
 //!
-//! The producer reads the lines that follow until an empty line. The consumer with
+//! The producer reads the lines that follow, one record each (an empty line is an empty
+//! record, as LineMessageReader makes it), until the end of input (Ctrl-D,
+//! [`Console::end_input`]). The consumer with
 //! `--max-messages` runs the simulated clock until it has read that many records or has
 //! caught up (giving up after [`MAX_WAIT_TICKS`]), then closes; without it, it keeps
 //! running as `console-consumer-<n>` and its records are printed as the clock advances.
@@ -225,10 +227,6 @@ impl Console {
         let Some(session) = self.producer_session.as_mut() else {
             return String::new();
         };
-        if line.is_empty() {
-            self.producer_session = None;
-            return String::new();
-        }
         session.line_number += 1;
         let (key, value) = if session.parse_key {
             match line.split_once(session.key_separator.as_str()) {

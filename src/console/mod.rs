@@ -62,6 +62,10 @@ pub const SIM_COMMANDS: [&str; 12] = [
     "step",
 ];
 
+/// How scripts and transcripts write Ctrl-D, the end of input: inside
+/// `kafka-console-producer` a script line `^D` closes the producer (its standard input ends).
+pub const END_OF_INPUT: &str = "^D";
+
 /// An open `kafka-console-producer`: the lines that follow are records.
 #[derive(Debug, Clone)]
 struct ProducerSession {
@@ -124,6 +128,24 @@ impl Console {
         self.producer_session.is_some()
     }
 
+    /// The topic the open `kafka-console-producer` writes to, if one is open.
+    pub fn producer_topic(&self) -> Option<&str> {
+        self.producer_session.as_ref().map(|s| s.topic.as_str())
+    }
+
+    /// Ctrl-D: the end of input. Inside `kafka-console-producer` it closes the producer, as
+    /// end of file on its standard input does (the real tool prints nothing); elsewhere it
+    /// does nothing. Returns what it prints.
+    pub fn end_input(&mut self) -> String {
+        self.producer_session = None;
+        let mut out = String::new();
+        for printed in self.drain_output() {
+            out.push_str(&printed);
+            out.push('\n');
+        }
+        out
+    }
+
     /// The prompt to show before the next line: `>` inside the console producer.
     pub fn prompt(&self) -> &'static str {
         if self.producer_session.is_some() {
@@ -148,9 +170,10 @@ impl Console {
     }
 
     /// Runs one line and returns what it prints (possibly nothing), each line ending in
-    /// a newline. Inside `kafka-console-producer` the line is a record, and an empty
-    /// line ends the producer. Records that long-running console consumers read while the
-    /// command ran follow the command's own output.
+    /// a newline. Inside `kafka-console-producer` the line is a record (an empty line is
+    /// a record with an empty value, as in Kafka; [`Self::end_input`] closes the producer).
+    /// Records that long-running console consumers read while the command ran follow the
+    /// command's own output.
     pub fn run_line(&mut self, line: &str) -> String {
         let mut out = if self.producer_session.is_some() {
             self.producer_line(line)
@@ -166,7 +189,8 @@ impl Console {
 
     /// Runs a script and returns the transcript: each command after `$ `, each record
     /// line of a console producer after `>`, comments (`#`) as they are, then the output.
-    /// Blank lines outside a producer are skipped.
+    /// Blank lines outside a producer are skipped; inside one, [`END_OF_INPUT`] (`^D`)
+    /// closes it.
     pub fn run_script(&mut self, script: &str) -> String {
         let mut transcript = String::new();
         for line in script.lines() {
@@ -174,6 +198,10 @@ impl Console {
                 transcript.push('>');
                 transcript.push_str(line);
                 transcript.push('\n');
+                if line == END_OF_INPUT {
+                    transcript.push_str(&self.end_input());
+                    continue;
+                }
             } else if line.trim().is_empty() {
                 continue;
             } else if line.trim_start().starts_with('#') {
@@ -276,6 +304,24 @@ mod tests {
         assert_eq!(tool_name("bin/kafka-topics.sh"), "kafka-topics");
         assert_eq!(tool_name("/opt/kafka/bin/kafka-topics"), "kafka-topics");
         assert_eq!(tool_name("kafka-topics"), "kafka-topics");
+    }
+
+    #[test]
+    fn the_console_producer_sends_empty_lines_and_ends_on_ctrl_d() {
+        let mut console = Console::default();
+        console.run_line("kafka-topics --create --topic t --partitions 1");
+        console.run_line("kafka-console-producer --topic t");
+        assert_eq!(console.producer_topic(), Some("t"));
+        assert_eq!(console.run_line(""), "");
+        assert!(
+            console.is_reading_records(),
+            "an empty line is a record, not the end"
+        );
+        assert_eq!(console.run_line("^D"), "", "typed ^D is only text");
+        assert_eq!(console.end_input(), "");
+        assert!(!console.is_reading_records());
+        assert_eq!(console.prompt(), "$ ");
+        assert_eq!(console.run_line("kafka-get-offsets --topic t"), "t:0:2\n");
     }
 
     #[test]

@@ -711,7 +711,7 @@ pub(super) fn sim_help(topic: Option<&str>) -> String {
         None => HELP,
         Some("kafka-topics") => "kafka-topics --create --topic t [--partitions N] [--replication-factor 1] [--config k=v]... [--if-not-exists]\nkafka-topics --list | --describe [--topic t] | --alter --topic t --partitions N | --delete --topic t [--if-exists]\n",
         Some("kafka-configs") => "kafka-configs --alter --entity-type topics --entity-name t [--add-config k=v[,k2=v2]] [--delete-config k[,k2]]\nkafka-configs --describe --entity-type topics [--entity-name t] [--all]\n",
-        Some("kafka-console-producer") => "kafka-console-producer --topic t [--property parse.key=true] [--property key.separator=:]\n  then one record per line; an empty line ends the producer.\n",
+        Some("kafka-console-producer") => "kafka-console-producer --topic t [--property parse.key=true] [--property key.separator=:]\n  then one record per line (an empty line is an empty record); Ctrl-D ends the producer\n  (Esc too, on the page; a script writes ^D on a line of its own).\n",
         Some("kafka-console-consumer") => "kafka-console-consumer --topic t [--group g] [--from-beginning] [--partition p --offset earliest|latest|N]\n    [--max-messages N] [--property print.key=true|print.partition=true|print.offset=true|print.timestamp=true|key.separator=...]\n  With --max-messages it reads until N records or caught up, then closes; without, it keeps\n  running as console-consumer-<n> (stop it with: consumer stop console-consumer-<n>).\n",
         Some("kafka-consumer-groups") => "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
         Some("kafka-get-offsets") => "kafka-get-offsets [--topic t] [--partitions 0,1] [--time -1|latest|-2|earliest|<ms>]\n",
@@ -733,7 +733,7 @@ const HELP: &str =
     "Kafka's tools (with or without .sh; --bootstrap-server is accepted and ignored):
   kafka-topics            create, list, describe, alter and delete topics
   kafka-configs           change and show topic configs
-  kafka-console-producer  type records, one per line; an empty line ends
+  kafka-console-producer  type records, one per line; Ctrl-D ends
   kafka-console-consumer  read records
   kafka-consumer-groups   list, describe, delete groups; reset their offsets
   kafka-get-offsets       earliest, latest or by-time offsets of partitions
