@@ -1,5 +1,6 @@
 //! Completion of a partial line for the page: tool and command names, the options of the
-//! tool being typed, and names from the state (topics, groups, consumers, producers).
+//! tool being typed, and names from the state (topics, groups, consumers, producers);
+//! and what the Tab key does with the candidates ([`tab_outcome`]).
 
 use super::args::OptSpec;
 use super::{clients, groups, shell, sim, topics, Console, KAFKA_TOOLS, SIM_COMMANDS};
@@ -144,6 +145,77 @@ impl Console {
     }
 }
 
+/// Where the last word of `line` starts: after its last whitespace character (any width,
+/// such as a no-break space), so the index is always a char boundary.
+pub fn last_word_start(line: &str) -> usize {
+    line.char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// Replaces the last word of `line` with `word`.
+pub fn replace_last_word(line: &str, word: &str) -> String {
+    format!("{}{word}", &line[..last_word_start(line)])
+}
+
+/// What Tab does with a line, given its completion candidates ([`Console::complete`]) and
+/// the line whose candidates the previous Tab listed. A Tab that would change nothing
+/// leaves the console, so the keyboard is never trapped (WCAG 2.1.2).
+#[derive(Debug, PartialEq, Eq)]
+pub enum TabOutcome {
+    /// The input becomes this line.
+    Complete(String),
+    /// The candidates are listed in the scrollback.
+    List,
+    /// Nothing to complete: focus moves on, as Tab does anywhere else.
+    Leave,
+}
+
+pub fn tab_outcome(line: &str, candidates: &[String], listed_before: Option<&str>) -> TabOutcome {
+    if line.trim().is_empty() || candidates.is_empty() {
+        return TabOutcome::Leave;
+    }
+    if let [only] = candidates {
+        let completed = format!("{} ", replace_last_word(line, only));
+        return if completed == line {
+            TabOutcome::Leave
+        } else {
+            TabOutcome::Complete(completed)
+        };
+    }
+    let prefix = common_prefix(candidates);
+    let last = &line[last_word_start(line)..];
+    if prefix.len() > last.len() {
+        TabOutcome::Complete(replace_last_word(line, &prefix))
+    } else if listed_before == Some(line) {
+        TabOutcome::Leave
+    } else {
+        TabOutcome::List
+    }
+}
+
+/// The longest prefix every candidate shares.
+pub fn common_prefix(candidates: &[String]) -> String {
+    let Some(first) = candidates.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for c in &candidates[1..] {
+        len = len.min(
+            first
+                .bytes()
+                .zip(c.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    first[..len].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +242,56 @@ mod tests {
         );
         assert_eq!(console.complete("consumer st"), ["start", "stop"]);
         assert!(console.complete("say 'unterminated").is_empty());
+    }
+
+    #[test]
+    fn completion_helpers() {
+        assert_eq!(
+            replace_last_word("kafka-top", "kafka-topics"),
+            "kafka-topics"
+        );
+        assert_eq!(
+            replace_last_word("kafka-topics --cr", "--create"),
+            "kafka-topics --create"
+        );
+        assert_eq!(
+            common_prefix(&["--describe".into(), "--delete".into()]),
+            "--de"
+        );
+    }
+
+    #[test]
+    fn wide_whitespace_never_splits_a_character() {
+        // A no-break space is two bytes and a word separator for the shell.
+        assert_eq!(last_word_start("\u{a0}"), 2);
+        assert_eq!(replace_last_word("\u{a0}", "--help"), "\u{a0}--help");
+        assert_eq!(replace_last_word("a\u{3000}kaf", "kafka"), "a\u{3000}kafka");
+        let candidates: Vec<String> = vec!["--bootstrap-server".into(), "--help".into()];
+        assert_eq!(
+            tab_outcome("x\u{a0}", &candidates, None),
+            TabOutcome::Complete("x\u{a0}--".into())
+        );
+        // The line that crashed the page: a no-break space, then Tab.
+        let console = Console::default();
+        for line in ["\u{a0}", "\u{a0}-", "x\u{a0}", "\u{a0}\u{a0}k"] {
+            let _ = tab_outcome(line, &console.complete(line), None);
+        }
+        let one = vec!["--help".to_string()];
+        assert_eq!(
+            tab_outcome("x\u{a0}--h", &one, None),
+            TabOutcome::Complete("x\u{a0}--help ".into())
+        );
+    }
+
+    #[test]
+    fn tab_moves_on_when_there_is_nothing_to_complete() {
+        let many: Vec<String> = vec!["kafka-topics".into(), "kafka-configs".into()];
+        assert_eq!(tab_outcome("", &many, None), TabOutcome::Leave);
+        assert_eq!(tab_outcome("zzz", &[], None), TabOutcome::Leave);
+        assert_eq!(tab_outcome("kafka-", &many, None), TabOutcome::List);
+        assert_eq!(
+            tab_outcome("kafka-", &many, Some("kafka-")),
+            TabOutcome::Leave
+        );
     }
 }

@@ -31,6 +31,7 @@ use crate::engine::{Command, Event};
 use crate::timeline::Timeline;
 
 pub use self::clients::RecordFormat;
+pub use self::complete::{tab_outcome, TabOutcome};
 pub use self::lines::{command_line, format_datetime, format_iso_duration, BOOTSTRAP_SERVER};
 
 /// The seed a console starts with unless told otherwise.
@@ -285,6 +286,16 @@ fn rejection(events: &[Event]) -> Option<String> {
     })
 }
 
+/// Whether printed text is laid out in columns (a tool's table, such as
+/// `kafka-consumer-groups --describe`, or `kafka-topics --describe` with its tabs): the
+/// page scrolls such text sideways rather than wrapping it into nonsense.
+pub fn is_tabular(text: &str) -> bool {
+    text.lines().any(|line| {
+        let body = line.trim_start();
+        body.contains('\t') || body.trim_end().contains("  ")
+    })
+}
+
 /// Joins lines with newlines, each line ending in one.
 fn lines(text: impl IntoIterator<Item = String>) -> String {
     let mut out = String::new();
@@ -322,6 +333,28 @@ mod tests {
         assert!(!console.is_reading_records());
         assert_eq!(console.prompt(), "$ ");
         assert_eq!(console.run_line("kafka-get-offsets --topic t"), "t:0:2\n");
+    }
+
+    #[test]
+    fn tables_are_told_from_prose() {
+        let mut console = Console::default();
+        console.run_script(
+            "kafka-topics --create --topic t --partitions 2\nconsumer start c --group g --topic t\nclock advance 5s\n",
+        );
+        assert!(is_tabular(
+            &console.run_line("kafka-consumer-groups --describe --group g")
+        ));
+        assert!(is_tabular(&console.run_line(
+            "kafka-consumer-groups --describe --group g --members --verbose"
+        )));
+        assert!(is_tabular(
+            &console.run_line("kafka-topics --describe --topic t")
+        ));
+        assert!(!is_tabular(&console.run_line("kafka-topics --list")));
+        assert!(!is_tabular("Created topic t."));
+        assert!(!is_tabular(
+            "ERROR Error when sending message to topic nope with key: null, value: 4 bytes"
+        ));
     }
 
     #[test]

@@ -176,6 +176,9 @@ pub fn app() -> Html {
     let len = timeline.len();
     let entries = recent_events(timeline, 80);
     let prompt = console.prompt();
+    let producer_topic = console
+        .producer_topic()
+        .map(|t| AttrValue::from(t.to_string()));
     let selected_group = match &sim.selection {
         Some(Selection::Group(g)) if !g.is_empty() => Some(g.clone()),
         _ => None,
@@ -189,6 +192,10 @@ pub fn app() -> Html {
     let onrun = {
         let sim = sim.clone();
         Callback::from(move |line: String| sim.dispatch(Action::RunLine(line)))
+    };
+    let onendinput = {
+        let sim = sim.clone();
+        Callback::from(move |()| sim.dispatch(Action::EndInput))
     };
     let onshowcompletions = {
         let sim = sim.clone();
@@ -562,7 +569,7 @@ pub fn app() -> Html {
                 </aside>
             </main>
             <div class="bottom">
-                <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} />
+                <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
                 <EventLog {entries} {cursor} {onjump} />
             </div>
             if sim.show_lessons {

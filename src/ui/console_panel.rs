@@ -1,5 +1,10 @@
 //! The console panel: a scrollback, a prompt with history (↑ ↓) and tab completion.
 //! Lines go to the same console the terminal binary uses; clicks echo here too.
+//!
+//! It behaves like a terminal without trapping the keyboard: inside
+//! `kafka-console-producer` Ctrl-D (end of input) and Esc close the producer; Tab completes
+//! when there is something to complete and otherwise moves focus on, as does a second Tab
+//! that would only list the same candidates again; Esc always leaves the console.
 
 use std::rc::Rc;
 
@@ -8,6 +13,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::state::ConsoleLine;
+use crate::console::{tab_outcome, TabOutcome};
 
 #[derive(Properties, PartialEq)]
 pub struct ConsolePanelProps {
@@ -18,39 +24,20 @@ pub struct ConsolePanelProps {
     pub complete: Callback<String, Vec<String>>,
     pub onrun: Callback<String>,
     pub onshowcompletions: Callback<Vec<String>>,
-}
-
-/// Replaces the last word of `line` with `word`.
-fn replace_last_word(line: &str, word: &str) -> String {
-    let cut = line.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    format!("{}{word}", &line[..cut])
-}
-
-/// The longest prefix every candidate shares.
-fn common_prefix(candidates: &[String]) -> String {
-    let Some(first) = candidates.first() else {
-        return String::new();
-    };
-    let mut len = first.len();
-    for c in &candidates[1..] {
-        len = len.min(
-            first
-                .bytes()
-                .zip(c.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
-    while !first.is_char_boundary(len) {
-        len -= 1;
-    }
-    first[..len].to_string()
+    /// Ctrl-D: the end of input (closes `kafka-console-producer`).
+    pub onendinput: Callback<()>,
+    /// The topic of the open `kafka-console-producer`, if one is open.
+    #[prop_or_default]
+    pub producer_topic: Option<AttrValue>,
 }
 
 #[function_component(ConsolePanel)]
 pub fn console_panel(props: &ConsolePanelProps) -> Html {
     let input_ref = use_node_ref();
     let history_index = use_state(|| None::<usize>);
+    // The line whose candidates the last Tab listed (a second Tab then moves focus on).
+    let listed = use_mut_ref(|| None::<String>);
+    let reading_records = props.producer_topic.is_some();
     let scroll_ref = use_node_ref();
 
     // Keep the newest output in view.
@@ -65,17 +52,43 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
 
     let onkeydown = {
         let (input_ref, history_index) = (input_ref.clone(), history_index.clone());
-        let (history, complete, onrun, onshow) = (
+        let (history, complete, onrun, onshow, onend) = (
             props.history.clone(),
             props.complete.clone(),
             props.onrun.clone(),
             props.onshowcompletions.clone(),
+            props.onendinput.clone(),
         );
+        let listed = listed.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = input_ref.cast::<HtmlInputElement>() else {
                 return;
             };
+            if e.key() != "Tab" {
+                *listed.borrow_mut() = None;
+            }
             match e.key().as_str() {
+                // Ctrl-D, the end of input: a line typed so far is sent first, as a
+                // terminal does when Ctrl-D is pressed twice after it.
+                "d" | "D" if e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    e.prevent_default();
+                    if reading_records {
+                        let line = input.value();
+                        input.set_value("");
+                        if !line.is_empty() {
+                            onrun.emit(line);
+                        }
+                        onend.emit(());
+                    }
+                }
+                "Escape" => {
+                    e.prevent_default();
+                    if reading_records {
+                        input.set_value("");
+                        onend.emit(());
+                    }
+                    let _ = input.blur();
+                }
                 "Enter" => {
                     e.prevent_default();
                     let line = input.value();
@@ -99,22 +112,20 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
                     );
                     history_index.set(next);
                 }
-                "Tab" => {
-                    e.prevent_default();
+                "Tab" if !e.shift_key() => {
                     let line = input.value();
                     let candidates = complete.emit(line.clone());
-                    match candidates.len() {
-                        0 => {}
-                        1 => input
-                            .set_value(&format!("{} ", replace_last_word(&line, &candidates[0]))),
-                        _ => {
-                            let prefix = common_prefix(&candidates);
-                            let last = line.rsplit(char::is_whitespace).next().unwrap_or("");
-                            if prefix.len() > last.len() {
-                                input.set_value(&replace_last_word(&line, &prefix));
-                            } else {
-                                onshow.emit(candidates);
-                            }
+                    let before = listed.borrow_mut().take();
+                    match tab_outcome(&line, &candidates, before.as_deref()) {
+                        TabOutcome::Leave => {}
+                        TabOutcome::Complete(completed) => {
+                            e.prevent_default();
+                            input.set_value(&completed);
+                        }
+                        TabOutcome::List => {
+                            e.prevent_default();
+                            *listed.borrow_mut() = Some(line);
+                            onshow.emit(candidates);
                         }
                     }
                 }
@@ -146,35 +157,25 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
             <div class="scrollback" ref={scroll_ref} role="log" aria-live="polite" aria-label="Console output">
                 { for props.scrollback.iter().enumerate().map(|(i, line)| match line {
                     ConsoleLine::Input(text) => html! { <pre key={i} class="in">{text.clone()}</pre> },
+                    ConsoleLine::Output(text) if crate::console::is_tabular(text) => html! {
+                        <pre key={i} class="out table" tabindex="0">{text.clone()}</pre>
+                    },
                     ConsoleLine::Output(text) => html! { <pre key={i} class="out">{text.clone()}</pre> },
                 }) }
             </div>
             <div class="prompt-row">
                 <span class="prompt" aria-hidden="true">{props.prompt.clone()}</span>
                 <input ref={input_ref} id="console-input" class="console-input" type="text" spellcheck="false" autocomplete="off"
-                       aria-label="Console command" placeholder="kafka-topics --list" {onkeydown} />
+                       aria-label={if reading_records { "Record" } else { "Console command" }}
+                       aria-describedby={reading_records.then_some("console-hint")}
+                       placeholder={if reading_records { "a record; Ctrl-D or Esc finishes" } else { "kafka-topics --list" }} {onkeydown} />
             </div>
+            if let Some(topic) = props.producer_topic.clone() {
+                <p id="console-hint" class="console-hint">
+                    {format!("Each line you send is a record for {topic} (an empty line too). ")}
+                    <kbd>{"Ctrl-D"}</kbd>{" or "}<kbd>{"Esc"}</kbd>{" finishes."}
+                </p>
+            }
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn completion_helpers() {
-        assert_eq!(
-            replace_last_word("kafka-top", "kafka-topics"),
-            "kafka-topics"
-        );
-        assert_eq!(
-            replace_last_word("kafka-topics --cr", "--create"),
-            "kafka-topics --create"
-        );
-        assert_eq!(
-            common_prefix(&["--describe".into(), "--delete".into()]),
-            "--de"
-        );
     }
 }

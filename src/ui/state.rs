@@ -92,6 +92,8 @@ impl PartialEq for Sim {
 pub enum Action {
     /// A line typed into the console.
     RunLine(String),
+    /// Ctrl-D in the console: the end of input (closes `kafka-console-producer`).
+    EndInput,
     /// Prints completion candidates into the scrollback.
     ShowCompletions(Vec<String>),
     /// A user action: applied at the cursor (branching if the cursor is in the past).
@@ -252,6 +254,26 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// Ctrl-D: closes an open `kafka-console-producer`; the scrollback shows `>^D`, the
+    /// notation of the console's scripts.
+    fn end_input(&mut self) {
+        if !self.console.borrow().is_reading_records() {
+            return;
+        }
+        let output = self.console.borrow_mut().end_input();
+        self.print(ConsoleLine::Input(format!(
+            ">{}",
+            crate::console::END_OF_INPUT
+        )));
+        if !output.is_empty() {
+            self.print(ConsoleLine::Output(
+                output.trim_end_matches('\n').to_string(),
+            ));
+        }
+    }
+}
+
 impl Reducible for Sim {
     type Action = Action;
 
@@ -260,6 +282,7 @@ impl Reducible for Sim {
         next.version += 1;
         match action {
             Action::RunLine(line) => next.run_line(line),
+            Action::EndInput => next.end_input(),
             Action::ShowCompletions(candidates) => {
                 next.print(ConsoleLine::Output(candidates.join("  ")))
             }
