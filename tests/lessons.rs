@@ -173,6 +173,29 @@ const GOOD: &str = r#"{
   ]
 }"#;
 
+#[test]
+fn the_right_answer_is_not_always_in_the_same_place() {
+    // A class learns "it is always the second one" quickly; no position may hold more than
+    // half of the right answers, and every position of three is used.
+    let mut counts = [0usize; 3];
+    let mut total = 0;
+    for lesson in lessons() {
+        for step in &lesson.steps {
+            if let Some(Task::Predict(p)) = &step.task {
+                counts[p.answer.min(2)] += 1;
+                total += 1;
+            }
+        }
+    }
+    assert!(total >= 6, "{total} predictions");
+    for (position, count) in counts.iter().enumerate() {
+        assert!(
+            *count * 2 <= total && *count > 0,
+            "choice {position} is right in {count} of {total} predictions: {counts:?}"
+        );
+    }
+}
+
 fn parse_err(text: &str) -> String {
     match parse_lesson(text, "lesson.json") {
         Ok(_) => panic!("expected an error"),
