@@ -174,6 +174,48 @@ const GOOD: &str = r#"{
 }"#;
 
 #[test]
+fn a_steps_commands_print_their_real_output() {
+    let all = lessons();
+    let find = |id: &str| all.iter().find(|l| l.id == id).expect("lesson");
+    // The describe of the offsets lesson (nothing committed yet: Kafka's own words for it),
+    // and the console consumer of the keys lesson.
+    let (_, printed) = find("offsets-retention-replay")
+        .console_and_output_at(1)
+        .expect("replay");
+    let describe = printed
+        .iter()
+        .find(|(line, _)| line.starts_with("kafka-consumer-groups --describe"))
+        .expect("the step describes the group");
+    assert!(
+        describe
+            .1
+            .contains("Consumer group 'audit' has no active members."),
+        "{:?}",
+        describe.1
+    );
+    let (_, printed) = find("ordering-and-keys")
+        .console_and_output_at(1)
+        .expect("replay");
+    assert!(
+        printed[0].1.contains("Processed a total of 6 messages"),
+        "{printed:?}"
+    );
+    // Every step's lines print something a class can read, and not a flood.
+    for lesson in &all {
+        for step in 0..lesson.steps.len() {
+            let (_, printed) = lesson.console_and_output_at(step).expect("replay");
+            let lines: usize = printed.iter().map(|(_, out)| out.lines().count()).sum();
+            assert!(
+                lines <= 80,
+                "{} step {}: {lines} lines of output",
+                lesson.id,
+                step + 1
+            );
+        }
+    }
+}
+
+#[test]
 fn the_right_answer_is_not_always_in_the_same_place() {
     // A class learns "it is always the second one" quickly; no position may hold more than
     // half of the right answers, and every position of three is used.

@@ -90,6 +90,9 @@ pub struct Step {
     pub task: Option<Task>,
 }
 
+/// Console lines and what each printed, in order.
+pub type Transcript = Vec<(String, String)>;
+
 /// Something the learner does or answers in a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -237,6 +240,48 @@ fn parse_error(source: &str, err: &serde_json::Error, path: String) -> LessonErr
 pub const HIGHLIGHT_KINDS: [&str; 5] = ["partition", "consumer", "group", "topic", "producer"];
 
 /// Splits `consumer:payment-2` into its kind and name, if it is well formed.
+/// A piece of lesson text: `**bold**` and `` `code` `` are the two marks a lesson may use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span<'a> {
+    Plain(&'a str),
+    Bold(&'a str),
+    Code(&'a str),
+}
+
+/// Splits narration, prompts, hints and choices into plain, bold and code spans. Inside
+/// a code span `**` is literal; an unclosed mark is plain text.
+pub fn spans(text: &str) -> Vec<Span<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    loop {
+        let next_code = rest.find('`');
+        let next_bold = rest.find("**");
+        let (at, mark, len) = match (next_code, next_bold) {
+            (Some(c), Some(b)) if b < c => (b, "**", 2),
+            (Some(c), _) => (c, "`", 1),
+            (None, Some(b)) => (b, "**", 2),
+            (None, None) => break,
+        };
+        let Some(close) = rest[at + len..].find(mark) else {
+            break;
+        };
+        if at > 0 {
+            out.push(Span::Plain(&rest[..at]));
+        }
+        let inner = &rest[at + len..at + len + close];
+        out.push(if mark == "`" {
+            Span::Code(inner)
+        } else {
+            Span::Bold(inner)
+        });
+        rest = &rest[at + len + close + len..];
+    }
+    if !rest.is_empty() {
+        out.push(Span::Plain(rest));
+    }
+    out
+}
+
 pub fn parse_highlight(text: &str) -> Option<(&str, &str)> {
     let (kind, name) = text.split_once(':')?;
     if !HIGHLIGHT_KINDS.contains(&kind) || name.is_empty() {
@@ -338,6 +383,13 @@ impl Lesson {
     /// `0..=step` (their commands, then their time). The same step always gives the same
     /// state, so stepping back is a replay.
     pub fn console_at(&self, step: usize) -> Result<Console, LessonError> {
+        self.console_and_output_at(step).map(|(console, _)| console)
+    }
+
+    /// Like [`Self::console_at`], with what step `step`'s own lines printed: each line
+    /// (the step's commands, then its `clock advance`) and its output, for the page's
+    /// console to show what the narration talks about.
+    pub fn console_and_output_at(&self, step: usize) -> Result<(Console, Transcript), LessonError> {
         if step >= self.steps.len() {
             return Err(LessonError::NoSuchStep {
                 lesson: self.id.clone(),
@@ -346,14 +398,23 @@ impl Lesson {
         }
         let mut console = Console::new(self.seed);
         self.run_lines(&mut console, "setup", &self.setup, None)?;
+        let mut printed = Vec::new();
         for index in 0..=step {
-            self.enter_step(index, &mut console)?;
+            printed = self.enter_step_printing(index, &mut console)?;
         }
-        Ok(console)
+        Ok((console, printed))
     }
 
     /// Runs step `index`'s commands and time on a console standing at the step before.
     pub fn enter_step(&self, index: usize, console: &mut Console) -> Result<(), LessonError> {
+        self.enter_step_printing(index, console).map(|_| ())
+    }
+
+    fn enter_step_printing(
+        &self,
+        index: usize,
+        console: &mut Console,
+    ) -> Result<Transcript, LessonError> {
         let step = self.steps.get(index).ok_or(LessonError::NoSuchStep {
             lesson: self.id.clone(),
             step: index,
@@ -378,6 +439,7 @@ impl Lesson {
             &task.show_me,
             task.show_me_advance.as_deref(),
         )
+        .map(|_| ())
     }
 
     fn run_lines(
@@ -386,17 +448,19 @@ impl Lesson {
         place: &str,
         lines: &[String],
         advance: Option<&str>,
-    ) -> Result<(), LessonError> {
+    ) -> Result<Transcript, LessonError> {
         let advance_line = advance.map(|d| format!("clock advance {d}"));
+        let mut printed = Vec::new();
         for line in lines.iter().chain(advance_line.iter()) {
-            run_checked(console, line).map_err(|output| LessonError::Line {
+            let output = run_checked(console, line).map_err(|output| LessonError::Line {
                 lesson: self.id.clone(),
                 place: place.to_string(),
                 line: line.clone(),
                 output,
             })?;
+            printed.push((line.clone(), output));
         }
-        Ok(())
+        Ok(printed)
     }
 }
 
@@ -513,6 +577,24 @@ pub fn builtin_lessons() -> Vec<Lesson> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn narration_marks_bold_and_code() {
+        assert_eq!(
+            spans("commits every 5 s (`auto.commit.interval.ms`), **or** not"),
+            [
+                Span::Plain("commits every 5 s ("),
+                Span::Code("auto.commit.interval.ms"),
+                Span::Plain("), "),
+                Span::Bold("or"),
+                Span::Plain(" not"),
+            ]
+        );
+        assert_eq!(spans("`a**b`"), [Span::Code("a**b")]);
+        assert_eq!(spans("an ` unclosed"), [Span::Plain("an ` unclosed")]);
+        assert_eq!(spans(""), []);
+        assert_eq!(spans("**x**`y`"), [Span::Bold("x"), Span::Code("y")]);
+    }
 
     const MINIMAL: &str = r#"{
   "id": "t", "title": "T", "summary": "S", "level": "intro", "seed": 1,

@@ -73,7 +73,9 @@ pub fn app() -> Html {
         match persist::lesson_link_in_url() {
             Some(Ok(lesson)) => {
                 sim.show_lessons = false;
-                sim.enter_lesson(Rc::new(lesson), 0);
+                let last = lesson.steps.len().saturating_sub(1);
+                let step = persist::step_in_url().unwrap_or(0).min(last);
+                sim.enter_lesson(Rc::new(lesson), step);
             }
             Some(Err(e)) => {
                 sim.error = Some(format!("The lesson in this link could not be opened: {e}"))
@@ -102,13 +104,21 @@ pub fn app() -> Html {
             .collect::<Vec<_>>()
     });
 
-    // Remember how far each lesson got.
+    // Remember how far each lesson got, and keep the address on the step shown.
     {
         let place = sim.lesson.as_ref().map(|s| (s.lesson.id.clone(), s.step));
-        use_effect_with(place, |place| {
+        let builtin = sim
+            .lesson
+            .as_ref()
+            .is_some_and(|s| lessons.iter().any(|l| **l == *s.lesson));
+        use_effect_with(place, move |place| {
             if let Some((id, step)) = place {
                 persist::save_lesson_progress(id, *step);
             }
+            persist::show_lesson_step_in_url(
+                place.as_ref().map(|(id, step)| (id.as_str(), *step)),
+                builtin,
+            );
         });
     }
 
@@ -417,6 +427,11 @@ pub fn app() -> Html {
     let producers: Vec<String> = engine.producers.keys().cloned().collect();
     let groups: Vec<String> = engine.groups.keys().cloned().collect();
     let playing = sim.playing;
+    // The lesson after the one being played, which its last step leads to.
+    let next_lesson = sim.lesson.as_ref().and_then(|s| {
+        let at = lessons.iter().position(|l| **l == *s.lesson)?;
+        lessons.get(at + 1).cloned()
+    });
     let theme_class = match sim.dark {
         Some(true) => "theme-dark",
         Some(false) => "theme-light",
@@ -503,7 +518,8 @@ pub fn app() -> Html {
                 </section>
                 <aside class="side">
                     if let Some(session) = sim.lesson.clone() {
-                        <LessonPlayer {session} engine={engine.clone()} version={sim.version}
+                        <LessonPlayer {session} engine={engine.clone()} version={sim.version} {playing} next_lesson={next_lesson.clone()}
+                            onopenlesson={{ let sim = sim.clone(); Callback::from(move |l: Rc<crate::lessons::Lesson>| sim.dispatch(Action::OpenLesson(l, 0))) }}
                             onstep={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonStep(i))) }}
                             onanswer={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonAnswer(i))) }}
                             onshowme={{ let sim = sim.clone(); Callback::from(move |_| sim.dispatch(Action::LessonShowMe)) }}

@@ -8,18 +8,16 @@ use yew::prelude::*;
 
 use super::state::LessonSession;
 use crate::engine::Engine;
-use crate::lessons::{Lesson, Level, Task};
+use crate::lessons::{spans, Lesson, Level, Span, Task};
 
-/// Renders `**bold**` in a narration paragraph.
+/// Renders lesson text: `**bold**` as strong, `` `code` `` as code.
 fn rich(text: &str) -> Html {
-    text.split("**")
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                html! { <strong>{part.to_string()}</strong> }
-            } else {
-                html! { {part.to_string()} }
-            }
+    spans(text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Plain(t) => html! { {t.to_string()} },
+            Span::Bold(t) => html! { <strong>{t.to_string()}</strong> },
+            Span::Code(t) => html! { <code>{t.to_string()}</code> },
         })
         .collect()
 }
@@ -36,6 +34,12 @@ pub struct LessonPlayerProps {
     pub onexit: Callback<()>,
     /// Makes a link that carries the whole lesson (for a teacher's own lesson files).
     pub onshare: Callback<Rc<Lesson>>,
+    /// Whether the clock runs (a task typed by hand takes effect only then).
+    pub playing: bool,
+    /// The lesson the last step leads to, if any.
+    #[prop_or_default]
+    pub next_lesson: Option<Rc<Lesson>>,
+    pub onopenlesson: Callback<Rc<Lesson>>,
 }
 
 #[function_component(LessonPlayer)]
@@ -58,6 +62,11 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                     <h3>{"Your turn"}</h3>
                     <p>{rich(&goal_task.prompt)}</p>
                     <p class="goal-status" role="status">{ if met { format!("✓ Done: {}", goal_task.goal.describe()) } else { format!("Goal: {}", goal_task.goal.describe()) } }</p>
+                    if !met && !props.playing {
+                        <p class="clock-note" id="lesson-clock-note">
+                            {"The clock is paused: what you type happens when you press "}<strong>{"▶ Play"}</strong>{" (or Show me)."}
+                        </p>
+                    }
                     if session.show_hint {
                         if let Some(hint) = &goal_task.hint { <p class="hint">{rich(hint)}</p> }
                     }
@@ -129,7 +138,15 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
             <div class="actions lesson-nav">
                 <button type="button" id="lesson-prev" disabled={index == 0} onclick={onprev}>{"◀ Previous"}</button>
                 <button type="button" id="lesson-restart" onclick={onrestart} title="Rebuild this step's state (undo your free play)">{"↺ Step"}</button>
-                <button type="button" id="lesson-next" class="primary" disabled={index + 1 >= total} onclick={onnext}>{"Next ▶"}</button>
+                if index + 1 >= total {
+                    if let Some(next) = props.next_lesson.clone() {
+                        <button type="button" id="lesson-next-lesson" class="primary" onclick={{
+                            let (cb, next) = (props.onopenlesson.clone(), next.clone());
+                            Callback::from(move |_: MouseEvent| cb.emit(next.clone()))
+                        }}>{format!("Next lesson: {} ▶", next.title)}</button>
+                    }
+                }
+                <button type="button" id="lesson-next" class={classes!((index + 1 < total).then_some("primary"))} disabled={index + 1 >= total} onclick={onnext}>{"Next ▶"}</button>
                 <button type="button" id="lesson-share" title="A link that opens this lesson anywhere" onclick={{
                     let (cb, lesson) = (props.onshare.clone(), lesson.clone());
                     Callback::from(move |_: MouseEvent| cb.emit(lesson.clone()))

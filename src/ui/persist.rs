@@ -186,6 +186,49 @@ pub fn lesson_in_url() -> Option<(String, usize)> {
     Some((id, step))
 }
 
+/// Keeps the address bar on the lesson step being shown (without reloading), so a reload
+/// returns to the step reached rather than the step the link named: `?lesson=id&step=N`
+/// for a built-in lesson, `?step=N` before the `#l1.…` of a lesson that came in a link.
+/// `None` (the lesson was left) takes the lesson out of the address. A lesson opened
+/// from a file cannot be reopened by a reload, so its address is left alone.
+pub fn show_lesson_step_in_url(place: Option<(&str, usize)>, builtin: bool) {
+    let Some(window) = window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(search), Ok(hash)) =
+        (location.pathname(), location.search(), location.hash())
+    else {
+        return;
+    };
+    let link_lesson = hash.trim_start_matches('#').starts_with(LESSON_LINK_PREFIX);
+    let url = match place {
+        Some((_, step)) if link_lesson => format!("{path}?step={}{hash}", step + 1),
+        Some((id, step)) if builtin => {
+            let id = js_sys::encode_uri_component(id);
+            format!("{path}?lesson={id}&step={}", step + 1)
+        }
+        Some(_) => return,
+        None if search.contains("lesson=") || search.contains("step=") || link_lesson => {
+            path.clone()
+        }
+        None => return,
+    };
+    if format!("{path}{search}{hash}") != url {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+/// The step (`?step=N`, from 1) of a lesson that came in a link, from 0.
+pub fn step_in_url() -> Option<usize> {
+    let search = window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let step = params.get("step")?.parse::<usize>().ok()?;
+    Some(step.saturating_sub(1))
+}
+
 /// Reads a lesson file chosen by a teacher; the error names the line and field.
 pub async fn read_lesson_file(file: web_sys::File) -> Result<crate::lessons::Lesson, String> {
     let name = file.name();

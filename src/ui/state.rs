@@ -193,10 +193,11 @@ impl Sim {
     }
 
     /// Rebuilds the state of a lesson's step by replaying it from the lesson's seed, so
-    /// going back restores exactly what the step showed.
+    /// going back restores exactly what the step showed; the console shows the step's own
+    /// lines and what they printed.
     pub fn enter_lesson(&mut self, lesson: Rc<Lesson>, step: usize) {
-        match lesson.console_at(step) {
-            Ok(console) => {
+        match lesson.console_and_output_at(step) {
+            Ok((console, printed)) => {
                 *self.console.borrow_mut() = console;
                 self.playing = false;
                 self.selection = None;
@@ -212,6 +213,14 @@ impl Sim {
                     step + 1,
                     lesson.steps.len()
                 )));
+                for (line, output) in printed {
+                    self.print(ConsoleLine::Input(format!("$ {line}")));
+                    if !output.trim().is_empty() {
+                        self.print(ConsoleLine::Output(
+                            output.trim_end_matches('\n').to_string(),
+                        ));
+                    }
+                }
                 self.lesson = Some(LessonSession {
                     lesson,
                     step,
