@@ -470,7 +470,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         Callback::from(move |_| onselect.emit(None))
     };
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-labelledby="diagram-title" onclick={onbackground}
+        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {height}")} role="group" aria-labelledby="diagram-title" onclick={onbackground}
              style={format!("--diagram-h:{height}")}>
             <title id="diagram-title">{format!(
                 "Cluster at tick {}: {} topic(s), {} producer(s), {} consumer(s) in {} group(s)",
