@@ -493,8 +493,8 @@ pub fn app() -> Html {
                     let dark = sim.dark;
                     Callback::from(move |_| sim.dispatch(Action::SetDark(Some(!dark.unwrap_or(false)))))
                 }}>{"Theme"}</button>
-                <button id="presenter" aria-label="Presenter mode (large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"Present"}</button>
-                <button id="share" aria-label="Copy a link to this exact state" onclick={onshare}>{"Share"}</button>
+                <button id="presenter" aria-label="Present (presenter mode, large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"Present"}</button>
+                <button id="share" aria-label="Share: copy a link to this exact state" onclick={onshare}>{"Share"}</button>
                 <button id="export" aria-label="Export as a JSON file" onclick={onexport}>{"Export"}</button>
                 <label class="button" for="import-file">{"Import"}</label>
                 <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Import a scenario file" onchange={onimport} />

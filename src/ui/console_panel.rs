@@ -163,6 +163,12 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
                     ConsoleLine::Output(text) => html! { <pre key={i} class="out">{text.clone()}</pre> },
                 }) }
             </div>
+            if let Some(topic) = props.producer_topic.clone() {
+                <p id="console-hint" class="console-hint">
+                    {format!("Each line you send is a record for {topic} (an empty line too). ")}
+                    <kbd>{"Ctrl-D"}</kbd>{" or "}<kbd>{"Esc"}</kbd>{" finishes."}
+                </p>
+            }
             <div class="prompt-row">
                 <span class="prompt" aria-hidden="true">{props.prompt.clone()}</span>
                 <input ref={input_ref} id="console-input" class="console-input" type="text" spellcheck="false" autocomplete="off"
@@ -170,12 +176,6 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
                        aria-describedby={reading_records.then_some("console-hint")}
                        placeholder={if reading_records { "a record; Ctrl-D or Esc finishes" } else { "kafka-topics --list" }} {onkeydown} />
             </div>
-            if let Some(topic) = props.producer_topic.clone() {
-                <p id="console-hint" class="console-hint">
-                    {format!("Each line you send is a record for {topic} (an empty line too). ")}
-                    <kbd>{"Ctrl-D"}</kbd>{" or "}<kbd>{"Esc"}</kbd>{" finishes."}
-                </p>
-            }
         </section>
     }
 }

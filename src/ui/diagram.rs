@@ -211,14 +211,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let y = layout.producer_y[&p.name];
         let selected = props.selection == Some(Selection::Producer(p.name.clone()));
         let rate = p.stream.as_ref().map(|s| format!("{}/s → {}", crate::engine::consumer::format_thousandths(u64::from(s.millirecords_per_second)), s.topic));
+        let meta = rate.unwrap_or_else(|| format!("{} sent", p.records_sent));
+        // The accessible name starts with the text shown, so speech input can say what it sees.
+        let label = format!("{} {meta}: producer {}", short(&p.name, 14), p.name);
         html! {
             <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"), lit("producer", &p.name).then_some("highlight"))} data-producer={p.name.clone()}
                transform={format!("translate({PRODUCER_X},{y})")} onclick={select(Selection::Producer(p.name.clone()))}
-               tabindex="0" role="button" aria-label={format!("Producer {}", p.name)} onkeydown={select_key(Selection::Producer(p.name.clone()))}>
+               tabindex="0" role="button" aria-label={label} onkeydown={select_key(Selection::Producer(p.name.clone()))}>
                 <title>{format!("Producer {}: {} record(s) sent", p.name, p.records_sent)}</title>
                 <rect width={PRODUCER_W.to_string()} height="56" rx="10" />
-                <text x="12" y="22" class="name">{short(&p.name, 14)}</text>
-                <text x="12" y="42" class="meta">{rate.unwrap_or_else(|| format!("{} sent", p.records_sent))}</text>
+                // The space after the name separates it from the line below for assistive
+                // technology, which reads the two lines as one text.
+                <text x="12" y="22" class="name">{short(&p.name, 14)}{" "}</text>
+                <text x="12" y="42" class="meta">{meta}</text>
             </g>
         }
     });
@@ -407,11 +412,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <g key={format!("consumer-{client}")} class={classes!("consumer", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
                    data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
                    transform={format!("translate({},{y})", GROUP_X + 10)} onclick={select(Selection::Consumer(client.clone()))}
-                   tabindex="0" role="button" aria-label={format!("Consumer {client}: {status}")} onkeydown={select_key(Selection::Consumer(client.clone()))}>
+                   tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, 16), short(&status, 30))} onkeydown={select_key(Selection::Consumer(client.clone()))}>
                     <title>{format!("Consumer {client}: {status}")}</title>
                     <rect width={(GROUP_W - 20).to_string()} height={(CONSUMER_H - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
                     <circle cx="16" cy={((CONSUMER_H - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
-                    <text x="30" y="16" class="name">{short(client, 16)}</text>
+                    <text x="30" y="16" class="name">{short(client, 16)}{" "}</text>
                     <text x="30" y="32" class="meta">{short(&status, 30)}</text>
                 </g>
             }
@@ -419,10 +424,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let selected = props.selection == Some(Selection::Group(group_id.clone()));
         html! {
             <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"), lit("group", &group_id).then_some("highlight"))} data-group={group_id.clone()} data-state={state_class.clone()}
-               onclick={select(Selection::Group(group_id.clone()))} tabindex="0" role="button"
-               aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))}
+               onclick={select(Selection::Group(group_id.clone()))}
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
-                <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12" />
+                // The focusable control is the group's box, not the whole group: the group
+                // holds its consumers, which are controls of their own (none nested in another).
+                <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12"
+                      tabindex="0" role="button" aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))} />
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>
                 <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation}</text>
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">

@@ -128,7 +128,7 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                 <h2>{lesson.title.clone()}</h2>
                 <button type="button" class="link-button" id="lesson-exit" onclick={onexit} aria-label="Leave the lesson">{"✕"}</button>
             </div>
-            <div class="progress" role="progressbar" aria-valuemin="1" aria-valuemax={total.to_string()} aria-valuenow={(index + 1).to_string()}>
+            <div class="progress" role="progressbar" aria-label="Lesson progress" aria-valuetext={format!("Step {} of {total}", index + 1)} aria-valuemin="1" aria-valuemax={total.to_string()} aria-valuenow={(index + 1).to_string()}>
                 <div class="bar" style={format!("width:{}%", (index + 1) * 100 / total.max(1))}></div>
             </div>
             <p class="step-count">{format!("Step {} of {total}", index + 1)}</p>
