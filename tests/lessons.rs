@@ -216,6 +216,43 @@ fn a_steps_commands_print_their_real_output() {
 }
 
 #[test]
+fn the_rebalancing_lesson_has_records_piling_up_where_it_says() {
+    let lesson = lessons()
+        .into_iter()
+        .find(|l| l.id == "rebalancing")
+        .expect("lesson");
+    // Step 5: "c2 crashed three seconds ago … orders-1 and refunds-1 pile up unread".
+    let step = lesson
+        .steps
+        .iter()
+        .position(|s| s.title == "A crash is noticed late")
+        .expect("step");
+    let console = lesson.console_at(step).expect("replay");
+    let engine = console.timeline().state();
+    let group = &engine.groups["billing"];
+    for tp in ["orders-1", "refunds-1"] {
+        let (topic, partition) = tp.split_once('-').expect("name");
+        let tp = kafka_sim::engine::TopicPartition::new(topic, partition.parse().expect("number"));
+        let end = engine.partition_log(&tp).expect("log").high_watermark();
+        let lag = engine.committed_lag(group, &tp).unwrap_or(end);
+        assert!(
+            end > 0 && lag > 0,
+            "{tp}: log end {end}, committed lag {lag}"
+        );
+    }
+    // Every lane of both topics has records to read from the first step on.
+    let console = lesson.console_at(0).expect("replay");
+    let engine = console.timeline().state();
+    for (name, topic) in &engine.topics {
+        for p in 0..topic.n_partitions() {
+            let tp = kafka_sim::engine::TopicPartition::new(name.clone(), p);
+            let end = engine.partition_log(&tp).expect("log").high_watermark();
+            assert!(end > 0, "{tp} is empty at step 1");
+        }
+    }
+}
+
+#[test]
 fn the_right_answer_is_not_always_in_the_same_place() {
     // A class learns "it is always the second one" quickly; no position may hold more than
     // half of the right answers, and every position of three is used.
