@@ -163,18 +163,22 @@ pub fn console_panel(props: &ConsolePanelProps) -> Html {
                     ConsoleLine::Output(text) => html! { <pre key={i} class="out">{text.clone()}</pre> },
                 }) }
             </div>
-            if let Some(topic) = props.producer_topic.clone() {
-                <p id="console-hint" class="console-hint">
-                    {format!("Each line you send is a record for {topic} (an empty line too). ")}
-                    <kbd>{"Ctrl-D"}</kbd>{" or "}<kbd>{"Esc"}</kbd>{" finishes."}
-                </p>
-            }
             <div class="prompt-row">
                 <span class="prompt" aria-hidden="true">{props.prompt.clone()}</span>
                 <input ref={input_ref} id="console-input" class="console-input" type="text" spellcheck="false" autocomplete="off"
                        aria-label={if reading_records { "Record" } else { "Console command" }}
                        aria-describedby={reading_records.then_some("console-hint")}
-                       placeholder={if reading_records { "a record; Ctrl-D or Esc finishes" } else { "kafka-topics --list" }} {onkeydown} />
+                       placeholder={match &props.producer_topic {
+                           Some(topic) => format!("one record per line for {topic}"),
+                           None => "kafka-topics --list".to_string(),
+                       }} {onkeydown} />
+                // Beside the input rather than under it, so the prompt row keeps its height.
+                if let Some(topic) = props.producer_topic.clone() {
+                    <span id="console-hint" class="console-hint">
+                        <span class="visually-hidden">{format!("Each line you send is a record for {topic}, an empty line too. ")}</span>
+                        <kbd>{"Ctrl-D"}</kbd>{" or "}<kbd>{"Esc"}</kbd>{" finishes"}
+                    </span>
+                }
             </div>
         </section>
     }

@@ -64,7 +64,7 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                     <p class="goal-status" role="status">{ if met { format!("✓ Done: {}", goal_task.goal.describe()) } else { format!("Goal: {}", goal_task.goal.describe()) } }</p>
                     if !met && !props.playing {
                         <p class="clock-note" id="lesson-clock-note">
-                            {"The clock is paused: what you type happens when you press "}<strong>{"▶ Play"}</strong>{" (or Show me)."}
+                            {"The clock is paused: a command applies at once, but what takes time (joining a group, reading, a timeout) waits until you press "}<strong>{"▶ Play"}</strong>{"."}
                         </p>
                     }
                     if session.show_hint {

@@ -19,23 +19,26 @@ const runLine = async (page, line) => {
 };
 const outputs = (page) => page.$$eval('.scrollback pre', (els) => els.map((e) => e.textContent));
 
-test('the console producer says how to finish; an empty line is a record; Ctrl-D and Esc end it', async () => {
-  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+for (const [width, height, scheme, presenter] of [[1366, 768, 'light', false], [1280, 720, 'dark', true], [1920, 1080, 'dark', false]]) test(`the console producer says how to finish; an empty line is a record; Ctrl-D and Esc end it (${width}x${height} ${scheme}${presenter ? ' presenter' : ''})`, async () => {
+  const { page, errors } = await openPage(browser, server.url, { width, height, colorScheme: scheme });
   await page.waitForSelector('[data-partition="orders-2"]');
   await pause(page);
+  if (presenter) await page.click('#presenter');
   await runLine(page, 'kafka-topics --create --topic notes --partitions 1');
   await runLine(page, 'kafka-console-producer --topic notes');
   // The hint is visible and names both ways out.
   const hint = page.locator('#console-hint');
   await hint.waitFor();
-  assert.match(await hint.innerText(), /notes[\s\S]*Ctrl-D[\s\S]*Esc/);
-  // On screen next to the prompt, where the eye is while typing.
+  assert.match(await hint.innerText(), /Ctrl-D or Esc finishes/);
+  assert.match(await hint.textContent(), /record for notes, an empty line too/);
+  // On the prompt's own row, where the eye is while typing.
+  await page.locator('#console-input').scrollIntoViewIfNeeded();
   const [hintBox, inputBox] = [await hint.boundingBox(), await page.locator('#console-input').boundingBox()];
-  assert.ok(hintBox.y >= 0 && hintBox.y + hintBox.height <= 768, `the hint is in the viewport: ${JSON.stringify(hintBox)}`);
-  assert.ok(inputBox.y - (hintBox.y + hintBox.height) < 40, 'the hint sits just above the prompt');
+  assert.ok(hintBox.y < inputBox.y + inputBox.height && inputBox.y < hintBox.y + hintBox.height, `the hint is beside the input: ${JSON.stringify([hintBox, inputBox])}`);
+  assert.ok(hintBox.x + hintBox.width <= width, 'the hint is not cut off on the right');
+  assert.match(await page.getAttribute('#console-input', 'placeholder'), /record per line for notes/);
   assert.equal(await page.textContent('.prompt-row .prompt'), '>');
-  assert.match(await page.getAttribute('#console-input', 'placeholder'), /Ctrl-D/);
-  await screenshot(page, 'console-producer-1366x768-light');
+  await screenshot(page, `console-producer-${width}x${height}-${scheme}${presenter ? '-presenter' : ''}`);
   await runLine(page, 'first');
   await runLine(page, '');
   // Still inside the producer after an empty line.

@@ -1,0 +1,89 @@
+// Lessons that tell the truth, as a student sees them: a step's commands print their real
+// output in the console; code spans are code; a paused goal says to press Play; the last
+// step leads to the next lesson; a reload returns to the step reached; the rebalancing
+// lesson's lanes hold records.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const consoleText = (page) => page.$$eval('.scrollback pre', (els) => els.map((e) => e.textContent));
+
+test('a step prints its commands and their real output; code spans render as code', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=ordering-and-keys&step=2`, { width: 1366, height: 768 });
+  await page.waitForSelector('section.lesson[data-lesson="ordering-and-keys"][data-step="1"]');
+  const lines = await consoleText(page);
+  const at = lines.indexOf('$ kafka-console-consumer --topic accounts --from-beginning --max-messages 6 --property print.key=true --property print.partition=true');
+  assert.ok(at >= 0, `the step's command is echoed: ${lines.join(' | ')}`);
+  assert.match(lines[at + 1], /Partition:\d+\talice\tdeposit 100/);
+  assert.match(lines[at + 1], /Processed a total of 6 messages$/);
+  await screenshot(page, 'lesson-output-1366x768-light');
+  // The offsets lesson's narration names a config: it is shown as code, not in backticks.
+  await page.goto(`${server.url}?lesson=offsets-retention-replay&step=2`);
+  await page.waitForSelector('section.lesson[data-step="1"]');
+  const narration = await page.locator('section.lesson .narration').allTextContents();
+  assert.ok(narration.every((p) => !p.includes('`')), `no literal backticks: ${narration}`);
+  assert.equal(await page.locator('section.lesson .narration code', { hasText: 'auto.commit.interval.ms' }).count(), 1);
+  const font = await page.locator('section.lesson .narration code').first().evaluate((el) => getComputedStyle(el).fontFamily);
+  assert.match(font, /mono/i);
+  assert.ok((await consoleText(page)).includes('$ kafka-consumer-groups --describe --group audit'));
+  assert.deepEqual(errors, []);
+});
+
+test('a paused goal says what to press, and the note goes once the clock runs', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=offsets-retention-replay&step=2`, { width: 1280, height: 720, colorScheme: 'dark' });
+  await page.waitForSelector('section.lesson .task[data-task="goal"][data-met="false"]');
+  const note = page.locator('#lesson-clock-note');
+  await note.waitFor();
+  assert.match(await note.innerText(), /paused[\s\S]*takes time[\s\S]*Play/);
+  await note.scrollIntoViewIfNeeded();
+  await screenshot(page, 'lesson-clock-note-1280x720-dark');
+  await page.click('#play');
+  await note.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+});
+
+test('the last step leads to the next lesson', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=newspaper&step=99`, { width: 1920, height: 1080 });
+  await page.waitForSelector('section.lesson[data-lesson="newspaper"]');
+  assert.ok(await page.isDisabled('#lesson-next'));
+  const next = page.locator('#lesson-next-lesson');
+  assert.match(await next.innerText(), /^Next lesson: .+/);
+  assert.ok(await next.isVisible());
+  await screenshot(page, 'lesson-last-step-1920x1080-light');
+  await next.click();
+  await page.waitForSelector('section.lesson[data-lesson="order-events"][data-step="0"]');
+  assert.deepEqual(errors, []);
+});
+
+test('a reload returns to the step reached, not the step in the link; leaving the lesson clears it', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=order-events&step=1`, { width: 1366, height: 768 });
+  await page.waitForSelector('section.lesson[data-lesson="order-events"][data-step="0"]');
+  await page.click('#lesson-next');
+  await page.waitForSelector('section.lesson[data-step="1"]');
+  await page.click('#lesson-next');
+  await page.waitForSelector('section.lesson[data-step="2"]');
+  assert.match(page.url(), /[?&]lesson=order-events&step=3$/);
+  await page.reload();
+  await page.waitForSelector('section.lesson[data-lesson="order-events"][data-step="2"]');
+  await page.click('#lesson-exit');
+  await page.waitForSelector('section.lesson', { state: 'detached' });
+  assert.doesNotMatch(page.url(), /lesson=/);
+  assert.deepEqual(errors, []);
+});
+
+test('the rebalancing lesson shows records piling up on the crashed member\'s partitions', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=rebalancing&step=5`, { width: 1366, height: 768 });
+  await page.waitForSelector('section.lesson[data-lesson="rebalancing"][data-step="4"]');
+  for (const tp of ['orders-1', 'refunds-1']) {
+    const records = await page.locator(`[data-partition="${tp}"] g.record`).count();
+    assert.ok(records > 0, `${tp} shows records`);
+    const end = Number(await page.getAttribute(`[data-partition="${tp}"]`, 'data-log-end-offset'));
+    assert.ok(end > 0, `${tp} has a log end of ${end}`);
+  }
+  await screenshot(page, 'lesson-rebalancing-crash-1366x768-light');
+  assert.deepEqual(errors, []);
+});
