@@ -39,6 +39,10 @@ test('a paused goal says what to press, and the note goes once the clock runs', 
   const note = page.locator('#lesson-clock-note');
   await note.waitFor();
   assert.match(await note.innerText(), /paused[\s\S]*takes time[\s\S]*Play/);
+  // The hint's commands are code, as in the narration.
+  await page.click('#lesson-hint');
+  await page.waitForSelector('section.lesson .hint code:has-text("consumer commit auditor")');
+  assert.ok(!(await page.locator('section.lesson .hint').innerText()).includes('`'));
   await note.scrollIntoViewIfNeeded();
   await screenshot(page, 'lesson-clock-note-1280x720-dark');
   await page.click('#play');
