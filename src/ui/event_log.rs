@@ -99,14 +99,16 @@ pub fn event_log(props: &EventLogProps) -> Html {
             .first()
             .map(|(step, text, _)| (*step, text.clone()));
         // New entries since the last render: those above the newest one already counted.
+        // When that one is gone (a lesson step or a loaded session replaced the history),
+        // nothing is announced: the page changed as a whole, not by new events.
         let fresh = {
             let seen = pending.borrow().newest.clone();
             match (&head, &seen) {
                 (Some(h), Some(seen)) if h.0 > seen.0 => props
                     .entries
                     .iter()
-                    .take_while(|(step, text, _)| (*step, text) != (seen.0, &seen.1))
-                    .count(),
+                    .position(|(step, text, _)| (*step, text) == (seen.0, &seen.1))
+                    .unwrap_or(0),
                 _ => 0,
             }
         };
@@ -115,8 +117,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
             if fresh > 0 {
                 p.unsaid += fresh;
                 p.text = head.as_ref().map(|h| h.1.clone());
-            } else if head.as_ref().map(|h| h.0) < p.newest.as_ref().map(|n| n.0) {
-                // Back in time: nothing new to say.
+            } else {
+                // Back in time, or a history replaced: nothing new to say.
                 p.unsaid = 0;
                 p.text = None;
             }
