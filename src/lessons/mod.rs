@@ -425,12 +425,21 @@ impl Lesson {
 
     /// Runs the "show me" of step `step`'s goal task on `console`.
     pub fn show_me(&self, step: usize, console: &mut Console) -> Result<(), LessonError> {
+        self.show_me_printing(step, console).map(|_| ())
+    }
+
+    /// Like [`Self::show_me`], with each line it ran and what the line printed.
+    pub fn show_me_printing(
+        &self,
+        step: usize,
+        console: &mut Console,
+    ) -> Result<Transcript, LessonError> {
         let s = self.steps.get(step).ok_or(LessonError::NoSuchStep {
             lesson: self.id.clone(),
             step,
         })?;
         let Some(Task::Goal(task)) = &s.task else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let place = format!("step {} \"{}\" show me", step + 1, s.title);
         self.run_lines(
@@ -439,7 +448,6 @@ impl Lesson {
             &task.show_me,
             task.show_me_advance.as_deref(),
         )
-        .map(|_| ())
     }
 
     fn run_lines(

@@ -213,14 +213,7 @@ impl Sim {
                     step + 1,
                     lesson.steps.len()
                 )));
-                for (line, output) in printed {
-                    self.print(ConsoleLine::Input(format!("$ {line}")));
-                    if !output.trim().is_empty() {
-                        self.print(ConsoleLine::Output(
-                            output.trim_end_matches('\n').to_string(),
-                        ));
-                    }
-                }
+                self.print_transcript(printed);
                 self.lesson = Some(LessonSession {
                     lesson,
                     step,
@@ -229,6 +222,18 @@ impl Sim {
                 });
             }
             Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Lines a lesson ran and what they printed, as if typed.
+    fn print_transcript(&mut self, printed: crate::lessons::Transcript) {
+        for (line, output) in printed {
+            self.print(ConsoleLine::Input(format!("$ {line}")));
+            if !output.trim().is_empty() {
+                self.print(ConsoleLine::Output(
+                    output.trim_end_matches('\n').to_string(),
+                ));
+            }
         }
     }
 
@@ -408,9 +413,10 @@ impl Reducible for Sim {
                 if let Some(session) = next.lesson.clone() {
                     let result = session
                         .lesson
-                        .show_me(session.step, &mut next.console.borrow_mut());
-                    if let Err(e) = result {
-                        next.error = Some(e.to_string());
+                        .show_me_printing(session.step, &mut next.console.borrow_mut());
+                    match result {
+                        Ok(printed) => next.print_transcript(printed),
+                        Err(e) => next.error = Some(e.to_string()),
                     }
                 }
             }

@@ -47,6 +47,10 @@ test('a paused goal says what to press, and the note goes once the clock runs', 
   await screenshot(page, 'lesson-clock-note-1280x720-dark');
   await page.click('#play');
   await note.waitFor({ state: 'detached' });
+  // Show me types its commands into the console, as a teacher would.
+  await page.click('#lesson-show-me');
+  await page.waitForSelector('section.lesson .task[data-met="true"]');
+  assert.ok((await consoleText(page)).includes('$ consumer commit auditor'));
   assert.deepEqual(errors, []);
 });
 
