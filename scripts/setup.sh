@@ -27,11 +27,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   cargo install --force wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
-# 4. npm tools: wasm-opt (binaryen) and playwright-core, pinned by package-lock.json.
+# 4. npm tools: wasm-opt (binaryen), playwright-core and axe-core, pinned by package-lock.json.
 stamp="node_modules/.package-lock.sha"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
-  step "installing npm tools (binaryen, playwright-core)"
+  step "installing npm tools (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
