@@ -253,6 +253,31 @@ fn the_rebalancing_lesson_has_records_piling_up_where_it_says() {
 }
 
 #[test]
+fn every_group_of_the_order_events_lesson_reads_the_whole_stream() {
+    // "Every group receives every event: … each read the whole stream": no group skips
+    // the records written before it joined.
+    let lesson = lessons()
+        .into_iter()
+        .find(|l| l.id == "order-events")
+        .expect("lesson");
+    let step = lesson
+        .steps
+        .iter()
+        .position(|s| s.title == "Different groups: publish/subscribe")
+        .expect("step");
+    for at in [step - 1, step] {
+        let (_, printed) = lesson.console_and_output_at(at).expect("replay");
+        for (line, output) in &printed {
+            assert!(
+                !output.contains("auto.offset.reset=latest moved it to"),
+                "step {}: {line} printed {output}",
+                at + 1
+            );
+        }
+    }
+}
+
+#[test]
 fn the_right_answer_is_not_always_in_the_same_place() {
     // A class learns "it is always the second one" quickly; no position may hold more than
     // half of the right answers, and every position of three is used.
