@@ -15,6 +15,7 @@
 pub mod console;
 pub mod engine;
 pub mod lessons;
+pub mod read;
 pub mod share;
 pub mod timeline;
 

@@ -10,6 +10,7 @@ mod client;
 pub mod command;
 pub mod consumer;
 mod coordinator;
+pub use self::coordinator::session_expiry_tick;
 pub mod event;
 pub mod group;
 pub mod log;
@@ -32,7 +33,7 @@ use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
 use self::rng::SimRng;
 pub use self::topic::Topic;
-pub use self::types::{record_size_bytes, Record, TopicPartition};
+pub use self::types::{record_size_bytes, Placement, Record, TopicPartition};
 
 /// The largest partition count a topic may have in the simulator.
 pub const MAX_PARTITIONS: i64 = 256;
@@ -473,6 +474,14 @@ impl Engine {
                 &mut self.rng,
             ),
         };
+        let placement = match (partition, key) {
+            (Some(_), _) => Placement::Explicit,
+            (None, Some(_)) => Placement::Keyed { n_partitions: n },
+            (None, None) => match producer.null_key {
+                NullKeyStrategy::Sticky => Placement::KeylessSticky,
+                NullKeyStrategy::RoundRobin => Placement::KeylessRoundRobin,
+            },
+        };
         producer.records_sent += 1;
         let record = Record {
             offset: 0,
@@ -481,6 +490,7 @@ impl Engine {
             value: value.map(Arc::from),
             headers,
             size_bytes,
+            placement,
         };
         let Some(topic) = self.topics.get_mut(topic_name) else {
             return rejected(format!(
@@ -656,6 +666,7 @@ impl Engine {
                     value: Some(value.clone()),
                     headers: Vec::new(),
                     size_bytes,
+                    placement: Placement::Synthetic,
                 };
                 log.append(record, now_ms, &config);
             }

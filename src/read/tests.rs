@@ -1,0 +1,212 @@
+//! Each derived fact of the read model, checked on a small scenario driven through the console.
+
+use super::*;
+use crate::console::Console;
+
+fn console(lines: &[&str]) -> Console {
+    let mut console = Console::new(7);
+    for line in lines {
+        console.run_line(line);
+    }
+    console
+}
+
+fn consumer<'a>(console: &'a Console, id: &str) -> &'a Consumer {
+    &console.timeline().state().consumers[id]
+}
+
+const NEWS: [&str; 3] = [
+    "kafka-topics --create --topic news --partitions 1",
+    "records fill --topic news --count 40",
+    "consumer start bob --group bob --topic news --config auto.offset.reset=earliest --config processing.rate=1",
+];
+
+#[test]
+fn a_slow_reader_has_fetched_more_than_it_has_processed() {
+    let c = console(&NEWS);
+    let mut c = c;
+    c.run_line("clock advance 10s");
+    let state = c.timeline().state();
+    let rows = reader_offsets(state, consumer(&c, "bob"));
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.log_end, 40);
+    assert_eq!(
+        row.fetched_to, 40,
+        "one poll returns up to max.poll.records (500)"
+    );
+    assert!(row.processed_to > 0 && row.processed_to < 15, "{row:?}");
+    assert_eq!(row.fetched_unprocessed(), 40 - row.processed_to);
+    assert_eq!(row.position_lag(), 0);
+}
+
+#[test]
+fn a_small_max_poll_records_keeps_the_position_close_to_processing() {
+    let mut c = console(&[
+        "kafka-topics --create --topic news --partitions 1",
+        "records fill --topic news --count 40",
+        "consumer start bob --group bob --topic news --config auto.offset.reset=earliest --config processing.rate=1 --config max.poll.records=5",
+    ]);
+    c.run_line("clock advance 10s");
+    let rows = reader_offsets(c.timeline().state(), consumer(&c, "bob"));
+    let row = &rows[0];
+    assert!(row.fetched_to <= row.processed_to + 5, "{row:?}");
+    assert!(row.fetched_to < 40);
+}
+
+#[test]
+fn a_rewound_reader_starts_processing_again_from_its_new_position() {
+    let mut c = console(&NEWS);
+    c.run_line("consumer set bob processing.rate=1000");
+    c.run_line("clock advance 10s");
+    let before = reader_offsets(c.timeline().state(), consumer(&c, "bob"));
+    assert_eq!((before[0].fetched_to, before[0].processed_to), (40, 40));
+    c.run_line("consumer set bob processing.rate=1");
+    c.run_line("consumer seek bob --to-beginning");
+    let after = reader_offsets(c.timeline().state(), consumer(&c, "bob"));
+    assert_eq!(after[0].fetched_to, 0);
+    assert_eq!(
+        after[0].processed_to, 0,
+        "processing starts over with the rewind"
+    );
+    c.run_line("clock advance 3s");
+    let walking = reader_offsets(c.timeline().state(), consumer(&c, "bob"));
+    assert!(
+        walking[0].processed_to > 0 && walking[0].processed_to < 10,
+        "{walking:?}"
+    );
+}
+
+#[test]
+fn lag_rows_count_log_end_minus_committed_like_describe() {
+    let mut c = console(&NEWS);
+    c.run_line("clock advance 12s");
+    let state = c.timeline().state();
+    assert_eq!(
+        group_lag_total(state, &state.groups["bob"]),
+        None,
+        "a whole poll still in processing: nothing committed, no lag to count"
+    );
+    let mut c = console(&[
+        NEWS[0],
+        NEWS[1],
+        "consumer start bob --group bob --topic news --config auto.offset.reset=earliest --config processing.rate=1 --config max.poll.records=5",
+    ]);
+    c.run_line("clock advance 20s");
+    let state = c.timeline().state();
+    let group = &state.groups["bob"];
+    let rows = group_lag_rows(state, group);
+    assert_eq!(rows.len(), 1);
+    let committed = rows[0].committed.expect("auto-commit ran");
+    assert_eq!(rows[0].lag, Some(40 - committed));
+    assert!(committed > 0 && committed < 40, "{committed}");
+    assert_eq!(group_lag_total(state, group), Some(40 - committed));
+    let describe = c.run_line("kafka-consumer-groups --describe --group bob");
+    let line = describe.lines().find(|l| l.starts_with("bob ")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cells[3], committed.to_string());
+    assert_eq!(cells[5], (40 - committed).to_string());
+}
+
+#[test]
+fn statuses_name_process_and_membership() {
+    let mut c = console(&NEWS);
+    let state = c.timeline().state();
+    let status = reader_status(state, consumer(&c, "bob"));
+    assert_eq!(status.process, ProcessState::Running);
+    assert_eq!(status.process.name(), "running");
+    c.run_line("clock advance 5s");
+    let status = reader_status(c.timeline().state(), consumer(&c, "bob"));
+    assert_eq!(status.membership, Membership::Owner);
+    assert_eq!(status.owned, vec![TopicPartition::new("news", 0)]);
+    c.run_line("consumer pause bob");
+    let status = reader_status(c.timeline().state(), consumer(&c, "bob"));
+    assert_eq!(status.process.label(), "paused");
+    assert_eq!(status.process.name(), "running");
+    c.run_line("consumer stop bob");
+    let status = reader_status(c.timeline().state(), consumer(&c, "bob"));
+    assert_eq!(status.process.label(), "stopped");
+    assert_eq!(status.membership, Membership::None);
+    assert!(status.owned.is_empty());
+}
+
+#[test]
+fn a_crash_countdown_ends_on_the_tick_the_coordinator_removes_the_member() {
+    let mut c = console(&NEWS);
+    c.run_line("clock advance 5s");
+    c.run_line("consumer crash bob");
+    let status = reader_status(c.timeline().state(), consumer(&c, "bob"));
+    let ticks = status
+        .session_expires_in_ticks
+        .expect("the coordinator still counts it");
+    assert!(ticks > 400 && ticks <= 451, "{ticks}");
+    assert_eq!(
+        status.session_expires_in_seconds(),
+        Some(ticks.div_ceil(10))
+    );
+    c.run_line(&format!("clock advance {}", ticks - 1));
+    let state = c.timeline().state();
+    assert_eq!(
+        state.groups["bob"].members.len(),
+        1,
+        "one tick before: still a member"
+    );
+    let status = reader_status(state, consumer(&c, "bob"));
+    assert_eq!(status.session_expires_in_ticks, Some(1));
+    assert_eq!(status.session_expires_in_seconds(), Some(1));
+    c.run_line("clock advance 1");
+    let state = c.timeline().state();
+    assert!(
+        state.groups["bob"].members.is_empty(),
+        "removed when the countdown ends"
+    );
+    assert_eq!(
+        reader_status(state, consumer(&c, "bob")).session_expires_in_ticks,
+        None
+    );
+}
+
+#[test]
+fn a_record_remembers_why_it_sits_on_its_partition() {
+    let mut c = console(&[
+        "kafka-topics --create --topic orders --partitions 2",
+        "produce orders o1 --key customer-7",
+        "produce orders o2 --key customer-7 --partition 1",
+        "produce orders o3",
+    ]);
+    c.run_line("kafka-topics --alter --topic orders --partitions 5");
+    let state = c.timeline().state();
+    let keyed_partition = partition_for_key(b"customer-7", 2);
+    let records: Vec<(u32, Record)> = (0..5u32)
+        .flat_map(|p| {
+            let log = state
+                .partition_log(&TopicPartition::new("orders", p))
+                .unwrap();
+            log.records_in_range(0, log.log_end_offset())
+                .map(|r| (p, r.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let by_value = |v: &str| {
+        records
+            .iter()
+            .find(|(_, r)| r.value.as_deref() == Some(v))
+            .unwrap()
+    };
+    let (p1, o1) = by_value("o1");
+    assert_eq!(*p1, keyed_partition);
+    assert_eq!(
+        placement_reason(o1),
+        PlacementReason::Keyed {
+            n_partitions: 2,
+            murmur2_partition: keyed_partition
+        },
+        "explained with the two partitions the topic had, not today's five"
+    );
+    let (p2, o2) = by_value("o2");
+    assert_eq!((*p2, placement_reason(o2)), (1, PlacementReason::Explicit));
+    assert_eq!(
+        placement_reason(&by_value("o3").1),
+        PlacementReason::KeylessSticky
+    );
+}
