@@ -244,8 +244,8 @@ fn units(windows: &[(i64, i64)], log_start: i64) -> (i64, i64) {
 }
 
 /// Where a label of `label_w_px` goes on a track `[left, right]` whose marks span
-/// `[marks_from, marks_to]`: after the marks if it fits, else before them, else just after
-/// the first mark. Returns the label's left x.
+/// `[marks_from, marks_to]`: after the marks if it fits, else before them, else between the
+/// first and the last mark, else as far left as the track allows. Returns the label's left x.
 pub fn place_label(
     left: f64,
     right: f64,
@@ -258,9 +258,19 @@ pub fn place_label(
         marks_to + pad_px
     } else if marks_from - pad_px - label_w_px >= left {
         marks_from - pad_px - label_w_px
+    } else if marks_to - marks_from - 2.0 * pad_px >= label_w_px {
+        (marks_from + marks_to - label_w_px) / 2.0
     } else {
         (marks_from + pad_px).min(right - label_w_px).max(left)
     }
+}
+
+/// The widest label [`place_label`] can fit without covering a mark.
+pub fn label_room(left: f64, right: f64, marks_from: f64, marks_to: f64, pad_px: f64) -> f64 {
+    let after = right - marks_to - pad_px;
+    let before = marks_from - left - pad_px;
+    let between = marks_to - marks_from - 2.0 * pad_px;
+    after.max(before).max(between).max(0.0)
 }
 
 /// A short count for a gap: `7`, `950`, `12k`, `3.4M`.
@@ -356,8 +366,11 @@ mod tests {
     fn a_label_goes_after_the_marks_then_before_them_then_inside() {
         assert_eq!(place_label(0.0, 500.0, 100.0, 120.0, 80.0, 6.0), 126.0);
         assert_eq!(place_label(0.0, 500.0, 440.0, 480.0, 80.0, 6.0), 354.0);
-        let inside = place_label(0.0, 200.0, 10.0, 190.0, 150.0, 6.0);
-        assert!(inside >= 0.0 && inside + 150.0 <= 200.0);
+        let between = place_label(0.0, 200.0, 10.0, 190.0, 150.0, 6.0);
+        assert_eq!(between, 25.0);
+        assert_eq!(label_room(0.0, 200.0, 10.0, 190.0, 6.0), 168.0);
+        let cramped = place_label(0.0, 200.0, 10.0, 190.0, 190.0, 6.0);
+        assert!(cramped >= 0.0 && cramped + 190.0 <= 200.0);
     }
 
     #[test]

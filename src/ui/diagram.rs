@@ -10,7 +10,9 @@ use yew::prelude::*;
 use super::palette::{consumer_colour, key_colour, short};
 use super::state::Selection;
 use crate::engine::{Consumer, Engine, Event, TopicPartition};
-use crate::read::lane::{lane_axis, place_label, short_count, AxisSizes, LaneAxis, Piece};
+use crate::read::lane::{
+    label_room, lane_axis, place_label, short_count, AxisSizes, LaneAxis, Piece,
+};
 use crate::read::{
     group_lag_total, reader_offsets, reader_status, Membership, ProcessState, ReaderOffsets,
 };
@@ -138,7 +140,11 @@ fn track_label(track: &Track, room_px: f64) -> String {
     if label_width(&long) <= room_px {
         long
     } else {
-        format!("{} {}", short(&who, 12), brief.join(" "))
+        let name = track
+            .reader
+            .as_ref()
+            .map_or(&track.name, |(c, _)| &c.client_id);
+        format!("{} {}", short(name, 12), brief.join(" "))
     }
 }
 
@@ -346,6 +352,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let start = log.log_start_offset();
             let end = log.log_end_offset();
             let tracks = lane_tracks(engine, &tp);
+            let held = log.record_count().min((end - start).max(0) as usize);
             let lane_h = lane_height(tracks.len());
             // The axis keeps cells around every reader's and group's offsets and the log end.
             let mut interests: Vec<i64> = tracks
@@ -380,7 +387,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                        transform={format!("translate({:.1},{})", x_of(r.offset) + CELL_GAP as f64 / 2.0, y + CELLS_TOP)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
                         <title>{format!("{tp} offset {}: key {}, value {}", r.offset, key.unwrap_or("null"), r.value.as_deref().unwrap_or("null (tombstone)"))}</title>
                         <rect width={format!("{w:.1}")} height={CELL_H.to_string()} rx="6" style={format!("fill:{};stroke:{stroke}", key_colour(key))} />
-                        <text x={format!("{:.1}", w / 2.0)} y="17" class="offset">{r.offset}</text>
+                        <text x={format!("{:.1}", w / 2.0)} y="17" class={classes!("offset", (r.offset >= 10_000).then_some("long"), (r.offset >= 1_000_000).then_some("longer"))}>{r.offset}</text>
                         if !narrow {
                             <text x={format!("{:.1}", w / 2.0)} y="33" class="key">{key_label(key)}</text>
                         }
@@ -439,9 +446,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 });
                 let from_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
                 let to_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let after = right - to_x - 10.0;
-                let before = from_x - left - 10.0;
-                let text = track_label(track, after.max(before).max(0.0));
+                let text = track_label(track, label_room(left, right, from_x, to_x, 10.0));
                 let width = label_width(&text);
                 let label_x = place_label(left, right, from_x, to_x, width, 10.0);
                 let consumer = track.reader.as_ref().map(|(c, _)| c.client_id.clone()).unwrap_or_default();
@@ -473,8 +478,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     }
                     <g class="log-end" transform={format!("translate({:.1},{})", x_of(end), y)}>
                         <line x1="-2" y1={CELLS_TOP.to_string()} x2="-2" y2={(CELLS_TOP + CELL_H).to_string()} />
-                        <text x="4" y="26" class="lane-meta">{format!("end {end}")}</text>
-                        <text x="4" y="42" class="lane-meta">{format!("{} rec", log.record_count().min((end - start).max(0) as usize))}</text>
+                        <title>{format!("Log end offset {end}; {held} record(s) held")}</title>
+                        <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
+                        <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
                     </g>
                     { for track_rows }
                 </g>
@@ -628,7 +634,13 @@ fn status_line(status: &crate::read::ReaderStatus) -> String {
         (ProcessState::Running, _) => status
             .owned
             .iter()
-            .map(|tp| if tp.topic.len() > 8 { format!("P{}", tp.partition) } else { tp.to_string() })
+            .map(|tp| {
+                if tp.topic.len() > 8 {
+                    format!("P{}", tp.partition)
+                } else {
+                    tp.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join(", "),
         (ProcessState::Crashed, _) => match status.session_expires_in_seconds() {

@@ -46,7 +46,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 let reader = crate::read::reader_status(e, c);
                 let status = match (&reader.process, reader.session_expires_in_seconds()) {
                     (crate::read::ProcessState::Paused, _) => "running, paused".to_string(),
-                    (crate::read::ProcessState::Crashed, Some(s)) => format!("crashed: the coordinator removes it in {s} s"),
+                    (crate::read::ProcessState::Crashed, Some(s)) => {
+                        format!("crashed: the coordinator removes it in {s} s")
+                    }
                     (process, _) => process.label(),
                 };
                 let rows = crate::read::reader_offsets(e, c).into_iter().map(|o| {
@@ -72,7 +74,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         <dt>{"Processing"}</dt><dd>{format!("{} records/s, {} fetched waiting", format_thousandths(rate), c.in_flight_records())}</dd>
                         <dt>{"Assignor"}</dt><dd>{c.config.get("partition.assignment.strategy").unwrap_or_default()}</dd>
                     </dl>
-                    <table class="mini"><thead><tr><th>{"partition"}</th><th title="the position: the next offset a poll returns">{"fetched to"}</th><th title="the next offset the application handles">{"processed to"}</th><th>{"committed"}</th><th>{"log end"}</th><th title="log end − committed, as kafka-consumer-groups --describe counts it">{"lag"}</th></tr></thead>
+                    <table class="mini reader-offsets"><thead><tr><th>{"partition"}</th><th title="fetched to: the position, the next offset a poll returns">{"fetched"}</th><th title="processed to: the next offset the application handles">{"processed"}</th><th title="the group's committed offset">{"commit"}</th><th title="log end offset">{"end"}</th><th title="log end − committed, as kafka-consumer-groups --describe counts it">{"lag"}</th></tr></thead>
                         <tbody>{ for rows }</tbody></table>
                     <div class="actions">
                         if running {

@@ -5,7 +5,7 @@
 // target/screenshots/ (pace-*).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot as shoot } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -22,6 +22,11 @@ const runLine = async (page, line) => {
   await page.fill('#console-input', line);
   await page.press('#console-input', 'Enter');
   await page.waitForFunction((n) => document.querySelectorAll('.scrollback pre.in').length > n, before);
+};
+/** A screenshot with the diagram scrolled into view (typing in the console scrolls the page). */
+const screenshot = async (page, name) => {
+  await page.evaluate(() => document.querySelector('svg.diagram')?.scrollIntoView({ block: 'start' }));
+  return shoot(page, name);
 };
 /** Waits for CSS transitions of markers (0.35 s) to end. */
 const settle = (page) => page.waitForTimeout(500);
@@ -235,7 +240,22 @@ test('the newspaper lesson shows Bob far behind Alice', async () => {
   const alice = await track(page, 'news-0', 'alice');
   assert.ok(bob.processed.offset < alice.processed.offset, `bob ${bob.processed.offset} behind alice ${alice.processed.offset}`);
   assert.ok(bob.processed.cx < alice.processed.cx - 50, 'and visibly so');
+  assert.ok(bob.fetched.offset <= bob.processed.offset + 5, 'bob fetches five at a time (max.poll.records=5)');
   await assertLabelsLegible(page, 'newspaper lesson');
   await screenshot(page, 'pace-lesson-newspaper-1366x768-light');
+  // Next step: "Bob is far behind"; the picture agrees, and playing on he is seen catching up.
+  await page.click('#lesson-next');
+  await page.waitForSelector('section.lesson[data-step="3"]');
+  await settle(page);
+  const later = await track(page, 'news-0', 'bob');
+  assert.ok(later.processed.offset < 40, `bob is still behind: ${later.processed.offset} < 40`);
+  assert.ok(later.processed.offset > bob.processed.offset, 'but further than before');
+  assert.ok(later.committed && later.committed.offset <= later.processed.offset, 'his group commits what he has processed');
+  await assertAtCell(page, 'news-0', later.committed, 'bob committed');
+  // The group's lag is what --describe counts: log end − committed.
+  const end = Number(await page.getAttribute('[data-partition="news-0"]', 'data-log-end-offset'));
+  assert.match(await page.textContent('g.group[data-group="bob"] .group-meta'), new RegExp(`lag ${end - later.committed.offset}$`));
+  await assertLabelsLegible(page, 'newspaper lesson, step 4');
+  await screenshot(page, 'pace-lesson-newspaper-step4-1366x768-light');
   assert.deepEqual(errors, []);
 });
