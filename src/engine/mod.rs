@@ -88,6 +88,9 @@ pub struct Engine {
     pub consumers: BTreeMap<String, Consumer>,
     pub groups: BTreeMap<String, Group>,
     last_retention_check_tick: u64,
+    /// How many consumers have been started, so each gets a rank that never changes.
+    #[serde(default)]
+    consumers_started: u64,
 }
 
 fn rejected(reason: impl Into<String>) -> Vec<Event> {
@@ -108,6 +111,7 @@ impl Engine {
             consumers: BTreeMap::new(),
             groups: BTreeMap::new(),
             last_retention_check_tick: 0,
+            consumers_started: 0,
         }
     }
 

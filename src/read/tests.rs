@@ -210,3 +210,20 @@ fn a_record_remembers_why_it_sits_on_its_partition() {
         PlacementReason::KeylessSticky
     );
 }
+
+#[test]
+fn a_consumer_keeps_its_start_rank_when_another_is_removed_or_it_restarts() {
+    let mut c = console(&[
+        "kafka-topics --create --topic t --partitions 2",
+        "consumer start a --group g --topic t",
+        "consumer start b --group g --topic t",
+        "consumer start c --group g --topic t",
+    ]);
+    let rank = |c: &Console, id: &str| consumer(c, id).started_rank;
+    assert_eq!((rank(&c, "a"), rank(&c, "b"), rank(&c, "c")), (0, 1, 2));
+    c.run_line("consumer remove a");
+    c.run_line("consumer crash c");
+    c.run_line("consumer restart c");
+    c.run_line("consumer start d --group g --topic t");
+    assert_eq!((rank(&c, "b"), rank(&c, "c"), rank(&c, "d")), (1, 2, 3));
+}

@@ -166,13 +166,13 @@ pub struct DiagramProps {
     pub highlight: std::rc::Rc<Vec<String>>,
 }
 
-/// Stable colour index per consumer: its rank among all client ids.
+/// A colour per consumer that stays for the session: from the order consumers were first
+/// started, so removing one changes no other's colour.
 pub fn consumer_colours(engine: &Engine) -> BTreeMap<String, &'static str> {
     engine
         .consumers
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.clone(), consumer_colour(i)))
+        .values()
+        .map(|c| (c.client_id.clone(), consumer_colour(c.started_rank as usize)))
         .collect()
 }
 

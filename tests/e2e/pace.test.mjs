@@ -259,3 +259,18 @@ test('the newspaper lesson shows Bob far behind Alice', async () => {
   await screenshot(page, 'pace-lesson-newspaper-step4-1366x768-light');
   assert.deepEqual(errors, []);
 });
+
+test('consumer colours stay fixed when another consumer is removed', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await page.waitForSelector('g.consumer[data-consumer="payment-2"]');
+  await pause(page);
+  const colours = () => page.$$eval('g.consumer', (els) => Object.fromEntries(els.map((e) => [e.dataset.consumer, e.querySelector('circle').style.fill])));
+  const before = await colours();
+  const first = Object.keys(before)[0];
+  await runLine(page, `consumer remove ${first}`);
+  await page.waitForFunction((id) => !document.querySelector(`g.consumer[data-consumer="${id}"]`), first);
+  const after = await colours();
+  for (const [id, colour] of Object.entries(after)) assert.equal(colour, before[id], `${id} keeps its colour`);
+  assert.ok(Object.keys(after).length >= 2);
+  assert.deepEqual(errors, []);
+});
