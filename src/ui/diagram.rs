@@ -172,7 +172,12 @@ pub fn consumer_colours(engine: &Engine) -> BTreeMap<String, &'static str> {
     engine
         .consumers
         .values()
-        .map(|c| (c.client_id.clone(), consumer_colour(c.started_rank as usize)))
+        .map(|c| {
+            (
+                c.client_id.clone(),
+                consumer_colour(c.started_rank as usize),
+            )
+        })
         .collect()
 }
 
@@ -247,6 +252,20 @@ fn layout(engine: &Engine) -> Layout {
 pub fn diagram(props: &DiagramProps) -> Html {
     let engine = &*props.engine;
     let layout = layout(engine);
+    // Where the user has scrolled a lane to (a gap clicked, arrow keys on a lane); a lane
+    // without one follows its readers and its end.
+    let lane_focus = use_state(BTreeMap::<TopicPartition, i64>::new);
+    let set_focus = {
+        let lane_focus = lane_focus.clone();
+        move |tp: TopicPartition, offset: Option<i64>| {
+            let mut next = (*lane_focus).clone();
+            match offset {
+                Some(o) => next.insert(tp, o),
+                None => next.remove(&tp),
+            };
+            lane_focus.set(next);
+        }
+    };
     let lit = |kind: &str, name: &str| {
         props
             .highlight
@@ -367,7 +386,41 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     interests.push(*offset);
                 }
             }
+            let focus = lane_focus.get(&tp).map(|o| (*o).clamp(start, end));
+            if let Some(f) = focus {
+                interests.extend([f - 2, f, f + 2]);
+            }
             let axis: LaneAxis = lane_axis(start, end, &interests, AXIS_SIZES);
+            let scroll_step = (AXIS_W / (CELL_W + CELL_GAP) / 2).max(1);
+            let onlanekey = {
+                let (onselect, set_focus, tp) = (props.onselect.clone(), set_focus.clone(), tp.clone());
+                let here = focus.unwrap_or((end - 2 * scroll_step).max(start));
+                Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                    "Enter" | " " => {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        onselect.emit(Some(Selection::Partition(tp.clone())));
+                    }
+                    "ArrowLeft" | "ArrowRight" => {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        let step = if e.key() == "ArrowLeft" { -scroll_step } else { scroll_step };
+                        set_focus(tp.clone(), Some((here + step).clamp(start, end)));
+                    }
+                    "Escape" if focus.is_some() => {
+                        e.stop_propagation();
+                        set_focus(tp.clone(), None);
+                    }
+                    _ => {}
+                })
+            };
+            let onfollow = {
+                let (set_focus, tp) = (set_focus.clone(), tp.clone());
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    set_focus(tp.clone(), None);
+                })
+            };
             let cells_x = (TOPIC_X + LANE_LABEL_W) as f64;
             let x_of = |offset: i64| cells_x + axis.x_of(offset);
             let cell_w = axis.cell_w_px;
@@ -400,9 +453,16 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 Piece::Cells { .. } => None,
             }).map(|(from, to)| {
                 let x = x_of(from);
+                let onclick = {
+                    let (set_focus, tp) = (set_focus.clone(), tp.clone());
+                    Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        set_focus(tp.clone(), Some(from + (to - from) / 2));
+                    })
+                };
                 html! {
-                    <g key={format!("gap-{from}")} class="gap" data-gap-from={from.to_string()} data-gap-to={to.to_string()} transform={format!("translate({x:.1},{})", y + CELLS_TOP)}>
-                        <title>{format!("Offsets {from} to {}: {} record(s) not drawn", to - 1, to - from)}</title>
+                    <g key={format!("gap-{from}")} class="gap" data-gap-from={from.to_string()} data-gap-to={to.to_string()} transform={format!("translate({x:.1},{})", y + CELLS_TOP)} {onclick}>
+                        <title>{format!("Offsets {from} to {}: {} record(s) not drawn. Click to look inside; ← → on the lane scroll it.", to - 1, to - from)}</title>
                         <rect x="3" width={(AXIS_SIZES.gap_w_px - 6.0).to_string()} height={CELL_H.to_string()} rx="6" />
                         <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="18" class="gap-dots">{"⋯"}</text>
                         <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="33" class="gap-count">{short_count(to - from)}</text>
@@ -458,7 +518,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
                         { for reader_marks }
                         { for committed_mark }
-                        <text class="marker-label" x={format!("{label_x:.1}")} y={(ty + 14).to_string()} textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
+                        <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
+                            <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
+                        </g>
                     </g>
                 }
             });
@@ -468,7 +530,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                    data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={lane_h.to_string()} rx="8"
                           onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
-                          aria-label={format!("Partition {tp}: log start {start}, log end {end}")} onkeydown={select_key(Selection::Partition(tp.clone()))} />
+                          aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 46).to_string()} class="lane-meta">{format!("from {start}")}</text>
                     { for gaps }
@@ -483,6 +545,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
                     </g>
                     { for track_rows }
+                    if let Some(f) = focus {
+                        <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
+                            <title>{"Back to following the readers and the log end (Esc)"}</title>
+                            <text class="follow">{"⟲ follow"}</text>
+                        </g>
+                    }
                 </g>
             }
         });

@@ -65,6 +65,14 @@ async function assertLabelsLegible(page, where) {
     assert.ok(l.x >= l.lx - 0.5 && l.r <= l.lr + 0.5, `${where}: label "${l.text}" stays inside lane ${l.lane} horizontally (${l.x}..${l.r} in ${l.lx}..${l.lr})`);
     assert.ok(l.y >= l.ly - 0.5 && l.b <= l.lb + 0.5, `${where}: label "${l.text}" stays inside lane ${l.lane} vertically`);
   }
+  // A label never covers a mark of its own track (each names what the marks show).
+  const covered = await page.$$eval('g.track', (tracks) => tracks.flatMap((t) => {
+    const l = t.querySelector('.marker-label').getBoundingClientRect();
+    return [...t.querySelectorAll('.mark')].map((m) => m.getBoundingClientRect())
+      .filter((m) => m.x < l.right - 1 && l.x < m.right - 1 && m.y < l.bottom - 1 && l.y < m.bottom - 1)
+      .map(() => `${t.dataset.track}: "${t.querySelector('.marker-label').textContent}"`);
+  }));
+  assert.deepEqual(covered, [], `${where}: labels cover marks`);
   for (let i = 0; i < labels.length; i++) {
     for (let j = i + 1; j < labels.length; j++) {
       const a = labels[i], b = labels[j];
@@ -203,6 +211,25 @@ test('a long log keeps the readers that matter and its end in view, with few cel
   assert.ok(middle.fetched.offset >= 50000 && middle.fetched.offset <= 50010, `middle: ${middle.fetched.offset}`);
   await assertLabelsLegible(page, 'long log');
   await screenshot(page, 'pace-long-log-1920x1080-light');
+
+  // A click on a gap looks inside it; arrow keys scroll; "follow" returns to the readers.
+  const gap = await page.$$eval('[data-partition="big-0"] g.gap', (els) => els.map((e) => [Number(e.dataset.gapFrom), Number(e.dataset.gapTo)]).sort((a, b) => (b[1] - b[0]) - (a[1] - a[0]))[0]);
+  await page.click(`[data-partition="big-0"] g.gap[data-gap-from="${gap[0]}"]`);
+  const middleOfGap = Math.floor(gap[0] + (gap[1] - gap[0]) / 2);
+  await page.waitForSelector(`[data-partition="big-0"] g.record[data-offset="${middleOfGap}"]`);
+  const inside = await page.$$eval('[data-partition="big-0"] g.record', (els) => els.length);
+  assert.ok(inside <= 25, `still a window: ${inside} cells`);
+  await page.focus('[data-partition="big-0"] .lane-bg');
+  await page.keyboard.press('ArrowRight');
+  const scrolled = Number(await page.getAttribute('[data-partition="big-0"] .lane-focus', 'data-focus'));
+  assert.ok(scrolled > middleOfGap, `arrow right scrolls towards the end: ${scrolled}`);
+  await page.waitForSelector(`[data-partition="big-0"] g.record[data-offset="${scrolled}"]`);
+  await settle(page);
+  await assertLabelsLegible(page, 'long log, scrolled');
+  await screenshot(page, 'pace-long-log-scrolled-1920x1080-light');
+  await page.click('[data-partition="big-0"] .lane-focus');
+  await page.waitForSelector('[data-partition="big-0"] .lane-focus', { state: 'detached' });
+  assert.equal(await page.$(`[data-partition="big-0"] g.record[data-offset="${scrolled}"]`), null, 'back to the readers');
   assert.deepEqual(errors, []);
 });
 
