@@ -123,6 +123,59 @@ impl Engine {
     /// Applies one command and returns what happened. Never panics: an invalid command
     /// gives a single [`Event::Rejected`] and changes nothing.
     pub fn apply(&mut self, command: &Command) -> Vec<Event> {
+        let events = self.apply_command(command);
+        // Ticks note their own handovers as they happen (see `advance_one_tick`).
+        if !matches!(command, Command::Advance { .. }) {
+            self.note_handovers(&events);
+        }
+        events
+    }
+
+    /// Keeps each group's record of partitions nobody reads, from what just happened.
+    fn note_handovers(&mut self, events: &[Event]) {
+        let now = self.tick;
+        for event in events {
+            match event {
+                Event::PartitionsRevoked {
+                    group, partitions, ..
+                } => {
+                    if let Some(g) = self.groups.get_mut(group) {
+                        for tp in partitions {
+                            g.unowned_since_tick.entry(tp.clone()).or_insert(now);
+                        }
+                    }
+                }
+                Event::PartitionsAssigned {
+                    group, partitions, ..
+                } => {
+                    if let Some(g) = self.groups.get_mut(group) {
+                        for tp in partitions {
+                            g.unowned_since_tick.remove(tp);
+                        }
+                    }
+                }
+                Event::ConsumerCrashed { client_id } => {
+                    let Some(c) = self.consumers.get(client_id) else {
+                        continue;
+                    };
+                    let owned = c.assignment.clone();
+                    if let Some(g) = c.group.clone().and_then(|g| self.groups.get_mut(&g)) {
+                        for tp in owned {
+                            g.unowned_since_tick.entry(tp).or_insert(now);
+                        }
+                    }
+                }
+                Event::TopicDeleted { topic } => {
+                    for g in self.groups.values_mut() {
+                        g.unowned_since_tick.retain(|tp, _| tp.topic != *topic);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply_command(&mut self, command: &Command) -> Vec<Event> {
         match command {
             Command::CreateTopic {
                 name,
@@ -730,6 +783,7 @@ impl Engine {
         if self.tick % group::LAG_SAMPLE_EVERY_TICKS == 0 {
             self.sample_lag();
         }
+        self.note_handovers(&events);
         events
     }
 

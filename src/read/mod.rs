@@ -8,6 +8,7 @@
 //!   application has processed to, and where its group has committed.
 //! - [`group_lag_rows`]: the rows `kafka-consumer-groups --describe` prints, with LAG as
 //!   the tool counts it (log end offset − committed offset).
+//! - [`unowned_for_ticks`]: how long a partition has gone without a reader in a group.
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
 
@@ -258,6 +259,23 @@ pub fn group_lag_total(engine: &Engine, group: &Group) -> Option<i64> {
         .iter()
         .filter_map(|r| r.lag)
         .fold(None, |total, lag| Some(total.unwrap_or(0) + lag))
+}
+
+/// How long a partition has gone unread by a group that has members: from the moment its
+/// last reader gave it up (revoked in a rebalance, stopped, crashed) until a member is
+/// assigned it. `None` while a running member reads it, or when the group has no members.
+pub fn unowned_for_ticks(engine: &Engine, group: &Group, tp: &TopicPartition) -> Option<u64> {
+    if group.members.is_empty() {
+        return None;
+    }
+    let read = engine.consumers.values().any(|c| {
+        c.is_running()
+            && c.is_subscriber()
+            && c.group.as_deref() == Some(group.id.as_str())
+            && c.assignment.contains(tp)
+    });
+    let since = group.unowned_since_tick.get(tp)?;
+    (!read).then(|| engine.tick.saturating_sub(*since))
 }
 
 /// Why a record sits on its partition.

@@ -227,3 +227,37 @@ fn a_consumer_keeps_its_start_rank_when_another_is_removed_or_it_restarts() {
     c.run_line("consumer start d --group g --topic t");
     assert_eq!((rank(&c, "b"), rank(&c, "c"), rank(&c, "d")), (1, 2, 3));
 }
+
+#[test]
+fn a_partition_counts_the_time_it_has_no_reader_until_a_member_gets_it() {
+    let mut c = console(&[
+        "kafka-topics --create --topic t --partitions 2",
+        "consumer start a --group g --topic t",
+        "consumer start b --group g --topic t",
+    ]);
+    c.run_line("clock advance 10s");
+    let tp0 = TopicPartition::new("t", 0);
+    let tp1 = TopicPartition::new("t", 1);
+    let state = c.timeline().state();
+    let g = &state.groups["g"];
+    assert_eq!(unowned_for_ticks(state, g, &tp0), None, "a reads t-0");
+    c.run_line("consumer crash b");
+    c.run_line("clock advance 2s");
+    let state = c.timeline().state();
+    let lost = if state.consumers["b"].assignment.contains(&tp1) {
+        &tp1
+    } else {
+        &tp0
+    };
+    assert_eq!(
+        unowned_for_ticks(state, &state.groups["g"], lost),
+        Some(20),
+        "nobody reads b's partition from the crash on"
+    );
+    // The session expires after 45 s; the rebalance then gives the partition to a.
+    c.run_line("clock advance 50s");
+    let state = c.timeline().state();
+    assert!(state.consumers["a"].assignment.contains(lost));
+    assert_eq!(unowned_for_ticks(state, &state.groups["g"], lost), None);
+    assert!(state.groups["g"].unowned_since_tick.is_empty());
+}

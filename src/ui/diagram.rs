@@ -14,7 +14,8 @@ use crate::read::lane::{
     label_room, lane_axis, place_label, short_count, AxisSizes, LaneAxis, Piece,
 };
 use crate::read::{
-    group_lag_total, reader_offsets, reader_status, Membership, ProcessState, ReaderOffsets,
+    group_lag_total, reader_offsets, reader_status, unowned_for_ticks, Membership, ProcessState,
+    ReaderOffsets,
 };
 
 const WIDTH: i64 = 1120;
@@ -67,6 +68,8 @@ struct Track<'a> {
     /// The group's committed offset on the partition.
     committed: Option<i64>,
     group: Option<String>,
+    /// How long the group has had no reader on the partition (during a rebalance or a crash).
+    unowned_ticks: Option<u64>,
 }
 
 /// The tracks of one partition: every group with an owner or a committed offset there,
@@ -88,11 +91,13 @@ fn lane_tracks<'a>(engine: &'a Engine, tp: &TopicPartition) -> Vec<Track<'a>> {
                 .filter(|c| c.group.as_deref() == Some(g.id.as_str()) && c.is_subscriber())
                 .find_map(offsets_of);
             let committed = g.committed.get(tp).map(|c| c.offset);
-            (reader.is_some() || committed.is_some()).then(|| Track {
+            let unowned_ticks = unowned_for_ticks(engine, g, tp);
+            (reader.is_some() || committed.is_some() || unowned_ticks.is_some()).then(|| Track {
                 name: g.id.clone(),
                 reader,
                 committed,
                 group: Some(g.id.clone()),
+                unowned_ticks,
             })
         })
         .collect();
@@ -107,6 +112,7 @@ fn lane_tracks<'a>(engine: &'a Engine, tp: &TopicPartition) -> Vec<Track<'a>> {
                 committed: o.committed,
                 group: c.group.clone(),
                 reader: Some((c, o)),
+                unowned_ticks: None,
             }),
     );
     tracks
@@ -126,6 +132,11 @@ fn track_label(track: &Track, room_px: f64) -> String {
         Some((c, _)) => c.client_id.clone(),
         None => track.name.clone(),
     };
+    if let Some(ticks) = track.unowned_ticks {
+        let seconds = ticks as f64 * crate::engine::time::MS_PER_TICK as f64 / 1000.0;
+        long.push(format!("no owner for {seconds:.1} s"));
+        brief.push(format!("⚠{seconds:.1}s"));
+    }
     if let Some((_, o)) = &track.reader {
         long.push(format!("processed {}", o.processed_to));
         long.push(format!("fetched {}", o.fetched_to));
@@ -504,6 +515,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         </g>
                     }
                 });
+                if xs.is_empty() {
+                    xs.push(left);
+                }
                 let from_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
                 let to_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let text = track_label(track, label_room(left, right, from_x, to_x, 10.0));
@@ -512,9 +526,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 let consumer = track.reader.as_ref().map(|(c, _)| c.client_id.clone()).unwrap_or_default();
                 let position = track.reader.as_ref().map(|(_, o)| o.fetched_to.to_string());
                 let processed = track.reader.as_ref().map(|(_, o)| o.processed_to.to_string());
+                let orphan = track.unowned_ticks.is_some();
                 html! {
-                    <g key={format!("track-{}", track.name)} class="track" data-track={track.name.clone()} data-consumer={consumer} data-group={track.group.clone().unwrap_or_default()}
-                       data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())} style={format!("--c:{colour}")}>
+                    <g key={format!("track-{}", track.name)} class={classes!("track", orphan.then_some("unowned"))} data-track={track.name.clone()} data-consumer={consumer} data-group={track.group.clone().unwrap_or_default()}
+                       data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
+                       data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
                         <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
                         { for reader_marks }
                         { for committed_mark }
@@ -589,11 +605,21 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let state_class = state.map(|s| s.name().to_string()).unwrap_or_else(|| "Standalone".into());
         // The LAG column of `kafka-consumer-groups --describe`, summed; `-` before any commit.
         let lag = group.and_then(|g| group_lag_total(engine, g)).map_or_else(|| "-".to_string(), |l| l.to_string());
+        let rebalancing = state.is_some_and(|s| matches!(s, crate::engine::GroupState::PreparingRebalance | crate::engine::GroupState::CompletingRebalance));
         let subtitle = match group {
+            Some(_) if rebalancing => String::new(),
             Some(g) => g.protocol.map(|p| format!(" · {}", p.name())).unwrap_or_default(),
             None => " · assign(), no rebalancing".into(),
         };
-        let generation = group.map(|g| format!("gen {} · lag {lag}", g.generation)).unwrap_or_default();
+        // While it rebalances, the protocol says what moves: eager revokes every partition,
+        // cooperative only those that change hands.
+        let generation = group
+            .map(|g| match g.protocol {
+                Some(p) if rebalancing && p.is_cooperative() => format!("cooperative · gen {}", g.generation),
+                Some(_) if rebalancing => format!("eager · gen {}", g.generation),
+                _ => format!("gen {} · lag {lag}", g.generation),
+            })
+            .unwrap_or_default();
         let rows = members.iter().map(|client| {
             let Some(c) = engine.consumers.get(client) else { return html! {} };
             let y = layout.consumer_y[client];
@@ -622,7 +648,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))}
                data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
                 <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12" />
-                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>
+                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, if rebalancing { 11 } else { 20 })}</text>
                 <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation}</text>
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                     <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
@@ -663,6 +689,37 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     });
 
+    // Partitions travelling in a rebalance: a revoked one flies from its old owner back to
+    // its lane, an assigned one from its lane to its new owner (eager revokes all, then
+    // assigns all; cooperative moves only what changes hands).
+    let handovers = props.events.iter().flat_map(|event| {
+        let (client_id, partitions, revoke) = match event {
+            Event::PartitionsRevoked { client_id, partitions, .. } => (client_id, partitions.as_slice(), true),
+            Event::PartitionsAssigned { client_id, added, .. } => (client_id, added.as_slice(), false),
+            _ => return Vec::new(),
+        };
+        let colour = colours.get(client_id).copied().unwrap_or("#64748b");
+        let Some(cy) = layout.consumer_y.get(client_id).map(|y| y + (CONSUMER_H - 6) / 2) else { return Vec::new() };
+        partitions.iter().filter_map(|tp| {
+            let ly = layout.lane_y.get(tp)? + LANE_H / 2;
+            let (lx, cx) = (TOPIC_X + TOPIC_W, GROUP_X + 10);
+            let mid = (lx + cx) / 2;
+            let path = if revoke {
+                format!("M {cx} {cy} C {mid} {cy}, {mid} {ly}, {lx} {ly}")
+            } else {
+                format!("M {lx} {ly} C {mid} {ly}, {mid} {cy}, {cx} {cy}")
+            };
+            let kind = if revoke { "revoke" } else { "assign" };
+            Some(html! {
+                <g key={format!("handover-{kind}-{client_id}-{tp}")} class={classes!("handover", kind)} data-handover={format!("{kind}:{tp}:{client_id}")}>
+                    <circle r="8" style={format!("stroke:{colour};fill:{}", if revoke { "var(--panel)" } else { colour })}>
+                        <animateMotion dur="0.8s" fill="freeze" path={path} />
+                    </circle>
+                </g>
+            })
+        }).collect::<Vec<_>>()
+    }).collect::<Vec<_>>();
+
     let height = layout.height;
     let onbackground = {
         let onselect = props.onselect.clone();
@@ -685,6 +742,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             { for topics }
             { for groups }
             { for flights }
+            { for handovers }
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }

@@ -301,3 +301,77 @@ test('consumer colours stay fixed when another consumer is removed', async () =>
   assert.ok(Object.keys(after).length >= 2);
   assert.deepEqual(errors, []);
 });
+
+/** Steps the clock one tick at a time until `check` holds in the page, collecting every
+ * handover the diagram animates on the way. */
+async function stepUntil(page, check, arg, maxSteps = 200) {
+  const handovers = [];
+  let shots = 0;
+  for (let i = 0; i < maxSteps; i++) {
+    await runLine(page, 'clock advance 1');
+    const now = await page.$$eval('g.handover', (els) => els.map((e) => e.dataset.handover));
+    handovers.push(...now);
+    if (now.length && shots < 3) {
+      await page.waitForTimeout(350);
+      await screenshot(page, `pace-handover-${shots++}-1366x768-light`);
+    }
+    if (await page.evaluate(check, arg)) return handovers;
+  }
+  throw new Error('the condition never held');
+}
+
+test('rebalances in motion: partitions travel, eager revokes all, cooperative only movers; unowned time and crash countdowns show', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await page.waitForSelector('#console-input');
+  await pause(page);
+  await runLine(page, 'reset');
+  await runLine(page, 'kafka-topics --create --topic t --partitions 4');
+  await runLine(page, 'consumer start e1 --group eager --topic t --config partition.assignment.strategy=range');
+  await runLine(page, 'consumer start c1 --group coop --topic t --config partition.assignment.strategy=cooperative-sticky');
+  await runLine(page, 'clock advance 5s');
+  const stableBoth = () => ['eager', 'coop'].every((g) => document.querySelector(`g.group[data-group="${g}"]`)?.dataset.state === 'Stable')
+    && [...document.querySelectorAll('g.consumer')].every((c) => c.dataset.owned !== '');
+  await runLine(page, 'consumer start e2 --group eager --topic t --config partition.assignment.strategy=range');
+  await runLine(page, 'consumer start c2 --group coop --topic t --config partition.assignment.strategy=cooperative-sticky');
+  // Mid-rebalance the phase is named large, with its protocol.
+  await runLine(page, 'clock advance 1');
+  const badge = await page.$eval('g.group[data-group="eager"] .state-badge', (e) => ({ text: e.textContent, size: parseFloat(getComputedStyle(e).fontSize) }));
+  assert.match(badge.text, /Rebalance/);
+  assert.ok(badge.size >= 15, `the phase is large: ${badge.size}px`);
+  for (const g of ['eager', 'coop']) {
+    const fits = await page.$eval(`g.group[data-group="${g}"]`, (el) => {
+      const bg = el.querySelector('.group-bg').getBoundingClientRect();
+      return [...el.querySelectorAll('text')].every((t) => { const r = t.getBoundingClientRect(); return r.x >= bg.x - 0.5 && r.right <= bg.right + 0.5; });
+    });
+    assert.ok(fits, `group ${g}'s texts stay inside its box`);
+  }
+  assert.match(await page.textContent('g.group[data-group="coop"]'), /cooperative · gen/);
+  assert.match(await page.textContent('g.group[data-group="eager"]'), /eager · gen/);
+  await screenshot(page, 'pace-rebalance-phase-1366x768-light');
+  const handovers = await stepUntil(page, stableBoth);
+  const revoked = (g) => handovers.filter((h) => h.startsWith('revoke:') && h.endsWith(`:${g}1`)).length;
+  const assignedTo = (c) => handovers.filter((h) => h.startsWith('assign:') && h.endsWith(`:${c}`)).length;
+  assert.equal(revoked('e'), 4, `eager: e1 gives up all four partitions: ${handovers}`);
+  assert.equal(revoked('c'), 2, `cooperative: c1 gives up only the two that move: ${handovers}`);
+  assert.equal(assignedTo('e1'), 2, 'eager: e1 is handed back the two it keeps');
+  assert.equal(assignedTo('c1'), 0, 'cooperative: c1 keeps its two without a handover');
+  assert.equal(assignedTo('e2') + assignedTo('c2'), 4, 'the newcomers each travel two partitions');
+
+  // A crash: the countdown is in whole seconds, and the partitions show how long nobody has read them.
+  await runLine(page, 'consumer crash e2');
+  await runLine(page, 'clock advance 3s');
+  const status = await page.getAttribute('g.consumer[data-consumer="e2"]', 'data-status');
+  assert.match(status, /^crashed · removed in \d+ s$/, status);
+  const seconds = Number(status.match(/(\d+) s/)[1]);
+  assert.ok(seconds >= 40 && seconds <= 43, `about 42 s left of the 45 s session: ${seconds}`);
+  const unowned = await page.$$eval('g.track.unowned', (els) => els.map((e) => ({ ticks: Number(e.dataset.unownedTicks), label: e.querySelector('.marker-label').textContent })));
+  assert.equal(unowned.length, 2, `e2's two partitions are unread: ${JSON.stringify(unowned)}`);
+  for (const u of unowned) {
+    assert.equal(u.ticks, 30);
+    assert.match(u.label, /no owner for 3\.0 s|⚠3\.0s/, u.label);
+  }
+  await settle(page);
+  await assertLabelsLegible(page, 'crash');
+  await screenshot(page, 'pace-crash-1366x768-light');
+  assert.deepEqual(errors, []);
+});
