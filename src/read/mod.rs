@@ -8,6 +8,7 @@
 //!   application has processed to, and where its group has committed.
 //! - [`group_lag_rows`]: the rows `kafka-consumer-groups --describe` prints, with LAG as
 //!   the tool counts it (log end offset − committed offset).
+//! - [`group_phase`]: a group's state, whether it rebalances, and eager or cooperative.
 //! - [`unowned_for_ticks`]: how long a partition has gone without a reader in a group.
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
@@ -19,7 +20,8 @@ use crate::engine::group::Member;
 use crate::engine::partitioner::partition_for_key;
 use crate::engine::time::MS_PER_TICK;
 use crate::engine::{
-    session_expiry_tick, Consumer, ConsumerStatus, Engine, Group, Placement, Record, TopicPartition,
+    session_expiry_tick, Consumer, ConsumerStatus, Engine, Group, GroupState, Placement, Record,
+    TopicPartition,
 };
 
 /// Whether a consumer's process runs, from the user's point of view.
@@ -276,6 +278,51 @@ pub fn unowned_for_ticks(engine: &Engine, group: &Group, tp: &TopicPartition) ->
     });
     let since = group.unowned_since_tick.get(tp)?;
     (!read).then(|| engine.tick.saturating_sub(*since))
+}
+
+/// How a group's rebalance moves partitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebalanceProtocol {
+    /// Every member revokes everything before the new assignment.
+    Eager,
+    /// Only the partitions that change hands are revoked (KIP-429).
+    Cooperative,
+}
+
+/// Where a group is in its life, for the diagram's badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupPhase {
+    pub state: GroupState,
+    /// PreparingRebalance or CompletingRebalance.
+    pub rebalancing: bool,
+    /// The protocol of the assignor the group chose (none before its first generation).
+    pub protocol: Option<RebalanceProtocol>,
+    /// How long the rebalance in progress has run.
+    pub rebalancing_for_ticks: Option<u64>,
+}
+
+/// The phase of one group.
+pub fn group_phase(engine: &Engine, group: &Group) -> GroupPhase {
+    let rebalancing = matches!(
+        group.state,
+        GroupState::PreparingRebalance | GroupState::CompletingRebalance
+    );
+    GroupPhase {
+        state: group.state,
+        rebalancing,
+        protocol: group.protocol.map(|p| {
+            if p.is_cooperative() {
+                RebalanceProtocol::Cooperative
+            } else {
+                RebalanceProtocol::Eager
+            }
+        }),
+        rebalancing_for_ticks: group
+            .rebalance
+            .as_ref()
+            .filter(|_| rebalancing)
+            .map(|r| engine.tick.saturating_sub(r.started_tick)),
+    }
 }
 
 /// Why a record sits on its partition.

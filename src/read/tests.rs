@@ -261,3 +261,30 @@ fn a_partition_counts_the_time_it_has_no_reader_until_a_member_gets_it() {
     assert_eq!(unowned_for_ticks(state, &state.groups["g"], lost), None);
     assert!(state.groups["g"].unowned_since_tick.is_empty());
 }
+
+#[test]
+fn a_group_phase_names_the_rebalance_and_its_protocol() {
+    let mut c = console(&[
+        "kafka-topics --create --topic t --partitions 2",
+        "consumer start a --group eager --topic t --config partition.assignment.strategy=range",
+        "consumer start b --group coop --topic t --config partition.assignment.strategy=cooperative-sticky",
+    ]);
+    c.run_line("clock advance 5s");
+    let state = c.timeline().state();
+    let phase = group_phase(state, &state.groups["eager"]);
+    assert_eq!(phase.state, GroupState::Stable);
+    assert!(!phase.rebalancing && phase.rebalancing_for_ticks.is_none());
+    assert_eq!(phase.protocol, Some(RebalanceProtocol::Eager));
+    assert_eq!(
+        group_phase(state, &state.groups["coop"]).protocol,
+        Some(RebalanceProtocol::Cooperative)
+    );
+    c.run_line(
+        "consumer start a2 --group eager --topic t --config partition.assignment.strategy=range",
+    );
+    c.run_line("clock advance 2");
+    let state = c.timeline().state();
+    let phase = group_phase(state, &state.groups["eager"]);
+    assert!(phase.rebalancing, "{:?}", phase.state);
+    assert!(phase.rebalancing_for_ticks.is_some_and(|t| t >= 1));
+}

@@ -14,8 +14,8 @@ use crate::read::lane::{
     label_room, lane_axis, place_label, short_count, AxisSizes, LaneAxis, Piece,
 };
 use crate::read::{
-    group_lag_total, reader_offsets, reader_status, unowned_for_ticks, Membership, ProcessState,
-    ReaderOffsets,
+    group_lag_total, group_phase, reader_offsets, reader_status, unowned_for_ticks, Membership,
+    ProcessState, ReaderOffsets, RebalanceProtocol,
 };
 
 const WIDTH: i64 = 1120;
@@ -548,7 +548,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                           onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
                           aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
-                    <text x={(TOPIC_X + 10).to_string()} y={(y + 46).to_string()} class="lane-meta">{format!("from {start}")}</text>
+                    <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
                     { for gaps }
                     { for cells }
                     if let Some(text) = removed.get(&tp) {
@@ -605,7 +605,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let state_class = state.map(|s| s.name().to_string()).unwrap_or_else(|| "Standalone".into());
         // The LAG column of `kafka-consumer-groups --describe`, summed; `-` before any commit.
         let lag = group.and_then(|g| group_lag_total(engine, g)).map_or_else(|| "-".to_string(), |l| l.to_string());
-        let rebalancing = state.is_some_and(|s| matches!(s, crate::engine::GroupState::PreparingRebalance | crate::engine::GroupState::CompletingRebalance));
+        let phase = group.map(|g| group_phase(engine, g));
+        let rebalancing = phase.is_some_and(|p| p.rebalancing);
         let subtitle = match group {
             Some(_) if rebalancing => String::new(),
             Some(g) => g.protocol.map(|p| format!(" · {}", p.name())).unwrap_or_default(),
@@ -614,10 +615,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
         // While it rebalances, the protocol says what moves: eager revokes every partition,
         // cooperative only those that change hands.
         let generation = group
-            .map(|g| match g.protocol {
-                Some(p) if rebalancing && p.is_cooperative() => format!("cooperative · gen {}", g.generation),
-                Some(_) if rebalancing => format!("eager · gen {}", g.generation),
-                _ => format!("gen {} · lag {lag}", g.generation),
+            .map(|g| match phase.and_then(|p| p.protocol.filter(|_| p.rebalancing)) {
+                Some(RebalanceProtocol::Cooperative) => format!("cooperative · gen {}", g.generation),
+                Some(RebalanceProtocol::Eager) => format!("eager · gen {}", g.generation),
+                None => format!("gen {} · lag {lag}", g.generation),
             })
             .unwrap_or_default();
         let rows = members.iter().map(|client| {
