@@ -535,6 +535,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         { for reader_marks }
                         { for committed_mark }
                         <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
+                            <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
                             <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
                         </g>
                     </g>
