@@ -4,17 +4,19 @@
 //! mounts the web app and `src/bin/kafka-sim-cli.rs` only wires stdin to the console.
 //!
 //! - [`engine`]: the broker model, pure and deterministic (`state = f(seed, commands)`).
+//! - [`read`]: the read model, facts derived from the engine once for every view to format.
 //! - [`timeline`]: the history of commands and the state after each, for time travel.
 //! - [`lessons`]: lessons as data (JSON files in `static/lessons/`), their goals and replay.
 //! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
-//! Invariant: `engine` imports no web crate; only `ui` does, and it is compiled only for
+//! Invariant: `engine` and `read` import no web crate; only `ui` does, and it is compiled only for
 //! the `wasm32` target.
 
 pub mod console;
 pub mod engine;
 pub mod lessons;
+pub mod read;
 pub mod share;
 pub mod timeline;
 

@@ -365,42 +365,20 @@ impl Console {
         let group = state.groups.get(id);
         let mut rows: Vec<OffsetRow> = Vec::new();
         if let Some(g) = group {
-            let offset_row = |tp: &TopicPartition, owner: Option<&crate::engine::group::Member>| {
-                let committed = g.committed.get(tp).map(|c| c.offset);
-                let log_end = state.partition_log(tp).map(|l| l.high_watermark());
-                let dash = || "-".to_string();
-                OffsetRow {
-                    topic: tp.topic.clone(),
-                    partition: tp.partition.to_string(),
-                    current: committed.map_or_else(dash, |o| o.to_string()),
-                    log_end: log_end.map_or_else(dash, |o| o.to_string()),
-                    lag: committed
-                        .zip(log_end)
-                        .map_or_else(dash, |(c, e)| (e - c).to_string()),
-                    consumer_id: owner.map_or_else(dash, |m| m.member_id.clone()),
-                    host: owner.map_or_else(dash, |m| m.host.clone()),
-                    client_id: owner.map_or_else(dash, |m| m.client_id.clone()),
-                }
-            };
-            // Members with partitions, most partitions first (a stable sort keeps join
-            // order among equals); members without partitions are not listed.
-            let mut owners: Vec<_> = g
-                .members
-                .iter()
-                .filter(|m| !m.assignment.is_empty())
+            let dash = || "-".to_string();
+            rows = crate::read::group_lag_rows(state, g)
+                .into_iter()
+                .map(|row| OffsetRow {
+                    topic: row.partition.topic.clone(),
+                    partition: row.partition.partition.to_string(),
+                    current: row.committed.map_or_else(dash, |o| o.to_string()),
+                    log_end: row.log_end.map_or_else(dash, |o| o.to_string()),
+                    lag: row.lag.map_or_else(dash, |o| o.to_string()),
+                    consumer_id: row.owner.map_or_else(dash, |m| m.member_id.clone()),
+                    host: row.owner.map_or_else(dash, |m| m.host.clone()),
+                    client_id: row.owner.map_or_else(dash, |m| m.client_id.clone()),
+                })
                 .collect();
-            owners.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
-            for member in owners {
-                let mut owned = member.assignment.clone();
-                owned.sort();
-                rows.extend(owned.iter().map(|tp| offset_row(tp, Some(member))));
-            }
-            rows.extend(
-                g.committed
-                    .keys()
-                    .filter(|tp| g.owner_of(tp).is_none())
-                    .map(|tp| offset_row(tp, None)),
-            );
         }
         let (notice, show) = self.member_state_notice(group, id, rows.len());
         let mut out = notice;

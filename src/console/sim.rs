@@ -618,13 +618,7 @@ impl Console {
         }
         let mut out = String::new();
         for c in state.consumers.values() {
-            let status = match &c.status {
-                crate::engine::ConsumerStatus::Running if c.paused => "paused".to_string(),
-                crate::engine::ConsumerStatus::Running => "running".to_string(),
-                crate::engine::ConsumerStatus::Stopped => "stopped".to_string(),
-                crate::engine::ConsumerStatus::Crashed => "crashed".to_string(),
-                crate::engine::ConsumerStatus::Failed(e) => format!("failed: {e}"),
-            };
+            let status = crate::read::reader_status(state, c).process.label();
             out.push_str(&format!(
                 "{}\tgroup={}\t{}\towns={}\n",
                 c.client_id,

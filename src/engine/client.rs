@@ -98,6 +98,8 @@ impl Engine {
         } else {
             consumer.assignment = consumer.manual.clone();
         }
+        consumer.started_rank = self.consumers_started;
+        self.consumers_started += 1;
         self.consumers.insert(client_id.to_string(), consumer);
         vec![Event::ConsumerStarted {
             client_id: client_id.to_string(),
@@ -224,7 +226,9 @@ impl Engine {
             c.config.clone(),
             now,
         );
+        let started_rank = c.started_rank;
         *c = fresh;
+        c.started_rank = started_rank;
         if c.is_subscriber() {
             c.rejoin_needed = true;
         } else {

@@ -315,6 +315,10 @@ pub struct Consumer {
     /// Where the next poll starts, so partitions take turns.
     pub fetch_cursor: usize,
     pub records_processed: u64,
+    /// The order in which it was first started among all consumers (kept across restarts
+    /// and removals of others), so the diagram's colour for it never changes.
+    #[serde(default)]
+    pub started_rank: u64,
 }
 
 impl Consumer {
@@ -351,6 +355,7 @@ impl Consumer {
             last_metadata_tick: None,
             fetch_cursor: 0,
             records_processed: 0,
+            started_rank: 0,
         }
     }
 

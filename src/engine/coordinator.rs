@@ -353,9 +353,7 @@ impl Engine {
             let expired: Vec<String> = self.groups[&id]
                 .members
                 .iter()
-                .filter(|m| {
-                    now.saturating_sub(m.last_heartbeat_tick) > ms_to_ticks(m.session_timeout_ms)
-                })
+                .filter(|m| now >= session_expiry_tick(m))
                 .map(|m| m.member_id.clone())
                 .collect();
             for member_id in expired {
@@ -699,4 +697,13 @@ impl Engine {
             }
         }
     }
+}
+
+/// The tick at which the coordinator removes a member whose heartbeats stopped: the first
+/// tick more than `session.timeout.ms` after its last heartbeat.
+pub fn session_expiry_tick(member: &Member) -> u64 {
+    member
+        .last_heartbeat_tick
+        .saturating_add(ms_to_ticks(member.session_timeout_ms))
+        .saturating_add(1)
 }

@@ -111,6 +111,10 @@ pub struct Group {
     /// Partition counts of the subscribed topics at the last assignment; the leader
     /// rejoins when its metadata differs.
     pub assigned_partition_counts: BTreeMap<String, u32>,
+    /// Partitions no running member reads, and the tick their last reader gave them up
+    /// (revoked, stopped or crashed); cleared when a member is assigned them again.
+    #[serde(default)]
+    pub unowned_since_tick: BTreeMap<TopicPartition, u64>,
 }
 
 impl Group {
@@ -127,6 +131,7 @@ impl Group {
             join_completed_tick: None,
             lag_history: VecDeque::new(),
             assigned_partition_counts: BTreeMap::new(),
+            unowned_since_tick: BTreeMap::new(),
         }
     }
 

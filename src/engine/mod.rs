@@ -10,6 +10,7 @@ mod client;
 pub mod command;
 pub mod consumer;
 mod coordinator;
+pub use self::coordinator::session_expiry_tick;
 pub mod event;
 pub mod group;
 pub mod log;
@@ -32,7 +33,7 @@ use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
 use self::rng::SimRng;
 pub use self::topic::Topic;
-pub use self::types::{record_size_bytes, Record, TopicPartition};
+pub use self::types::{record_size_bytes, Placement, Record, TopicPartition};
 
 /// The largest partition count a topic may have in the simulator.
 pub const MAX_PARTITIONS: i64 = 256;
@@ -87,6 +88,9 @@ pub struct Engine {
     pub consumers: BTreeMap<String, Consumer>,
     pub groups: BTreeMap<String, Group>,
     last_retention_check_tick: u64,
+    /// How many consumers have been started, so each gets a rank that never changes.
+    #[serde(default)]
+    consumers_started: u64,
 }
 
 fn rejected(reason: impl Into<String>) -> Vec<Event> {
@@ -107,6 +111,7 @@ impl Engine {
             consumers: BTreeMap::new(),
             groups: BTreeMap::new(),
             last_retention_check_tick: 0,
+            consumers_started: 0,
         }
     }
 
@@ -118,6 +123,59 @@ impl Engine {
     /// Applies one command and returns what happened. Never panics: an invalid command
     /// gives a single [`Event::Rejected`] and changes nothing.
     pub fn apply(&mut self, command: &Command) -> Vec<Event> {
+        let events = self.apply_command(command);
+        // Ticks note their own handovers as they happen (see `advance_one_tick`).
+        if !matches!(command, Command::Advance { .. }) {
+            self.note_handovers(&events);
+        }
+        events
+    }
+
+    /// Keeps each group's record of partitions nobody reads, from what just happened.
+    fn note_handovers(&mut self, events: &[Event]) {
+        let now = self.tick;
+        for event in events {
+            match event {
+                Event::PartitionsRevoked {
+                    group, partitions, ..
+                } => {
+                    if let Some(g) = self.groups.get_mut(group) {
+                        for tp in partitions {
+                            g.unowned_since_tick.entry(tp.clone()).or_insert(now);
+                        }
+                    }
+                }
+                Event::PartitionsAssigned {
+                    group, partitions, ..
+                } => {
+                    if let Some(g) = self.groups.get_mut(group) {
+                        for tp in partitions {
+                            g.unowned_since_tick.remove(tp);
+                        }
+                    }
+                }
+                Event::ConsumerCrashed { client_id } => {
+                    let Some(c) = self.consumers.get(client_id) else {
+                        continue;
+                    };
+                    let owned = c.assignment.clone();
+                    if let Some(g) = c.group.clone().and_then(|g| self.groups.get_mut(&g)) {
+                        for tp in owned {
+                            g.unowned_since_tick.entry(tp).or_insert(now);
+                        }
+                    }
+                }
+                Event::TopicDeleted { topic } => {
+                    for g in self.groups.values_mut() {
+                        g.unowned_since_tick.retain(|tp, _| tp.topic != *topic);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply_command(&mut self, command: &Command) -> Vec<Event> {
         match command {
             Command::CreateTopic {
                 name,
@@ -473,6 +531,14 @@ impl Engine {
                 &mut self.rng,
             ),
         };
+        let placement = match (partition, key) {
+            (Some(_), _) => Placement::Explicit,
+            (None, Some(_)) => Placement::Keyed { n_partitions: n },
+            (None, None) => match producer.null_key {
+                NullKeyStrategy::Sticky => Placement::KeylessSticky,
+                NullKeyStrategy::RoundRobin => Placement::KeylessRoundRobin,
+            },
+        };
         producer.records_sent += 1;
         let record = Record {
             offset: 0,
@@ -481,6 +547,7 @@ impl Engine {
             value: value.map(Arc::from),
             headers,
             size_bytes,
+            placement,
         };
         let Some(topic) = self.topics.get_mut(topic_name) else {
             return rejected(format!(
@@ -656,6 +723,7 @@ impl Engine {
                     value: Some(value.clone()),
                     headers: Vec::new(),
                     size_bytes,
+                    placement: Placement::Synthetic,
                 };
                 log.append(record, now_ms, &config);
             }
@@ -715,6 +783,7 @@ impl Engine {
         if self.tick % group::LAG_SAMPLE_EVERY_TICKS == 0 {
             self.sample_lag();
         }
+        self.note_handovers(&events);
         events
     }
 

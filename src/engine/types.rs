@@ -41,6 +41,27 @@ pub struct Record {
     pub headers: Vec<(Arc<str>, Arc<str>)>,
     /// Estimated size on disk, see [`record_size_bytes`].
     pub size_bytes: u32,
+    /// Why the record sits on its partition, as decided when it was produced.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// How the producer chose a record's partition, kept with the record because the facts it
+/// depended on (the partition count, the producer's sticky choice) change later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// The producer named the partition (`--partition`).
+    Explicit,
+    /// murmur2 of the key, modulo the topic's partition count at that moment.
+    Keyed { n_partitions: u32 },
+    /// No key: the sticky partitioner's current partition (Kafka ≥ 3.3).
+    KeylessSticky,
+    /// No key: the next partition in turn (Kafka < 2.4).
+    KeylessRoundRobin,
+    /// Appended by `records fill`, which writes to every partition alike.
+    #[default]
+    Synthetic,
 }
 
 /// The estimated size of a record in a v2 record batch, in bytes.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{ConsumerStatus, Engine, GroupState, TopicPartition};
+use crate::engine::{Engine, GroupState, TopicPartition};
 
 /// A condition on the engine's state.
 ///
@@ -205,15 +205,6 @@ pub fn parse_partition(text: &str) -> Option<TopicPartition> {
     Some(TopicPartition::new(topic, number.parse().ok()?))
 }
 
-fn status_name(status: &ConsumerStatus) -> &'static str {
-    match status {
-        ConsumerStatus::Running => "running",
-        ConsumerStatus::Stopped => "stopped",
-        ConsumerStatus::Crashed => "crashed",
-        ConsumerStatus::Failed(_) => "failed",
-    }
-}
-
 impl Goal {
     /// The bounds of a goal that compares a number, if it is one.
     pub fn bound(&self) -> Option<Bound> {
@@ -382,7 +373,10 @@ impl Goal {
                 bound.holds(lag)
             }
             Goal::ConsumerStatus { consumer, status } => {
-                status_name(&engine.consumers.get(consumer)?.status) == status
+                crate::read::reader_status(engine, engine.consumers.get(consumer)?)
+                    .process
+                    .name()
+                    == status
             }
             Goal::ConsumerConfig {
                 consumer,

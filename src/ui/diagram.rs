@@ -9,8 +9,14 @@ use yew::prelude::*;
 
 use super::palette::{consumer_colour, key_colour, short};
 use super::state::Selection;
-use crate::engine::consumer::{ConsumerStatus, MemberPhase};
-use crate::engine::{Engine, Event, TopicPartition};
+use crate::engine::{Consumer, Engine, Event, TopicPartition};
+use crate::read::lane::{
+    label_room, lane_axis, place_label, short_count, AxisSizes, LaneAxis, Piece,
+};
+use crate::read::{
+    group_lag_total, group_phase, reader_offsets, reader_status, unowned_for_ticks, Membership,
+    ProcessState, ReaderOffsets, RebalanceProtocol,
+};
 
 const WIDTH: i64 = 1120;
 const PRODUCER_X: i64 = 8;
@@ -19,7 +25,16 @@ const TOPIC_X: i64 = 176;
 const TOPIC_W: i64 = 640;
 const LANE_LABEL_W: i64 = 58;
 const LANE_END_W: i64 = 64;
+/// A lane's height without reader tracks; each reader track adds [`TRACK_H`].
 const LANE_H: i64 = 84;
+/// The record cells' top, from the lane's top.
+const CELLS_TOP: i64 = 8;
+const CELL_H: i64 = 42;
+/// The first reader track's top, from the lane's top.
+const TRACKS_TOP: i64 = CELLS_TOP + CELL_H + 6;
+const TRACK_H: i64 = 20;
+/// Marker labels are monospace at this size, and `textLength` holds each to its estimate.
+const LABEL_CHAR_W: f64 = 6.8;
 const LANE_GAP: i64 = 6;
 const TOPIC_HEADER_H: i64 = 34;
 const TOPIC_GAP: i64 = 26;
@@ -32,8 +47,121 @@ const CONSUMER_H: i64 = 44;
 const GROUP_GAP: i64 = 22;
 const TOP: i64 = 16;
 
-/// How many record cells fit in a lane.
-pub const WINDOW_CELLS: i64 = (TOPIC_W - LANE_LABEL_W - LANE_END_W) / (CELL_W + CELL_GAP);
+/// The width of a lane's axis, where record cells and gaps go.
+const AXIS_W: i64 = TOPIC_W - LANE_LABEL_W - LANE_END_W;
+
+/// How a lane's axis is fitted.
+const AXIS_SIZES: AxisSizes = AxisSizes {
+    width_px: AXIS_W as f64,
+    cell_w_px: (CELL_W + CELL_GAP) as f64,
+    min_cell_w_px: 26.0,
+    gap_w_px: 34.0,
+};
+
+/// One row under a lane's cells: a group's reader (or a standalone reader) on that
+/// partition, with its three offsets.
+struct Track<'a> {
+    /// The group, or the standalone reader's client id.
+    name: String,
+    /// The running consumer reading the partition for it, with its offsets.
+    reader: Option<(&'a Consumer, ReaderOffsets)>,
+    /// The group's committed offset on the partition.
+    committed: Option<i64>,
+    group: Option<String>,
+    /// How long the group has had no reader on the partition (during a rebalance or a crash).
+    unowned_ticks: Option<u64>,
+}
+
+/// The tracks of one partition: every group with an owner or a committed offset there,
+/// then every standalone reader of it.
+fn lane_tracks<'a>(engine: &'a Engine, tp: &TopicPartition) -> Vec<Track<'a>> {
+    let offsets_of = |c: &'a Consumer| {
+        reader_offsets(engine, c)
+            .into_iter()
+            .find(|o| o.partition == *tp)
+            .map(|o| (c, o))
+    };
+    let mut tracks: Vec<Track<'a>> = engine
+        .groups
+        .values()
+        .filter_map(|g| {
+            let reader = engine
+                .consumers
+                .values()
+                .filter(|c| c.group.as_deref() == Some(g.id.as_str()) && c.is_subscriber())
+                .find_map(offsets_of);
+            let committed = g.committed.get(tp).map(|c| c.offset);
+            let unowned_ticks = unowned_for_ticks(engine, g, tp);
+            (reader.is_some() || committed.is_some() || unowned_ticks.is_some()).then(|| Track {
+                name: g.id.clone(),
+                reader,
+                committed,
+                group: Some(g.id.clone()),
+                unowned_ticks,
+            })
+        })
+        .collect();
+    tracks.extend(
+        engine
+            .consumers
+            .values()
+            .filter(|c| !c.is_subscriber())
+            .filter_map(offsets_of)
+            .map(|(c, o)| Track {
+                name: c.client_id.clone(),
+                committed: o.committed,
+                group: c.group.clone(),
+                reader: Some((c, o)),
+                unowned_ticks: None,
+            }),
+    );
+    tracks
+}
+
+/// The height of a lane with `tracks` reader tracks.
+fn lane_height(tracks: usize) -> i64 {
+    LANE_H.max(TRACKS_TOP + TRACK_H * tracks as i64 + 6)
+}
+
+/// What a track's label says: the long form when it fits the lane, else the short one.
+fn track_label(track: &Track, room_px: f64) -> String {
+    let mut long = Vec::new();
+    let mut brief = Vec::new();
+    let who = match &track.reader {
+        Some((c, _)) if c.client_id != track.name => format!("{} ({})", c.client_id, track.name),
+        Some((c, _)) => c.client_id.clone(),
+        None => track.name.clone(),
+    };
+    if let Some(ticks) = track.unowned_ticks {
+        let seconds = ticks as f64 * crate::engine::time::MS_PER_TICK as f64 / 1000.0;
+        long.push(format!("no owner for {seconds:.1} s"));
+        brief.push(format!("⚠{seconds:.1}s"));
+    }
+    if let Some((_, o)) = &track.reader {
+        long.push(format!("processed {}", o.processed_to));
+        long.push(format!("fetched {}", o.fetched_to));
+        brief.push(format!("▲{}", o.processed_to));
+        brief.push(format!("┃{}", o.fetched_to));
+    }
+    if let (Some(c), true) = (track.committed, track.group.is_some()) {
+        long.push(format!("committed {c}"));
+        brief.push(format!("▼{c}"));
+    }
+    let long = format!("{who}: {}", long.join(" · "));
+    if label_width(&long) <= room_px {
+        long
+    } else {
+        let name = track
+            .reader
+            .as_ref()
+            .map_or(&track.name, |(c, _)| &c.client_id);
+        format!("{} {}", short(name, 12), brief.join(" "))
+    }
+}
+
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * LABEL_CHAR_W
+}
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
@@ -49,13 +177,18 @@ pub struct DiagramProps {
     pub highlight: std::rc::Rc<Vec<String>>,
 }
 
-/// Stable colour index per consumer: its rank among all client ids.
+/// A colour per consumer that stays for the session: from the order consumers were first
+/// started, so removing one changes no other's colour.
 pub fn consumer_colours(engine: &Engine) -> BTreeMap<String, &'static str> {
     engine
         .consumers
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.clone(), consumer_colour(i)))
+        .values()
+        .map(|c| {
+            (
+                c.client_id.clone(),
+                consumer_colour(c.started_rank as usize),
+            )
+        })
         .collect()
 }
 
@@ -93,8 +226,10 @@ fn layout(engine: &Engine) -> Layout {
     for topic in engine.topics.values() {
         y += TOPIC_HEADER_H;
         for p in 0..topic.n_partitions() {
-            lane_y.insert(TopicPartition::new(topic.name.clone(), p), y);
-            y += LANE_H + LANE_GAP;
+            let tp = TopicPartition::new(topic.name.clone(), p);
+            let height = lane_height(lane_tracks(engine, &tp).len());
+            lane_y.insert(tp, y);
+            y += height + LANE_GAP;
         }
         y += TOPIC_GAP;
     }
@@ -128,6 +263,20 @@ fn layout(engine: &Engine) -> Layout {
 pub fn diagram(props: &DiagramProps) -> Html {
     let engine = &*props.engine;
     let layout = layout(engine);
+    // Where the user has scrolled a lane to (a gap clicked, arrow keys on a lane); a lane
+    // without one follows its readers and its end.
+    let lane_focus = use_state(BTreeMap::<TopicPartition, i64>::new);
+    let set_focus = {
+        let lane_focus = lane_focus.clone();
+        move |tp: TopicPartition, offset: Option<i64>| {
+            let mut next = (*lane_focus).clone();
+            match offset {
+                Some(o) => next.insert(tp, o),
+                None => next.remove(&tp),
+            };
+            lane_focus.set(next);
+        }
+    };
     let lit = |kind: &str, name: &str| {
         props
             .highlight
@@ -237,84 +386,163 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let y = layout.lane_y[&tp];
             let start = log.log_start_offset();
             let end = log.log_end_offset();
-            // The window ends at the log end; markers behind it are pinned to its left edge.
-            let first = (end - WINDOW_CELLS).max(start);
-            let cells_x = TOPIC_X + LANE_LABEL_W;
-            let x_of = |offset: i64| cells_x + (offset - first).clamp(0, WINDOW_CELLS) * (CELL_W + CELL_GAP);
+            let tracks = lane_tracks(engine, &tp);
+            let held = log.record_count().min((end - start).max(0) as usize);
+            let lane_h = lane_height(tracks.len());
+            // The axis keeps cells around every reader's and group's offsets and the log end.
+            let mut interests: Vec<i64> = tracks
+                .iter()
+                .flat_map(|t| {
+                    let reader = t.reader.as_ref().map(|(_, o)| [o.processed_to, o.fetched_to]);
+                    reader.into_iter().flatten().chain(t.committed)
+                })
+                .collect();
+            if let Some(Selection::Record(selected_tp, offset)) = &props.selection {
+                if *selected_tp == tp {
+                    interests.push(*offset);
+                }
+            }
+            let focus = lane_focus.get(&tp).map(|o| (*o).clamp(start, end));
+            if let Some(f) = focus {
+                interests.extend([f - 2, f, f + 2]);
+            }
+            let axis: LaneAxis = lane_axis(start, end, &interests, AXIS_SIZES);
+            let scroll_step = (AXIS_W / (CELL_W + CELL_GAP) / 2).max(1);
+            let onlanekey = {
+                let (onselect, set_focus, tp) = (props.onselect.clone(), set_focus.clone(), tp.clone());
+                let here = focus.unwrap_or((end - 2 * scroll_step).max(start));
+                Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                    "Enter" | " " => {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        onselect.emit(Some(Selection::Partition(tp.clone())));
+                    }
+                    "ArrowLeft" | "ArrowRight" => {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        let step = if e.key() == "ArrowLeft" { -scroll_step } else { scroll_step };
+                        set_focus(tp.clone(), Some((here + step).clamp(start, end)));
+                    }
+                    "Escape" if focus.is_some() => {
+                        e.stop_propagation();
+                        set_focus(tp.clone(), None);
+                    }
+                    _ => {}
+                })
+            };
+            let onfollow = {
+                let (set_focus, tp) = (set_focus.clone(), tp.clone());
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    set_focus(tp.clone(), None);
+                })
+            };
+            let cells_x = (TOPIC_X + LANE_LABEL_W) as f64;
+            let x_of = |offset: i64| cells_x + axis.x_of(offset);
+            let cell_w = axis.cell_w_px;
+            let narrow = cell_w < (CELL_W + CELL_GAP) as f64 * 0.75;
             let read_ranges = just_read.get(&tp);
-            let cells = log.records_in_range(first, end).map(|r| {
+            let cells = axis.cell_runs().flat_map(|(from, to)| log.records_in_range(from, to)).map(|r| {
                 let key = r.key.as_deref();
                 let fresh = produced.iter().any(|(_, ptp, o)| *ptp == tp && *o == r.offset);
                 let read_by = read_ranges.and_then(|rs| rs.iter().find(|(f, t, _)| r.offset >= *f && r.offset < *t)).map(|(_, _, c)| c.clone());
                 let tombstone = r.value.is_none();
                 let selected = props.selection == Some(Selection::Record(tp.clone(), r.offset));
                 let stroke = read_by.as_ref().and_then(|c| colours.get(c)).copied().unwrap_or("var(--cell-stroke)");
+                let w = (cell_w - CELL_GAP as f64).max(4.0);
                 html! {
-                    <g key={r.offset} class={classes!("record", fresh.then_some("fresh"), read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), selected.then_some("selected"))}
+                    <g key={r.offset} class={classes!("record", fresh.then_some("fresh"), read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), selected.then_some("selected"), narrow.then_some("narrow"))}
                        data-offset={r.offset.to_string()} data-key={key.unwrap_or("").to_string()}
-                       transform={format!("translate({},{})", x_of(r.offset), y + 16)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
+                       transform={format!("translate({:.1},{})", x_of(r.offset) + CELL_GAP as f64 / 2.0, y + CELLS_TOP)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
                         <title>{format!("{tp} offset {}: key {}, value {}", r.offset, key.unwrap_or("null"), r.value.as_deref().unwrap_or("null (tombstone)"))}</title>
-                        <rect width={CELL_W.to_string()} height="42" rx="6" style={format!("fill:{};stroke:{stroke}", key_colour(key))} />
-                        <text x={(CELL_W / 2).to_string()} y="17" class="offset">{r.offset}</text>
-                        <text x={(CELL_W / 2).to_string()} y="33" class="key">{key_label(key)}</text>
-                    </g>
-                }
-            });
-            // Committed offsets of every group with one on this partition.
-            // Committed offsets of every group; groups at the same place share one label.
-            let marks: Vec<(&str, i64, i64)> =
-                engine.groups.values().filter_map(|g| g.committed.get(&tp).map(|c| (g.id.as_str(), c.offset, x_of(c.offset)))).collect();
-            let committed = marks.iter().map(|(group, offset, x)| {
-                let (offset, x) = (*offset, *x);
-                let behind = offset < first;
-                let here: Vec<&str> = marks.iter().filter(|(_, _, other)| *other == x).map(|(g, _, _)| *g).collect();
-                let first_here = here.first() == Some(group);
-                let names = match here.len() {
-                    1 => short(group, 12),
-                    2 => format!("{}, {}", short(here[0], 8), short(here[1], 8)),
-                    n => format!("{n} groups"),
-                };
-                let label = if behind { format!("{names} @{offset}") } else { names };
-                html! {
-                    <g key={format!("committed-{group}")} class="committed" data-group={group.to_string()} data-committed={offset.to_string()} transform={format!("translate({},{y})", x - CELL_GAP / 2)}>
-                        <title>{format!("Group {group} committed offset {offset} on {tp}{}", if behind { " (before the window)" } else { "" })}</title>
-                        <path d="M -6 3 L 6 3 L 0 13 Z" />
-                        if first_here {
-                            <text x="8" y="12" class="marker-label">{label}</text>
+                        <rect width={format!("{w:.1}")} height={CELL_H.to_string()} rx="6" style={format!("fill:{};stroke:{stroke}", key_colour(key))} />
+                        <text x={format!("{:.1}", w / 2.0)} y="17" class={classes!("offset", (r.offset >= 10_000).then_some("long"), (r.offset >= 1_000_000).then_some("longer"))}>{r.offset}</text>
+                        if !narrow {
+                            <text x={format!("{:.1}", w / 2.0)} y="33" class="key">{key_label(key)}</text>
                         }
                     </g>
                 }
             });
-            // Readers at the same place share one label, so names never pile up.
-            let placed: Vec<(&crate::engine::Consumer, i64, i64)> = engine
-                .consumers
-                .values()
-                .filter(|c| c.assignment.contains(&tp) && c.is_running())
-                .filter_map(|c| c.positions.get(&tp).map(|pos| (c, *pos, x_of(*pos))))
-                .collect();
-            let mut spots: Vec<i64> = placed.iter().map(|(_, _, x)| *x).collect();
-            spots.sort_unstable();
-            spots.dedup();
-            let readers = placed.iter().map(|(c, pos, x)| {
-                let (pos, x) = (*pos, *x);
-                let colour = colours.get(&c.client_id).copied().unwrap_or("#64748b");
-                let here: Vec<&str> = placed.iter().filter(|(_, _, other)| *other == x).map(|(o, _, _)| o.client_id.as_str()).collect();
-                let row = spots.iter().position(|s| *s == x).unwrap_or(0) as i64 % 2;
-                let first_here = here.first() == Some(&c.client_id.as_str());
-                let names = match here.len() {
-                    1 => short(&c.client_id, 12),
-                    2 => format!("{}, {}", short(here[0], 8), short(here[1], 8)),
-                    n => format!("{n} readers"),
+            // The records a broken axis leaves out, one gap each.
+            let gaps = axis.pieces.iter().filter_map(|piece| match *piece {
+                Piece::Gap { from, to } => Some((from, to)),
+                Piece::Cells { .. } => None,
+            }).map(|(from, to)| {
+                let x = x_of(from);
+                let onclick = {
+                    let (set_focus, tp) = (set_focus.clone(), tp.clone());
+                    Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        set_focus(tp.clone(), Some(from + (to - from) / 2));
+                    })
                 };
-                let label = if pos < first { format!("{names} @{pos} ←") } else { format!("{names} @{pos}") };
                 html! {
-                    <g key={format!("position-{}", c.client_id)} class="position" data-consumer={c.client_id.clone()} data-position={pos.to_string()}
-                       transform={format!("translate({},{y})", x - CELL_GAP / 2)} style={format!("--c:{colour}")}>
-                        <title>{format!("{} position on {tp}: {pos} (next record it will fetch)", c.client_id)}</title>
-                        <line x1="0" y1="14" x2="0" y2={(LANE_H - 12 + 11 * row).to_string()} />
-                        if first_here {
-                            <text x="4" y={(LANE_H - 13 + 11 * row).to_string()} class="marker-label">{label}</text>
-                        }
+                    <g key={format!("gap-{from}")} class="gap" data-gap-from={from.to_string()} data-gap-to={to.to_string()} transform={format!("translate({x:.1},{})", y + CELLS_TOP)} {onclick}>
+                        <title>{format!("Offsets {from} to {}: {} record(s) not drawn. Click to look inside; ← → on the lane scroll it.", to - 1, to - from)}</title>
+                        <rect x="3" width={(AXIS_SIZES.gap_w_px - 6.0).to_string()} height={CELL_H.to_string()} rx="6" />
+                        <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="18" class="gap-dots">{"⋯"}</text>
+                        <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="33" class="gap-count">{short_count(to - from)}</text>
+                    </g>
+                }
+            });
+            // One track per reader: ▲ processed, ┃ fetched (its position), ▼ its group's commit.
+            let left = cells_x;
+            let right = (TOPIC_X + TOPIC_W - 6) as f64;
+            let track_rows = tracks.iter().enumerate().map(|(i, track)| {
+                let ty = y + TRACKS_TOP + TRACK_H * i as i64;
+                let colour = track.reader.as_ref().and_then(|(c, _)| colours.get(&c.client_id)).copied().unwrap_or("var(--fg)");
+                let mut xs: Vec<f64> = Vec::new();
+                let reader_marks = track.reader.as_ref().map(|(c, o)| {
+                    let (xp, xf) = (x_of(o.processed_to), x_of(o.fetched_to));
+                    xs.extend([xp, xf]);
+                    html! {
+                        <>
+                        <rect class="in-flight" x={format!("{:.1}", xp.min(xf))} y={(ty + 8).to_string()} width={format!("{:.1}", (xf - xp).abs())} height="4" />
+                        <g key={format!("processed-{}", c.client_id)} class="mark processed" data-kind="processed" data-offset={o.processed_to.to_string()} transform={format!("translate({xp:.1},{ty})")}>
+                            <title>{format!("{} has processed {tp} up to offset {} ({} fetched and waiting)", c.client_id, o.processed_to, o.fetched_unprocessed())}</title>
+                            <path d="M -6 18 L 6 18 L 0 9 Z" />
+                        </g>
+                        <g key={format!("fetched-{}", c.client_id)} class="mark fetched" data-kind="fetched" data-offset={o.fetched_to.to_string()} transform={format!("translate({xf:.1},{ty})")}>
+                            <title>{format!("{} position on {tp}: {} (the next offset a poll returns)", c.client_id, o.fetched_to)}</title>
+                            <rect x="-1.5" y="0" width="3" height="18" />
+                        </g>
+                        </>
+                    }
+                });
+                let committed_mark = track.committed.filter(|_| track.group.is_some()).map(|offset| {
+                    let x = x_of(offset);
+                    xs.push(x);
+                    let group = track.group.clone().unwrap_or_default();
+                    html! {
+                        <g key={format!("committed-{group}")} class="mark committed" data-kind="committed" data-group={group.clone()} data-committed={offset.to_string()} data-offset={offset.to_string()} transform={format!("translate({x:.1},{ty})")}>
+                            <title>{format!("Group {group} committed offset {offset} on {tp}")}</title>
+                            <path d="M -6 0 L 6 0 L 0 9 Z" />
+                        </g>
+                    }
+                });
+                if xs.is_empty() {
+                    xs.push(left);
+                }
+                let from_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
+                let to_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let text = track_label(track, label_room(left, right, from_x, to_x, 10.0));
+                let width = label_width(&text);
+                let label_x = place_label(left, right, from_x, to_x, width, 10.0);
+                let consumer = track.reader.as_ref().map(|(c, _)| c.client_id.clone()).unwrap_or_default();
+                let position = track.reader.as_ref().map(|(_, o)| o.fetched_to.to_string());
+                let processed = track.reader.as_ref().map(|(_, o)| o.processed_to.to_string());
+                let orphan = track.unowned_ticks.is_some();
+                html! {
+                    <g key={format!("track-{}", track.name)} class={classes!("track", orphan.then_some("unowned"))} data-track={track.name.clone()} data-consumer={consumer} data-group={track.group.clone().unwrap_or_default()}
+                       data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
+                       data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
+                        <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
+                        { for reader_marks }
+                        { for committed_mark }
+                        <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
+                            <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
+                            <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
+                        </g>
                     </g>
                 }
             });
@@ -322,22 +550,29 @@ pub fn diagram(props: &DiagramProps) -> Html {
             html! {
                 <g key={tp.to_string()} class={classes!("lane", selected.then_some("selected"), (lit("partition", &tp.to_string()) || lit("topic", &tp.topic)).then_some("highlight"))} data-partition={tp.to_string()}
                    data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
-                    <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={LANE_H.to_string()} rx="8"
+                    <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={lane_h.to_string()} rx="8"
                           onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
-                          aria-label={format!("Partition {tp}: log start {start}, log end {end}")} onkeydown={select_key(Selection::Partition(tp.clone()))} />
-                    <text x={(TOPIC_X + 10).to_string()} y={(y + 38).to_string()} class="lane-label">{format!("P{p}")}</text>
-                    <text x={(TOPIC_X + 10).to_string()} y={(y + 56).to_string()} class="lane-meta">{format!("from {start}")}</text>
+                          aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
+                    <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
+                    <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
+                    { for gaps }
                     { for cells }
                     if let Some(text) = removed.get(&tp) {
-                        <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 44).to_string()}>{text.clone()}</text>
+                        <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text.clone()}</text>
                     }
-                    <g class="log-end" transform={format!("translate({},{})", x_of(end), y)}>
-                        <line x1="-2" y1="14" x2="-2" y2={(LANE_H - 26).to_string()} />
-                        <text x="4" y="36" class="lane-meta">{format!("end {end}")}</text>
-                        <text x="4" y="52" class="lane-meta">{format!("{} rec", log.record_count().min((end - start).max(0) as usize))}</text>
+                    <g class="log-end" transform={format!("translate({:.1},{})", x_of(end), y)}>
+                        <line x1="-2" y1={CELLS_TOP.to_string()} x2="-2" y2={(CELLS_TOP + CELL_H).to_string()} />
+                        <title>{format!("Log end offset {end}; {held} record(s) held")}</title>
+                        <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
+                        <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
                     </g>
-                    { for committed }
-                    { for readers }
+                    { for track_rows }
+                    if let Some(f) = focus {
+                        <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
+                            <title>{"Back to following the readers and the log end (Esc)"}</title>
+                            <text class="follow">{"⟲ follow"}</text>
+                        </g>
+                    }
                 </g>
             }
         });
@@ -374,39 +609,31 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let height = GROUP_HEADER_H + CONSUMER_H * members.len() as i64;
         let title = if group_id.is_empty() { "standalone readers".to_string() } else { group_id.clone() };
         let state_class = state.map(|s| s.name().to_string()).unwrap_or_else(|| "Standalone".into());
-        let lag: i64 = group.map(|g| g.committed.keys().filter_map(|tp| engine.committed_lag(g, tp)).sum()).unwrap_or(0);
+        // The LAG column of `kafka-consumer-groups --describe`, summed; `-` before any commit.
+        let lag = group.and_then(|g| group_lag_total(engine, g)).map_or_else(|| "-".to_string(), |l| l.to_string());
+        let phase = group.map(|g| group_phase(engine, g));
+        let rebalancing = phase.is_some_and(|p| p.rebalancing);
         let subtitle = match group {
+            Some(_) if rebalancing => String::new(),
             Some(g) => g.protocol.map(|p| format!(" · {}", p.name())).unwrap_or_default(),
             None => " · assign(), no rebalancing".into(),
         };
-        let generation = group.map(|g| format!("gen {} · lag {lag}", g.generation)).unwrap_or_default();
+        // While it rebalances, the protocol says what moves: eager revokes every partition,
+        // cooperative only those that change hands.
+        let generation = group
+            .map(|g| match phase.and_then(|p| p.protocol.filter(|_| p.rebalancing)) {
+                Some(RebalanceProtocol::Cooperative) => format!("cooperative · gen {}", g.generation),
+                Some(RebalanceProtocol::Eager) => format!("eager · gen {}", g.generation),
+                None => format!("gen {} · lag {lag}", g.generation),
+            })
+            .unwrap_or_default();
         let rows = members.iter().map(|client| {
             let Some(c) = engine.consumers.get(client) else { return html! {} };
             let y = layout.consumer_y[client];
             let colour = colours.get(client).copied().unwrap_or("#64748b");
-            let status = match &c.status {
-                ConsumerStatus::Running if c.paused => "paused".to_string(),
-                ConsumerStatus::Running => match c.phase {
-                    MemberPhase::Joining => "joining…".into(),
-                    MemberPhase::Syncing => "syncing…".into(),
-                    _ if c.assignment.is_empty() && c.is_subscriber() => "idle".into(),
-                    _ => c.assignment.iter().map(|tp| if tp.topic.len() > 8 { format!("P{}", tp.partition) } else { tp.to_string() }).collect::<Vec<_>>().join(", "),
-                },
-                ConsumerStatus::Stopped => "stopped".into(),
-                ConsumerStatus::Crashed => {
-                    let expires = group.and_then(|g| g.members.iter().find(|m| m.client_id == *client)).map(|m| {
-                        let deadline = m.last_heartbeat_tick + crate::engine::time::ms_to_ticks(m.session_timeout_ms);
-                        deadline.saturating_sub(engine.tick) as f64 / 10.0
-                    });
-                    match expires {
-                        Some(s) => format!("crashed · session ends in {s:.1}s"),
-                        None => "crashed".into(),
-                    }
-                }
-                ConsumerStatus::Failed(_) => "failed".into(),
-            };
+            let status = status_line(&reader_status(engine, c));
             let dead = !c.is_running();
-            let idle = c.is_running() && c.assignment.is_empty() && c.phase == MemberPhase::Stable;
+            let idle = c.is_running() && c.assignment.is_empty() && c.phase == crate::engine::consumer::MemberPhase::Stable;
             let selected = props.selection == Some(Selection::Consumer(client.clone()));
             html! {
                 <g key={format!("consumer-{client}")} class={classes!("consumer", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
@@ -430,7 +657,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 // holds its consumers, which are controls of their own (none nested in another).
                 <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 8).to_string()} rx="12"
                       tabindex="0" role="button" aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))} />
-                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, 20)}</text>
+                <text x={(GROUP_X + 14).to_string()} y={(header_y + 22).to_string()} class="group-name">{short(&title, if rebalancing { 11 } else { 20 })}</text>
                 <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation}</text>
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                     <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
@@ -471,6 +698,37 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     });
 
+    // Partitions travelling in a rebalance: a revoked one flies from its old owner back to
+    // its lane, an assigned one from its lane to its new owner (eager revokes all, then
+    // assigns all; cooperative moves only what changes hands).
+    let handovers = props.events.iter().flat_map(|event| {
+        let (client_id, partitions, revoke) = match event {
+            Event::PartitionsRevoked { client_id, partitions, .. } => (client_id, partitions.as_slice(), true),
+            Event::PartitionsAssigned { client_id, added, .. } => (client_id, added.as_slice(), false),
+            _ => return Vec::new(),
+        };
+        let colour = colours.get(client_id).copied().unwrap_or("#64748b");
+        let Some(cy) = layout.consumer_y.get(client_id).map(|y| y + (CONSUMER_H - 6) / 2) else { return Vec::new() };
+        partitions.iter().filter_map(|tp| {
+            let ly = layout.lane_y.get(tp)? + LANE_H / 2;
+            let (lx, cx) = (TOPIC_X + TOPIC_W, GROUP_X + 10);
+            let mid = (lx + cx) / 2;
+            let path = if revoke {
+                format!("M {cx} {cy} C {mid} {cy}, {mid} {ly}, {lx} {ly}")
+            } else {
+                format!("M {lx} {ly} C {mid} {ly}, {mid} {cy}, {cx} {cy}")
+            };
+            let kind = if revoke { "revoke" } else { "assign" };
+            Some(html! {
+                <g key={format!("handover-{kind}-{client_id}-{tp}")} class={classes!("handover", kind)} data-handover={format!("{kind}:{tp}:{client_id}")}>
+                    <circle r="8" style={format!("stroke:{colour};fill:{}", if revoke { "var(--panel)" } else { colour })}>
+                        <animateMotion dur="0.8s" fill="freeze" path={path} />
+                    </circle>
+                </g>
+            })
+        }).collect::<Vec<_>>()
+    }).collect::<Vec<_>>();
+
     let height = layout.height;
     let onbackground = {
         let onselect = props.onselect.clone();
@@ -485,15 +743,47 @@ pub fn diagram(props: &DiagramProps) -> Html {
             )}</title>
             <text x={PRODUCER_X.to_string()} y={(TOP + 10).to_string()} class="column-title">{"Producers"}</text>
             <text x={GROUP_X.to_string()} y={(TOP - 2).to_string()} class="column-title">{"Consumer groups"}</text>
+            if !engine.topics.is_empty() {
+                <text x={(TOPIC_X + 150).to_string()} y={(TOP + 8).to_string()} class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
+            }
             <g class="links">{ for links }</g>
             { for producers }
             { for topics }
             { for groups }
             { for flights }
+            { for handovers }
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }
         </svg>
+    }
+}
+
+/// A consumer's line in its group box.
+fn status_line(status: &crate::read::ReaderStatus) -> String {
+    match (&status.process, &status.membership) {
+        (ProcessState::Paused, _) => "paused".into(),
+        (ProcessState::Running, Membership::Joining) => "joining…".into(),
+        (ProcessState::Running, Membership::Syncing) => "syncing…".into(),
+        (ProcessState::Running, Membership::Idle) => "idle".into(),
+        (ProcessState::Running, _) => status
+            .owned
+            .iter()
+            .map(|tp| {
+                if tp.topic.len() > 8 {
+                    format!("P{}", tp.partition)
+                } else {
+                    tp.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        (ProcessState::Crashed, _) => match status.session_expires_in_seconds() {
+            Some(s) => format!("crashed · removed in {s} s"),
+            None => "crashed".into(),
+        },
+        (ProcessState::Failed(_), _) => "failed".into(),
+        (ProcessState::Stopped, _) => "stopped".into(),
     }
 }
 

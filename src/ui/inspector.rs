@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::state::Selection;
-use crate::engine::consumer::{format_thousandths, ConsumerStatus};
+use crate::engine::consumer::format_thousandths;
 use crate::engine::{Command, Engine, SeekTarget, TopicPartition};
 
 #[derive(Properties, PartialEq)]
@@ -43,19 +43,18 @@ pub fn inspector(props: &InspectorProps) -> Html {
             Some(c) => {
                 let rate = c.config.processing_millirecords_per_second;
                 let running = c.is_running();
-                let status = match &c.status {
-                    ConsumerStatus::Running if c.paused => "running, paused".to_string(),
-                    ConsumerStatus::Running => "running".into(),
-                    ConsumerStatus::Stopped => "stopped".into(),
-                    ConsumerStatus::Crashed => "crashed".into(),
-                    ConsumerStatus::Failed(err) => format!("failed: {err}"),
+                let reader = crate::read::reader_status(e, c);
+                let status = match (&reader.process, reader.session_expires_in_seconds()) {
+                    (crate::read::ProcessState::Paused, _) => "running, paused".to_string(),
+                    (crate::read::ProcessState::Crashed, Some(s)) => {
+                        format!("crashed: the coordinator removes it in {s} s")
+                    }
+                    (process, _) => process.label(),
                 };
-                let rows = c.assignment.iter().map(|tp| {
-                    let hw = e.partition_log(tp).map_or(0, |l| l.high_watermark());
-                    let pos = c.positions.get(tp).copied();
-                    let committed = c.group.as_ref().and_then(|g| e.groups.get(g)).and_then(|g| g.committed.get(tp)).map(|o| o.offset);
-                    html! { <tr><td>{tp.to_string()}</td><td>{pos.map_or("-".into(), |p| p.to_string())}</td>
-                        <td>{committed.map_or("-".into(), |p| p.to_string())}</td><td>{hw}</td><td>{pos.map_or("-".into(), |p| (hw - p).to_string())}</td></tr> }
+                let rows = crate::read::reader_offsets(e, c).into_iter().map(|o| {
+                    html! { <tr data-partition={o.partition.to_string()}><td>{o.partition.to_string()}</td><td data-field="fetched">{o.fetched_to}</td><td data-field="processed">{o.processed_to}</td>
+                        <td data-field="committed">{o.committed.map_or("-".into(), |p| p.to_string())}</td><td>{o.log_end}</td>
+                        <td data-field="lag">{o.committed.map_or("-".into(), |p| (o.log_end - p).to_string())}</td></tr> }
                 });
                 let set_rate = |factor: f64| Command::SetConsumerConfig {
                     client_id: id.clone(),
@@ -75,7 +74,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         <dt>{"Processing"}</dt><dd>{format!("{} records/s, {} fetched waiting", format_thousandths(rate), c.in_flight_records())}</dd>
                         <dt>{"Assignor"}</dt><dd>{c.config.get("partition.assignment.strategy").unwrap_or_default()}</dd>
                     </dl>
-                    <table class="mini"><thead><tr><th>{"partition"}</th><th>{"position"}</th><th>{"committed"}</th><th>{"HW"}</th><th>{"lag"}</th></tr></thead>
+                    <table class="mini reader-offsets"><thead><tr><th>{"partition"}</th><th title="fetched to: the position, the next offset a poll returns">{"fetched"}</th><th title="processed to: the next offset the application handles">{"processed"}</th><th title="the group's committed offset">{"commit"}</th><th title="log end offset">{"end"}</th><th title="log end − committed, as kafka-consumer-groups --describe counts it">{"lag"}</th></tr></thead>
                         <tbody>{ for rows }</tbody></table>
                     <div class="actions">
                         if running {
@@ -245,9 +244,15 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         <dt>{"Value"}</dt><dd>{r.value.as_deref().unwrap_or("null (tombstone)")}</dd>
                         <dt>{"Timestamp"}</dt><dd>{format!("CreateTime {} (t = {:.1}s)", r.timestamp_ms, (r.timestamp_ms - crate::engine::time::EPOCH_MS) as f64 / 1000.0)}</dd>
                         <dt>{"Size"}</dt><dd>{format!("{} bytes (estimated)", r.size_bytes)}</dd>
-                        <dt>{"Partition"}</dt><dd>{ match r.key.as_deref() {
-                            Some(k) => format!("murmur2(\"{k}\") → partition {}", crate::engine::partitioner::partition_for_key(k.as_bytes(), e.topics.get(&tp.topic).map_or(1, |t| t.n_partitions()))),
-                            None => "no key: the producer's sticky partitioner chose it".into(),
+                        <dt>{"Partition"}</dt><dd data-field="placement">{ match crate::read::placement_reason(&r) {
+                            crate::read::PlacementReason::Keyed { n_partitions, murmur2_partition } => format!(
+                                "murmur2(\"{}\") mod {n_partitions} partition(s) (the count when it was produced) → partition {murmur2_partition}",
+                                r.key.as_deref().unwrap_or_default()
+                            ),
+                            crate::read::PlacementReason::Explicit => format!("the producer named partition {} (--partition)", tp.partition),
+                            crate::read::PlacementReason::KeylessSticky => "no key: the producer's sticky partitioner chose it".into(),
+                            crate::read::PlacementReason::KeylessRoundRobin => "no key: the round-robin partitioner's turn".into(),
+                            crate::read::PlacementReason::Synthetic => "records fill wrote it to every partition".into(),
                         } }</dd>
                     </dl>
                     </>

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::*;
-use crate::engine::types::record_size_bytes;
+use crate::engine::types::{record_size_bytes, Placement};
 
 /// A record of exactly 100 bytes, so that segment sizes are easy to count.
 fn kv(key: Option<&str>, value: Option<&str>, timestamp_ms: i64) -> Record {
@@ -16,6 +16,7 @@ fn kv(key: Option<&str>, value: Option<&str>, timestamp_ms: i64) -> Record {
         value: value.map(Arc::from),
         headers: Vec::new(),
         size_bytes: 100,
+        placement: Placement::Synthetic,
     }
 }
 
@@ -615,6 +616,7 @@ fn memory_stays_bounded_by_retention() {
             value: Some(Arc::clone(&value)),
             headers: Vec::new(),
             size_bytes: 100,
+            placement: Placement::Synthetic,
         };
         log.append(record, i, &config);
         if i % 1_000 == 999 {
