@@ -9,7 +9,7 @@ use super::consumer::{
 };
 use super::event::{Event, LeaveReason, ResetCause};
 use super::time::{ms_to_ticks, MS_PER_TICK};
-use super::{rejected, Engine, SeekTarget, TopicPartition};
+use super::{limits, rejected, Engine, SeekTarget, TopicPartition};
 
 /// Thousandths of a record per record.
 const MILLI: u64 = 1000;
@@ -38,6 +38,19 @@ impl Engine {
         }
         if self.consumers.contains_key(client_id) {
             return rejected(format!("Consumer {client_id} already exists."));
+        }
+        if self.consumers.len() >= limits::MAX_CONSUMERS {
+            return rejected(limits::over("consumers", limits::MAX_CONSUMERS as u64));
+        }
+        if let Some(g) = group {
+            let known = self.groups.contains_key(g)
+                || self
+                    .consumers
+                    .values()
+                    .any(|c| c.group.as_deref() == Some(g));
+            if !known && self.group_count() >= limits::MAX_GROUPS {
+                return rejected(limits::over("consumer groups", limits::MAX_GROUPS as u64));
+            }
         }
         if group.is_some_and(|g| g.trim().is_empty()) {
             return rejected("The group.id must not be empty.");

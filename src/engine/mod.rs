@@ -12,6 +12,8 @@ pub mod consumer;
 mod coordinator;
 pub mod event;
 pub mod group;
+pub mod invariants;
+pub mod limits;
 pub mod log;
 pub mod partitioner;
 pub mod rng;
@@ -34,14 +36,7 @@ use self::rng::SimRng;
 pub use self::topic::Topic;
 pub use self::types::{record_size_bytes, Record, TopicPartition};
 
-/// The largest partition count a topic may have in the simulator.
-pub const MAX_PARTITIONS: i64 = 256;
-
-/// The most records [`Command::FillTopic`] appends to one partition.
-pub const MAX_FILL_PER_PARTITION: u64 = 2_000_000;
-
-/// The fastest producer stream: 1000 records per simulated second.
-pub const MAX_STREAM_MILLIRECORDS_PER_SECOND: u32 = 1_000_000;
+pub use self::limits::{MAX_FILL_PER_PARTITION, MAX_STREAM_MILLIRECORDS_PER_SECOND};
 
 /// Broker-wide settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,9 +110,20 @@ impl Engine {
         time::tick_to_ms(self.tick)
     }
 
-    /// Applies one command and returns what happened. Never panics: an invalid command
-    /// gives a single [`Event::Rejected`] and changes nothing.
+    /// Applies one command and returns what happened. Never panics on any command: an
+    /// invalid one gives a single [`Event::Rejected`] and changes nothing. In debug and
+    /// test builds the engine's [`invariants`] are checked afterwards, and a broken one
+    /// panics (it is a bug in the engine, whatever the command).
     pub fn apply(&mut self, command: &Command) -> Vec<Event> {
+        let events = self.apply_command(command);
+        #[cfg(debug_assertions)]
+        if let Err(why) = invariants::check(self) {
+            panic!("an engine invariant broke after {command:?}: {why}");
+        }
+        events
+    }
+
+    fn apply_command(&mut self, command: &Command) -> Vec<Event> {
         match command {
             Command::CreateTopic {
                 name,
@@ -138,14 +144,19 @@ impl Engine {
                 key,
                 value,
                 headers,
-            } => self.produce(
-                producer.as_deref().unwrap_or("console-producer"),
-                topic,
-                *partition,
-                key.as_deref(),
-                value.as_deref(),
-                headers,
-            ),
+            } => {
+                if let Err(reason) = self.check_records_total(1) {
+                    return rejected(reason);
+                }
+                self.produce(
+                    producer.as_deref().unwrap_or("console-producer"),
+                    topic,
+                    *partition,
+                    key.as_deref(),
+                    value.as_deref(),
+                    headers,
+                )
+            }
             Command::SetProducerStream { producer, stream } => {
                 self.set_producer_stream(producer, stream.clone())
             }
@@ -192,6 +203,12 @@ impl Engine {
                 records_per_partition,
             } => self.fill_topic(topic, *records_per_partition),
             Command::Advance { ticks } => {
+                if u64::from(*ticks) > limits::MAX_TICKS_PER_ADVANCE {
+                    return rejected(limits::over(
+                        "ticks in one advance",
+                        limits::MAX_TICKS_PER_ADVANCE,
+                    ));
+                }
                 let mut events = Vec::new();
                 for _ in 0..*ticks {
                     events.extend(self.advance_one_tick());
@@ -210,6 +227,43 @@ impl Engine {
 
     pub fn partition_log(&self, tp: &TopicPartition) -> Option<&PartitionLog> {
         self.topics.get(&tp.topic)?.partition(tp.partition)
+    }
+
+    /// The number of partitions of all topics together.
+    pub fn partitions_total(&self) -> u64 {
+        self.topics
+            .values()
+            .map(|t| u64::from(t.n_partitions()))
+            .sum()
+    }
+
+    /// The records held in all logs together, from each log's start to its end
+    /// (what [`limits::MAX_RECORDS_TOTAL`] bounds).
+    pub fn records_total(&self) -> u64 {
+        self.topics
+            .values()
+            .flat_map(|t| t.partitions.iter())
+            .map(|log| (log.high_watermark() - log.log_start_offset()).max(0) as u64)
+            .sum()
+    }
+
+    /// The consumer groups known: those the coordinator holds and those consumers name.
+    pub(crate) fn group_count(&self) -> usize {
+        let mut names: std::collections::BTreeSet<&str> =
+            self.groups.keys().map(String::as_str).collect();
+        names.extend(self.consumers.values().filter_map(|c| c.group.as_deref()));
+        names.len()
+    }
+
+    /// Whether `more` records fit within [`limits::MAX_RECORDS_TOTAL`].
+    fn check_records_total(&self, more: u64) -> Result<(), String> {
+        if self.records_total().saturating_add(more) > limits::MAX_RECORDS_TOTAL {
+            return Err(limits::over(
+                "records in all logs together",
+                limits::MAX_RECORDS_TOTAL,
+            ));
+        }
+        Ok(())
     }
 
     /// Partition counts of every topic, for the assignors.
@@ -235,9 +289,19 @@ impl Engine {
         if partitions < 1 {
             return rejected("Number of partitions must be larger than 0.");
         }
-        if partitions > MAX_PARTITIONS {
-            return rejected(format!(
-                "The simulator allows at most {MAX_PARTITIONS} partitions per topic."
+        if partitions > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
+            return rejected(limits::over(
+                "partitions per topic",
+                limits::MAX_PARTITIONS_PER_TOPIC.into(),
+            ));
+        }
+        if self.topics.len() >= limits::MAX_TOPICS {
+            return rejected(limits::over("topics", limits::MAX_TOPICS as u64));
+        }
+        if self.partitions_total() + partitions as u64 > limits::MAX_PARTITIONS_TOTAL {
+            return rejected(limits::over(
+                "partitions in all topics together",
+                limits::MAX_PARTITIONS_TOTAL,
             ));
         }
         let overrides: BTreeMap<String, String> = configs.iter().cloned().collect();
@@ -288,7 +352,7 @@ impl Engine {
     }
 
     fn add_partitions(&mut self, name: &str, total: i64) -> Vec<Event> {
-        let Some(topic) = self.topics.get_mut(name) else {
+        let Some(topic) = self.topics.get(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
         let current = i64::from(topic.n_partitions());
@@ -297,11 +361,22 @@ impl Engine {
                 "The topic {name} currently has {current} partition(s); {total} would not be an increase."
             ));
         }
-        if total > MAX_PARTITIONS {
-            return rejected(format!(
-                "The simulator allows at most {MAX_PARTITIONS} partitions per topic."
+        if total > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
+            return rejected(limits::over(
+                "partitions per topic",
+                limits::MAX_PARTITIONS_PER_TOPIC.into(),
             ));
         }
+        let others = self.partitions_total() - current as u64;
+        if others + total as u64 > limits::MAX_PARTITIONS_TOTAL {
+            return rejected(limits::over(
+                "partitions in all topics together",
+                limits::MAX_PARTITIONS_TOTAL,
+            ));
+        }
+        let Some(topic) = self.topics.get_mut(name) else {
+            return rejected(format!("Topic '{name}' does not exist as expected"));
+        };
         topic
             .partitions
             .resize_with(total as usize, PartitionLog::new);
@@ -364,6 +439,9 @@ impl Engine {
         if self.producers.contains_key(name) {
             return rejected(format!("Producer {name} already exists."));
         }
+        if self.producers.len() >= limits::MAX_PRODUCERS {
+            return rejected(limits::over("producers", limits::MAX_PRODUCERS as u64));
+        }
         self.producers
             .insert(name.to_string(), new_producer(name, null_key));
         vec![Event::ProducerAdded {
@@ -388,10 +466,20 @@ impl Engine {
                     s.topic
                 ));
             }
+            let compacted = self
+                .topics
+                .get(&s.topic)
+                .is_some_and(|t| t.config.cleanup_policy != CleanupPolicy::Delete);
+            if compacted && s.key_pool == 0 {
+                return rejected(format!(
+                    "Compacted topic cannot accept message without key in topic partition {}-0.",
+                    s.topic
+                ));
+            }
             if s.millirecords_per_second == 0 {
                 return rejected("A stream needs a rate above 0 records per second.");
             }
-            if s.millirecords_per_second > MAX_STREAM_MILLIRECORDS_PER_SECOND {
+            if s.millirecords_per_second > limits::MAX_STREAM_MILLIRECORDS_PER_SECOND {
                 return rejected(
                     "The simulator streams at most 1000 records per second per producer.",
                 );
@@ -440,6 +528,22 @@ impl Engine {
                 partition.unwrap_or(0)
             ));
         }
+        let headers: Vec<(Arc<str>, Arc<str>)> = headers
+            .iter()
+            .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
+            .collect();
+        let size_bytes = record_size_bytes(key, value, &headers);
+        if u64::from(size_bytes) > limits::MAX_RECORD_BYTES {
+            return rejected(format!(
+                "The message is {size_bytes} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                limits::MAX_RECORD_BYTES
+            ));
+        }
+        if !self.producers.contains_key(producer_name)
+            && self.producers.len() >= limits::MAX_PRODUCERS
+        {
+            return rejected(limits::over("producers", limits::MAX_PRODUCERS as u64));
+        }
         let mut events = Vec::new();
         if !self.producers.contains_key(producer_name) {
             self.producers.insert(
@@ -450,11 +554,6 @@ impl Engine {
                 producer: producer_name.to_string(),
             });
         }
-        let headers: Vec<(Arc<str>, Arc<str>)> = headers
-            .iter()
-            .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
-            .collect();
-        let size_bytes = record_size_bytes(key, value, &headers);
         let Some(producer) = self.producers.get_mut(producer_name) else {
             return rejected("internal: producer vanished");
         };
@@ -501,9 +600,20 @@ impl Engine {
         events
     }
 
+    /// Sends what each stream owes this tick. A stream whose record is refused (its topic
+    /// became compacted and it has no keys, or the logs are full) stops, with one
+    /// rejection: it would only be refused again every tick until changed.
     fn tick_producers(&mut self) -> Vec<Event> {
         let mut sends: Vec<(String, String, Option<String>)> = Vec::new();
         let names: Vec<String> = self.producers.keys().cloned().collect();
+        let mut room = limits::MAX_RECORDS_TOTAL.saturating_sub(
+            if self.producers.values().any(|p| p.stream.is_some()) {
+                self.records_total()
+            } else {
+                0
+            },
+        );
+        let mut events = Vec::new();
         for name in names {
             let Some(producer) = self.producers.get_mut(&name) else {
                 continue;
@@ -515,6 +625,22 @@ impl Engine {
                 u64::from(stream.millirecords_per_second) * time::MS_PER_TICK as u64;
             while producer.stream_credit_millirecords >= 1_000_000 {
                 producer.stream_credit_millirecords -= 1_000_000;
+                if room == 0 {
+                    producer.stream = None;
+                    producer.stream_credit_millirecords = 0;
+                    events.push(Event::Rejected {
+                        reason: limits::over(
+                            "records in all logs together",
+                            limits::MAX_RECORDS_TOTAL,
+                        ),
+                    });
+                    events.push(Event::ProducerStreamChanged {
+                        producer: name.clone(),
+                        running: false,
+                    });
+                    break;
+                }
+                room -= 1;
                 let key = (stream.key_pool > 0).then(|| {
                     format!(
                         "{}{}",
@@ -525,11 +651,28 @@ impl Engine {
                 sends.push((name.clone(), stream.topic.clone(), key));
             }
         }
-        let mut events = Vec::new();
         for (name, topic, key) in sends {
-            let n = self.producers.get(&name).map_or(0, |p| p.records_sent) + 1;
-            let value = format!("{name} #{n}");
-            events.extend(self.produce(&name, &topic, None, key.as_deref(), Some(&value), &[]));
+            let Some(producer) = self.producers.get(&name) else {
+                continue;
+            };
+            if producer.stream.is_none() {
+                // Stopped earlier this tick: its remaining sends are dropped.
+                continue;
+            }
+            let value = format!("{name} #{}", producer.records_sent + 1);
+            let sent = self.produce(&name, &topic, None, key.as_deref(), Some(&value), &[]);
+            let refused = sent.iter().any(|e| matches!(e, Event::Rejected { .. }));
+            events.extend(sent);
+            if refused {
+                if let Some(producer) = self.producers.get_mut(&name) {
+                    producer.stream = None;
+                    producer.stream_credit_millirecords = 0;
+                }
+                events.push(Event::ProducerStreamChanged {
+                    producer: name.clone(),
+                    running: false,
+                });
+            }
         }
         events
     }
@@ -633,10 +776,26 @@ impl Engine {
     /// Appends synthetic records to every partition, sharing one value and a pool of keys so
     /// a million records cost only the log's own memory.
     fn fill_topic(&mut self, name: &str, per_partition: u64) -> Vec<Event> {
-        if per_partition > MAX_FILL_PER_PARTITION {
-            return rejected(format!("The simulator fills at most {MAX_FILL_PER_PARTITION} records per partition at once."));
+        if per_partition > limits::MAX_FILL_PER_PARTITION {
+            return rejected(limits::over(
+                "records per partition in one fill",
+                limits::MAX_FILL_PER_PARTITION,
+            ));
         }
         let now_ms = self.now_ms();
+        let Some(topic) = self.topics.get(name) else {
+            return rejected(format!("Topic '{name}' does not exist as expected"));
+        };
+        let total = per_partition.saturating_mul(u64::from(topic.n_partitions()));
+        if total > limits::MAX_FILL_TOTAL {
+            return rejected(limits::over(
+                "records in one fill (all partitions together)",
+                limits::MAX_FILL_TOTAL,
+            ));
+        }
+        if let Err(reason) = self.check_records_total(total) {
+            return rejected(reason);
+        }
         let Some(topic) = self.topics.get_mut(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
