@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::limits;
-use crate::engine::{Command, Engine, Event};
+use crate::engine::{Command, Engine, Event, Rejection, RejectionKind};
 
 /// A snapshot is kept every this many steps.
 pub const SNAPSHOT_EVERY: usize = 100;
@@ -113,15 +113,31 @@ impl Timeline {
             .collect()
     }
 
-    /// Applies a command at the cursor. If the cursor is in the past, the future is
-    /// dropped first (a branch). Returns the events. A command past the history's budget
-    /// is refused: one [`Event::Rejected`], nothing recorded, the future kept.
+    /// Applies a command at the cursor, as [`Self::try_apply`] does, and returns the
+    /// events; a refusal is returned as its one [`Event::Rejected`].
     pub fn apply(&mut self, command: Command) -> &[Event] {
+        if self.try_apply(command).is_ok() || self.refused.is_empty() {
+            // Applied, or rejected by the engine and recorded as a step.
+            return self.last_step().map_or(&[], |s| s.events.as_slice());
+        }
+        &self.refused
+    }
+
+    /// Applies a command at the cursor. If the cursor is in the past, the future is
+    /// dropped first (a branch). Returns the events, or the engine's [`Rejection`]; a
+    /// command the engine rejects is still recorded, as a step whose events are one
+    /// [`Event::Rejected`] (a history holds what the user typed, mistakes included). A
+    /// command past the history's budget is refused without being recorded, the future
+    /// kept.
+    pub fn try_apply(&mut self, command: Command) -> Result<&[Event], Rejection> {
+        self.refused.clear();
         let spent = match self.budget_after(&command) {
             Ok(spent) => spent,
             Err(reason) => {
-                self.refused = vec![Event::Rejected { reason }];
-                return &self.refused;
+                self.refused = vec![Event::Rejected {
+                    reason: reason.clone(),
+                }];
+                return Err(Rejection::new(RejectionKind::OverLimit, reason));
             }
         };
         if self.cursor < self.steps.len() {
@@ -130,7 +146,13 @@ impl Timeline {
             self.snapshots.truncate(self.cursor / SNAPSHOT_EVERY + 1);
         }
         self.spent.push(spent);
-        let events = self.current.apply(&command);
+        let outcome = self.current.apply(&command);
+        let events = match &outcome {
+            Ok(events) => events.clone(),
+            Err(rejection) => vec![Event::Rejected {
+                reason: rejection.reason.clone(),
+            }],
+        };
         self.steps.push(Step {
             command,
             events,
@@ -141,7 +163,8 @@ impl Timeline {
         {
             self.snapshots.push(self.current.clone());
         }
-        &self.steps[self.cursor - 1].events
+        outcome?;
+        Ok(&self.steps[self.cursor - 1].events)
     }
 
     /// The budget spent once `command` is recorded at the cursor, or why it does not fit.
@@ -184,7 +207,8 @@ impl Timeline {
         if target == self.cursor + 1 {
             // Replaying one command is cheaper than restoring a snapshot.
             let command = self.steps[self.cursor].command.clone();
-            self.current.apply(&command);
+            // Replaying gives the outcome it gave when recorded, kept in the step.
+            let _ = self.current.apply(&command);
         } else {
             let base = (target / SNAPSHOT_EVERY).min(self.snapshots.len() - 1);
             let from = if self.cursor <= target && self.cursor >= base * SNAPSHOT_EVERY {
@@ -194,7 +218,7 @@ impl Timeline {
                 base * SNAPSHOT_EVERY
             };
             for step in &self.steps[from..target] {
-                self.current.apply(&step.command);
+                let _ = self.current.apply(&step.command);
             }
         }
         self.cursor = target;

@@ -27,7 +27,7 @@ mod topics;
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Command, Event};
+use crate::engine::{Command, Event, Rejection};
 use crate::timeline::Timeline;
 
 pub use self::clients::RecordFormat;
@@ -218,13 +218,14 @@ impl Console {
         }
     }
 
-    /// Applies a command and returns the rejection reason, if it was rejected.
-    fn apply_checked(&mut self, command: Command) -> Result<Vec<Event>, String> {
-        let events = self.apply(command);
-        match rejection(&events) {
-            Some(reason) => Err(reason),
-            None => Ok(events),
+    /// Applies a command and returns its events, or why it was refused.
+    fn apply_checked(&mut self, command: Command) -> Result<Vec<Event>, Rejection> {
+        let events = self.timeline.try_apply(command).map(<[Event]>::to_vec);
+        self.applied += 1;
+        if let Ok(events) = &events {
+            self.collect_console_records(events);
         }
+        events
     }
 }
 

@@ -9,18 +9,25 @@ use super::consumer::{
 };
 use super::event::{Event, LeaveReason, ResetCause};
 use super::time::{ms_to_ticks, MS_PER_TICK};
-use super::{limits, rejected, Engine, SeekTarget, TopicPartition};
+use super::{
+    limits, over_limit, rejected, Engine, Outcome, Rejection, RejectionKind, SeekTarget,
+    TopicPartition,
+};
 
 /// Thousandths of a record per record.
 const MILLI: u64 = 1000;
 
 impl Engine {
-    fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Vec<Event>> {
+    fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Rejection> {
         match self.consumers.get(client_id) {
-            None => Err(rejected(format!("Consumer {client_id} does not exist."))),
-            Some(c) if !c.is_running() => {
-                Err(rejected(format!("Consumer {client_id} is not running.")))
-            }
+            None => Err(Rejection::new(
+                RejectionKind::Invalid,
+                format!("Consumer {client_id} does not exist."),
+            )),
+            Some(c) if !c.is_running() => Err(Rejection::new(
+                RejectionKind::Invalid,
+                format!("Consumer {client_id} is not running."),
+            )),
             Some(c) => Ok(c),
         }
     }
@@ -32,7 +39,7 @@ impl Engine {
         topics: &[String],
         assign: &[TopicPartition],
         settings: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         if client_id.trim().is_empty() || client_id.contains(char::is_whitespace) {
             return rejected("A consumer needs a client.id without spaces.");
         }
@@ -40,7 +47,7 @@ impl Engine {
             return rejected(format!("Consumer {client_id} already exists."));
         }
         if self.consumers.len() >= limits::MAX_CONSUMERS {
-            return rejected(limits::over("consumers", limits::MAX_CONSUMERS as u64));
+            return over_limit(limits::over("consumers", limits::MAX_CONSUMERS as u64));
         }
         if let Some(g) = group {
             let known = self.groups.contains_key(g)
@@ -49,7 +56,7 @@ impl Engine {
                     .values()
                     .any(|c| c.group.as_deref() == Some(g));
             if !known && self.group_count() >= limits::MAX_GROUPS {
-                return rejected(limits::over("consumer groups", limits::MAX_GROUPS as u64));
+                return over_limit(limits::over("consumer groups", limits::MAX_GROUPS as u64));
             }
         }
         if group.is_some_and(|g| g.trim().is_empty()) {
@@ -112,10 +119,10 @@ impl Engine {
             consumer.assignment = consumer.manual.clone();
         }
         self.consumers.insert(client_id.to_string(), consumer);
-        vec![Event::ConsumerStarted {
+        Ok(vec![Event::ConsumerStarted {
             client_id: client_id.to_string(),
             group: group.map(str::to_string),
-        }]
+        }])
     }
 
     /// Drops records fetched but not processed, with an event per partition.
@@ -151,11 +158,8 @@ impl Engine {
             .collect()
     }
 
-    pub(super) fn stop_consumer(&mut self, client_id: &str) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    pub(super) fn stop_consumer(&mut self, client_id: &str) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let mut events = Vec::new();
         // close(): auto-commit commits the positions, then the partitions are revoked.
         let auto_commit = c.config.enable_auto_commit && c.group.is_some();
@@ -188,13 +192,11 @@ impl Engine {
                 events.extend(self.remove_member(&group, &member_id, LeaveReason::Left));
             }
         }
-        events
+        Ok(events)
     }
 
-    pub(super) fn crash_consumer(&mut self, client_id: &str) -> Vec<Event> {
-        if let Err(e) = self.running_consumer(client_id) {
-            return e;
-        }
+    pub(super) fn crash_consumer(&mut self, client_id: &str) -> Outcome {
+        self.running_consumer(client_id)?;
         let mut events = self.drop_in_flight(client_id, None);
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.status = ConsumerStatus::Crashed;
@@ -202,10 +204,10 @@ impl Engine {
         events.push(Event::ConsumerCrashed {
             client_id: client_id.to_string(),
         });
-        events
+        Ok(events)
     }
 
-    pub(super) fn restart_consumer(&mut self, client_id: &str) -> Vec<Event> {
+    pub(super) fn restart_consumer(&mut self, client_id: &str) -> Outcome {
         let Some(c) = self.consumers.get(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
@@ -227,7 +229,7 @@ impl Engine {
         }
         let now = self.tick;
         let Some(c) = self.consumers.get_mut(client_id) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let fresh = Consumer::new(
             c.client_id.clone(),
@@ -243,18 +245,18 @@ impl Engine {
         } else {
             c.assignment = c.manual.clone();
         }
-        vec![Event::ConsumerStarted {
+        Ok(vec![Event::ConsumerStarted {
             client_id: client_id.to_string(),
             group: c.group.clone(),
-        }]
+        }])
     }
 
-    pub(super) fn remove_consumer(&mut self, client_id: &str) -> Vec<Event> {
+    pub(super) fn remove_consumer(&mut self, client_id: &str) -> Outcome {
         let Some(c) = self.consumers.get(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
         let mut events = if c.is_running() {
-            self.stop_consumer(client_id)
+            self.stop_consumer(client_id)?
         } else {
             Vec::new()
         };
@@ -262,7 +264,7 @@ impl Engine {
         events.push(Event::ConsumerRemoved {
             client_id: client_id.to_string(),
         });
-        events
+        Ok(events)
     }
 
     pub(super) fn set_consumer_config(
@@ -270,7 +272,7 @@ impl Engine {
         client_id: &str,
         key: &str,
         value: &str,
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
@@ -290,26 +292,24 @@ impl Engine {
             c.rejoin_needed = true;
         }
         let value = c.config.get(key).unwrap_or_else(|| value.to_string());
-        vec![Event::ConsumerConfigChanged {
+        Ok(vec![Event::ConsumerConfigChanged {
             client_id: client_id.to_string(),
             key: key.to_string(),
             value,
-        }]
+        }])
     }
 
-    pub(super) fn pause_consumer(&mut self, client_id: &str, paused: bool) -> Vec<Event> {
-        if let Err(e) = self.running_consumer(client_id) {
-            return e;
-        }
+    pub(super) fn pause_consumer(&mut self, client_id: &str, paused: bool) -> Outcome {
+        self.running_consumer(client_id)?;
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.paused = paused;
         }
         let client_id = client_id.to_string();
-        vec![if paused {
+        Ok(vec![if paused {
             Event::ConsumerPaused { client_id }
         } else {
             Event::ConsumerResumed { client_id }
-        }]
+        }])
     }
 
     pub(super) fn seek(
@@ -317,11 +317,8 @@ impl Engine {
         client_id: &str,
         partition: Option<&TopicPartition>,
         to: SeekTarget,
-    ) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    ) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let targets: Vec<TopicPartition> = match partition {
             Some(tp) if !c.assignment.contains(tp) => {
                 return rejected(format!("No current assignment for partition {tp}"));
@@ -355,7 +352,7 @@ impl Engine {
             moves.push((tp, offset));
         }
         let Some(c) = self.consumers.get_mut(client_id) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let mut events = Vec::new();
         for (tp, offset) in moves {
@@ -366,21 +363,18 @@ impl Engine {
                 offset,
             });
         }
-        events
+        Ok(events)
     }
 
-    pub(super) fn commit_sync(&mut self, client_id: &str) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    pub(super) fn commit_sync(&mut self, client_id: &str) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let offsets = Self::positions_to_commit(c);
         if offsets.is_empty() && c.group.is_some() {
             return rejected(format!(
                 "Consumer {client_id} has no positions to commit yet."
             ));
         }
-        self.commit_offsets(client_id, offsets)
+        Ok(self.commit_offsets(client_id, offsets))
     }
 
     /// A topic was deleted or changed: consumers reading it refresh their metadata now

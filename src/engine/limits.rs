@@ -63,6 +63,17 @@ pub const MAX_HISTORY_BYTES: u64 = 16 * 1024 * 1024;
 /// Bytes of JSON a decoder reads: a file, or a link's payload once decompressed.
 pub const MAX_DECODED_BYTES: usize = 32 * 1024 * 1024;
 
+// The budget agrees with itself; checked when the crate compiles.
+const _: () = {
+    assert!(MAX_FILL_PER_PARTITION <= MAX_FILL_TOTAL);
+    assert!(MAX_FILL_TOTAL <= MAX_RECORDS_TOTAL);
+    assert!(MAX_TICKS_PER_ADVANCE <= MAX_TOTAL_TICKS);
+    assert!(MAX_TICKS_PER_ADVANCE <= u32::MAX as u64);
+    // A link is base64 (4/3) of compressed JSON no longer than the file's bytes.
+    assert!(MAX_HISTORY_BYTES * 4 / 3 + 1024 < MAX_DECODED_BYTES as u64);
+    assert!(MAX_PARTITIONS_PER_TOPIC as u64 <= MAX_PARTITIONS_TOTAL);
+};
+
 /// The rejection for going past a limit: what is limited, and the limit.
 pub fn over(what: &str, limit: u64) -> String {
     format!("The simulator allows at most {} {what}.", grouped(limit))
@@ -86,18 +97,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_budget_is_consistent() {
+    fn messages_name_the_limit() {
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(grouped(12), "12");
         assert_eq!(
             over("partitions per topic", 256),
             "The simulator allows at most 256 partitions per topic."
         );
-        assert!(MAX_FILL_PER_PARTITION <= MAX_FILL_TOTAL);
-        assert!(MAX_FILL_TOTAL <= MAX_RECORDS_TOTAL);
-        assert!(MAX_TICKS_PER_ADVANCE <= MAX_TOTAL_TICKS);
-        // A link is base64 (4/3) of compressed JSON no longer than the file's bytes.
-        assert!(MAX_HISTORY_BYTES * 4 / 3 + 1024 < MAX_DECODED_BYTES as u64);
-        assert!(u64::from(MAX_PARTITIONS_PER_TOPIC) <= MAX_PARTITIONS_TOTAL);
     }
 }

@@ -16,6 +16,7 @@ pub mod invariants;
 pub mod limits;
 pub mod log;
 pub mod partitioner;
+pub mod rejection;
 pub mod rng;
 pub mod time;
 pub mod topic;
@@ -32,6 +33,7 @@ pub use self::event::Event;
 pub use self::group::{Group, GroupState};
 use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
+pub use self::rejection::{Rejection, RejectionKind};
 use self::rng::SimRng;
 pub use self::topic::Topic;
 pub use self::types::{record_size_bytes, Record, TopicPartition};
@@ -84,10 +86,17 @@ pub struct Engine {
     last_retention_check_tick: u64,
 }
 
-fn rejected(reason: impl Into<String>) -> Vec<Event> {
-    vec![Event::Rejected {
-        reason: reason.into(),
-    }]
+/// What a command gives: its events, or why it was refused.
+pub type Outcome = Result<Vec<Event>, Rejection>;
+
+/// A refusal of an invalid command.
+fn rejected(reason: impl Into<String>) -> Outcome {
+    Err(Rejection::new(RejectionKind::Invalid, reason))
+}
+
+/// A refusal for going past one of the [`limits`].
+fn over_limit(reason: impl Into<String>) -> Outcome {
+    Err(Rejection::new(RejectionKind::OverLimit, reason))
 }
 
 impl Engine {
@@ -110,11 +119,11 @@ impl Engine {
         time::tick_to_ms(self.tick)
     }
 
-    /// Applies one command and returns what happened. Never panics on any command: an
-    /// invalid one gives a single [`Event::Rejected`] and changes nothing. In debug and
-    /// test builds the engine's [`invariants`] are checked afterwards, and a broken one
-    /// panics (it is a bug in the engine, whatever the command).
-    pub fn apply(&mut self, command: &Command) -> Vec<Event> {
+    /// Applies one command and returns what happened, or why it was refused. Never
+    /// panics on any command: a refused one changes nothing. In debug and test builds the
+    /// engine's [`invariants`] are checked afterwards, and a broken one panics (it is a
+    /// bug in the engine, whatever the command).
+    pub fn apply(&mut self, command: &Command) -> Outcome {
         let events = self.apply_command(command);
         #[cfg(debug_assertions)]
         if let Err(why) = invariants::check(self) {
@@ -123,7 +132,7 @@ impl Engine {
         events
     }
 
-    fn apply_command(&mut self, command: &Command) -> Vec<Event> {
+    fn apply_command(&mut self, command: &Command) -> Outcome {
         match command {
             Command::CreateTopic {
                 name,
@@ -146,7 +155,7 @@ impl Engine {
                 headers,
             } => {
                 if let Err(reason) = self.check_records_total(1) {
-                    return rejected(reason);
+                    return over_limit(reason);
                 }
                 self.produce(
                     producer.as_deref().unwrap_or("console-producer"),
@@ -204,7 +213,7 @@ impl Engine {
             } => self.fill_topic(topic, *records_per_partition),
             Command::Advance { ticks } => {
                 if u64::from(*ticks) > limits::MAX_TICKS_PER_ADVANCE {
-                    return rejected(limits::over(
+                    return over_limit(limits::over(
                         "ticks in one advance",
                         limits::MAX_TICKS_PER_ADVANCE,
                     ));
@@ -214,7 +223,7 @@ impl Engine {
                     events.extend(self.advance_one_tick());
                 }
                 events.push(Event::ClockAdvanced { tick: self.tick });
-                events
+                Ok(events)
             }
         }
     }
@@ -279,7 +288,7 @@ impl Engine {
         name: &str,
         partitions: i64,
         configs: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         if let Err(e) = topic::validate_topic_name(name) {
             return rejected(e);
         }
@@ -290,16 +299,16 @@ impl Engine {
             return rejected("Number of partitions must be larger than 0.");
         }
         if partitions > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "partitions per topic",
                 limits::MAX_PARTITIONS_PER_TOPIC.into(),
             ));
         }
         if self.topics.len() >= limits::MAX_TOPICS {
-            return rejected(limits::over("topics", limits::MAX_TOPICS as u64));
+            return over_limit(limits::over("topics", limits::MAX_TOPICS as u64));
         }
         if self.partitions_total() + partitions as u64 > limits::MAX_PARTITIONS_TOTAL {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "partitions in all topics together",
                 limits::MAX_PARTITIONS_TOTAL,
             ));
@@ -321,13 +330,13 @@ impl Engine {
                 overrides,
             },
         );
-        vec![Event::TopicCreated {
+        Ok(vec![Event::TopicCreated {
             topic: name.to_string(),
             partitions: n,
-        }]
+        }])
     }
 
-    fn delete_topic(&mut self, name: &str) -> Vec<Event> {
+    fn delete_topic(&mut self, name: &str) -> Outcome {
         if self.topics.remove(name).is_none() {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         }
@@ -348,10 +357,10 @@ impl Engine {
             }
         }
         events.extend(self.on_metadata_change(name));
-        events
+        Ok(events)
     }
 
-    fn add_partitions(&mut self, name: &str, total: i64) -> Vec<Event> {
+    fn add_partitions(&mut self, name: &str, total: i64) -> Outcome {
         let Some(topic) = self.topics.get(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
@@ -362,14 +371,14 @@ impl Engine {
             ));
         }
         if total > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "partitions per topic",
                 limits::MAX_PARTITIONS_PER_TOPIC.into(),
             ));
         }
         let others = self.partitions_total() - current as u64;
         if others + total as u64 > limits::MAX_PARTITIONS_TOTAL {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "partitions in all topics together",
                 limits::MAX_PARTITIONS_TOTAL,
             ));
@@ -386,7 +395,7 @@ impl Engine {
             to: total as u32,
         }];
         events.extend(self.on_metadata_change(name));
-        events
+        Ok(events)
     }
 
     fn alter_topic_config(
@@ -394,7 +403,7 @@ impl Engine {
         name: &str,
         set: &[(String, String)],
         delete: &[String],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let Some(topic) = self.topics.get_mut(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
@@ -427,12 +436,12 @@ impl Engine {
             key: k.clone(),
             value: Some(v.clone()),
         }));
-        events
+        Ok(events)
     }
 
     // ---------------------------------------------------------------- producers
 
-    fn add_producer(&mut self, name: &str, null_key: NullKeyStrategy) -> Vec<Event> {
+    fn add_producer(&mut self, name: &str, null_key: NullKeyStrategy) -> Outcome {
         if name.trim().is_empty() {
             return rejected("A producer needs a name.");
         }
@@ -440,25 +449,25 @@ impl Engine {
             return rejected(format!("Producer {name} already exists."));
         }
         if self.producers.len() >= limits::MAX_PRODUCERS {
-            return rejected(limits::over("producers", limits::MAX_PRODUCERS as u64));
+            return over_limit(limits::over("producers", limits::MAX_PRODUCERS as u64));
         }
         self.producers
             .insert(name.to_string(), new_producer(name, null_key));
-        vec![Event::ProducerAdded {
+        Ok(vec![Event::ProducerAdded {
             producer: name.to_string(),
-        }]
+        }])
     }
 
-    fn remove_producer(&mut self, name: &str) -> Vec<Event> {
+    fn remove_producer(&mut self, name: &str) -> Outcome {
         if self.producers.remove(name).is_none() {
             return rejected(format!("Producer {name} does not exist."));
         }
-        vec![Event::ProducerRemoved {
+        Ok(vec![Event::ProducerRemoved {
             producer: name.to_string(),
-        }]
+        }])
     }
 
-    fn set_producer_stream(&mut self, name: &str, stream: Option<ProducerStream>) -> Vec<Event> {
+    fn set_producer_stream(&mut self, name: &str, stream: Option<ProducerStream>) -> Outcome {
         if let Some(s) = &stream {
             if !self.topics.contains_key(&s.topic) {
                 return rejected(format!(
@@ -491,10 +500,10 @@ impl Engine {
         let running = stream.is_some();
         producer.stream = stream;
         producer.stream_credit_millirecords = 0;
-        vec![Event::ProducerStreamChanged {
+        Ok(vec![Event::ProducerStreamChanged {
             producer: name.to_string(),
             running,
-        }]
+        }])
     }
 
     /// Sends one record (SEMANTICS §1): explicit partition, else murmur2 of the key, else
@@ -507,11 +516,12 @@ impl Engine {
         key: Option<&str>,
         value: Option<&str>,
         headers: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let now_ms = self.now_ms();
         let Some(topic) = self.topics.get(topic_name) else {
-            return rejected(format!(
-                "Topic {topic_name} not present in metadata after 60000 ms."
+            return Err(Rejection::new(
+                RejectionKind::UnknownTopic,
+                format!("Topic {topic_name} not present in metadata after 60000 ms."),
             ));
         };
         let n = topic.n_partitions();
@@ -523,9 +533,12 @@ impl Engine {
             }
         }
         if key.is_none() && topic.config.cleanup_policy != CleanupPolicy::Delete {
-            return rejected(format!(
-                "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
-                partition.unwrap_or(0)
+            return Err(Rejection::new(
+                RejectionKind::InvalidRecord,
+                format!(
+                    "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
+                    partition.unwrap_or(0)
+                ),
             ));
         }
         let headers: Vec<(Arc<str>, Arc<str>)> = headers
@@ -534,15 +547,15 @@ impl Engine {
             .collect();
         let size_bytes = record_size_bytes(key, value, &headers);
         if u64::from(size_bytes) > limits::MAX_RECORD_BYTES {
-            return rejected(format!(
+            return Err(Rejection::new(RejectionKind::RecordTooLarge, format!(
                 "The message is {size_bytes} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
                 limits::MAX_RECORD_BYTES
-            ));
+            )));
         }
         if !self.producers.contains_key(producer_name)
             && self.producers.len() >= limits::MAX_PRODUCERS
         {
-            return rejected(limits::over("producers", limits::MAX_PRODUCERS as u64));
+            return over_limit(limits::over("producers", limits::MAX_PRODUCERS as u64));
         }
         let mut events = Vec::new();
         if !self.producers.contains_key(producer_name) {
@@ -597,7 +610,7 @@ impl Engine {
             offset,
             key: key.map(str::to_string),
         });
-        events
+        Ok(events)
     }
 
     /// Sends what each stream owes this tick. A stream whose record is refused (its topic
@@ -661,9 +674,10 @@ impl Engine {
             }
             let value = format!("{name} #{}", producer.records_sent + 1);
             let sent = self.produce(&name, &topic, None, key.as_deref(), Some(&value), &[]);
-            let refused = sent.iter().any(|e| matches!(e, Event::Rejected { .. }));
-            events.extend(sent);
-            if refused {
+            if let Err(refusal) = sent.map(|sent| events.extend(sent)) {
+                events.push(Event::Rejected {
+                    reason: refusal.reason,
+                });
                 if let Some(producer) = self.producers.get_mut(&name) {
                     producer.stream = None;
                     producer.stream_credit_millirecords = 0;
@@ -679,12 +693,18 @@ impl Engine {
 
     // ---------------------------------------------------------------- log maintenance
 
-    fn run_retention(&mut self, only: Option<&str>) -> Vec<Event> {
+    /// `retention run [--topic t]`: the retention check, now.
+    fn run_retention(&mut self, only: Option<&str>) -> Outcome {
         if let Some(t) = only {
             if !self.topics.contains_key(t) {
                 return rejected(format!("Topic '{t}' does not exist as expected"));
             }
         }
+        Ok(self.enforce_retention(only))
+    }
+
+    /// Deletes the segments past retention in `only` (or in every topic).
+    fn enforce_retention(&mut self, only: Option<&str>) -> Vec<Event> {
         self.each_log(only, CleanupPolicy::Compact, |tp, log, now_ms, config| {
             let outcome = log.enforce_retention(now_ms, config);
             (outcome.segments_deleted() > 0).then(|| Event::SegmentsDeleted {
@@ -728,7 +748,7 @@ impl Engine {
         events
     }
 
-    fn run_cleaner(&mut self, only: Option<&str>) -> Vec<Event> {
+    fn run_cleaner(&mut self, only: Option<&str>) -> Outcome {
         if let Some(t) = only {
             match self.topics.get(t) {
                 None => return rejected(format!("Topic '{t}' does not exist as expected")),
@@ -740,16 +760,18 @@ impl Engine {
                 Some(_) => {}
             }
         }
-        self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
-            let outcome = log.compact(now_ms, config);
-            (outcome.records_removed > 0).then_some(Event::LogCompacted {
-                partition: tp,
-                records_removed: outcome.records_removed,
-            })
-        })
+        Ok(
+            self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
+                let outcome = log.compact(now_ms, config);
+                (outcome.records_removed > 0).then_some(Event::LogCompacted {
+                    partition: tp,
+                    records_removed: outcome.records_removed,
+                })
+            }),
+        )
     }
 
-    fn delete_records(&mut self, tp: &TopicPartition, before_offset: i64) -> Vec<Event> {
+    fn delete_records(&mut self, tp: &TopicPartition, before_offset: i64) -> Outcome {
         let Some(log) = self
             .topics
             .get_mut(&tp.topic)
@@ -767,17 +789,17 @@ impl Engine {
             ));
         }
         log.delete_records_before(before_offset);
-        vec![Event::RecordsDeleted {
+        Ok(vec![Event::RecordsDeleted {
             partition: tp.clone(),
             new_log_start_offset: log.log_start_offset(),
-        }]
+        }])
     }
 
     /// Appends synthetic records to every partition, sharing one value and a pool of keys so
     /// a million records cost only the log's own memory.
-    fn fill_topic(&mut self, name: &str, per_partition: u64) -> Vec<Event> {
+    fn fill_topic(&mut self, name: &str, per_partition: u64) -> Outcome {
         if per_partition > limits::MAX_FILL_PER_PARTITION {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "records per partition in one fill",
                 limits::MAX_FILL_PER_PARTITION,
             ));
@@ -788,13 +810,13 @@ impl Engine {
         };
         let total = per_partition.saturating_mul(u64::from(topic.n_partitions()));
         if total > limits::MAX_FILL_TOTAL {
-            return rejected(limits::over(
+            return over_limit(limits::over(
                 "records in one fill (all partitions together)",
                 limits::MAX_FILL_TOTAL,
             ));
         }
         if let Err(reason) = self.check_records_total(total) {
-            return rejected(reason);
+            return over_limit(reason);
         }
         let Some(topic) = self.topics.get_mut(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
@@ -819,13 +841,13 @@ impl Engine {
                 log.append(record, now_ms, &config);
             }
         }
-        vec![Event::TopicFilled {
+        Ok(vec![Event::TopicFilled {
             topic: name.to_string(),
             records_per_partition: per_partition,
-        }]
+        }])
     }
 
-    fn set_broker_config(&mut self, key: &str, value: &str) -> Vec<Event> {
+    fn set_broker_config(&mut self, key: &str, value: &str) -> Outcome {
         let parsed: Result<i64, _> = value.trim().parse();
         let Ok(v) = parsed else {
             return rejected(format!(
@@ -851,10 +873,10 @@ impl Engine {
             }
             _ => return rejected(format!("Unknown broker config: {key}")),
         }
-        vec![Event::BrokerConfigChanged {
+        Ok(vec![Event::BrokerConfigChanged {
             key: key.to_string(),
             value: v.to_string(),
-        }]
+        }])
     }
 
     // ---------------------------------------------------------------- time
@@ -867,7 +889,7 @@ impl Engine {
         let interval_ticks = time::ms_to_ticks(self.broker.retention_check_interval_ms).max(1);
         if self.tick >= self.last_retention_check_tick + interval_ticks {
             self.last_retention_check_tick = self.tick;
-            events.extend(self.run_retention(None));
+            events.extend(self.enforce_retention(None));
         }
         events.extend(self.tick_groups());
         events.extend(self.tick_consumers());

@@ -13,7 +13,11 @@ pub const EPOCH_MS: i64 = 1_704_067_200_000;
 
 /// The simulated time in milliseconds at a tick.
 pub fn tick_to_ms(tick: u64) -> i64 {
-    EPOCH_MS.saturating_add(i64::try_from(tick).unwrap_or(i64::MAX).saturating_mul(MS_PER_TICK))
+    EPOCH_MS.saturating_add(
+        i64::try_from(tick)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(MS_PER_TICK),
+    )
 }
 
 /// The number of whole ticks that cover `ms` milliseconds (rounded up, at least 0).
