@@ -80,6 +80,11 @@ impl Engine {
         }
         let mut config = ConsumerConfig::default();
         for (k, v) in settings {
+            if k == "client.id" && v.trim() != client_id {
+                return rejected(format!(
+                    "client.id {v} differs from the consumer's name {client_id}: in the simulator the name given to consumer start is its client.id."
+                ));
+            }
             if k == "client.id" || k == "group.id" {
                 continue;
             }
