@@ -34,8 +34,11 @@ for target in "${targets[@]}"; do
   esac
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
+  # Inputs that once crashed a target (fuzz/regressions/<target>/) run first, as seeds.
+  regressions="fuzz/regressions/$target"
+  [ -d "$regressions" ] || regressions=""
   start=$(date +%s)
-  cargo fuzz run -a -s none --fuzz-dir fuzz "$target" "$corpus" "$seed" -- \
+  cargo fuzz run -a -s none --fuzz-dir fuzz "$target" "$corpus" "$seed" $regressions -- \
     -runs="$runs" -max_len=4096 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
     2>&1 | tail -n 25 > "fuzz/last-$target.log" || status=$?
   end=$(date +%s)

@@ -540,12 +540,16 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return Vec::new();
         };
-        let per_tick = c.config.processing_millirecords_per_second * MS_PER_TICK as u64 / 1000;
+        let per_tick = c
+            .config
+            .processing_millirecords_per_second
+            .saturating_mul(MS_PER_TICK as u64)
+            / 1000;
         if c.in_flight.is_empty() {
             c.credit_millirecords = 0;
             return Vec::new();
         }
-        c.credit_millirecords += per_tick;
+        c.credit_millirecords = c.credit_millirecords.saturating_add(per_tick);
         let mut spans: Vec<(TopicPartition, i64, i64)> = Vec::new();
         while c.credit_millirecords >= MILLI {
             let Some(range) = c.in_flight.front_mut() else {

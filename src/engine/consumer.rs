@@ -184,9 +184,13 @@ impl ConsumerConfig {
                 self.group_instance_id = (!v.is_empty()).then(|| v.to_string());
             }
             "processing.rate" => {
-                let rate = parse_thousandths(value).filter(|r| *r > 0).ok_or_else(|| {
-                    invalid("a rate in records per second above 0, such as 20 or 0.5")
-                })?;
+                let rate = parse_thousandths(value)
+                    .filter(|r| {
+                        (1..=super::limits::MAX_PROCESSING_MILLIRECORDS_PER_SECOND).contains(r)
+                    })
+                    .ok_or_else(|| {
+                        invalid("a rate in records per second above 0 and at most 1,000,000, such as 20 or 0.5")
+                    })?;
                 self.processing_millirecords_per_second = rate;
             }
             "processing.commit" => {
@@ -431,5 +435,9 @@ mod tests {
         assert_eq!(c, before);
         assert!(c.set("client.id", "other").is_err());
         assert_eq!(c, before);
+        // A rate whose per-tick credit would overflow is refused, not multiplied.
+        assert!(c.set("processing.rate", "18446744073709551").is_err());
+        assert!(c.set("processing.rate", "1000001").is_err());
+        assert!(c.set("processing.rate", "1000000").is_ok());
     }
 }

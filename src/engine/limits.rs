@@ -39,6 +39,10 @@ pub const MAX_PRODUCERS: usize = 1_000;
 /// records per second).
 pub const MAX_STREAM_MILLIRECORDS_PER_SECOND: u32 = 1_000_000;
 
+/// The fastest an application processes records (`processing.rate`), in thousandths of a
+/// record per simulated second (a million records per second).
+pub const MAX_PROCESSING_MILLIRECORDS_PER_SECOND: u64 = 1_000_000_000;
+
 /// Consumers, running or stopped.
 pub const MAX_CONSUMERS: usize = 1_000;
 
