@@ -1,6 +1,8 @@
 //! Fuzzes the share decoder: the input is read as a link fragment, a JSON file, an
-//! autosave and a packed text; whatever decodes is replayed into a timeline. Nothing may
-//! panic, and a scenario that decodes must encode and decode back to itself.
+//! autosave, a packed text, and as a link's JSON payload (compressed and encoded here, so
+//! the fuzzer reaches the run-length steps without having to forge zlib and base64);
+//! whatever decodes is replayed into a timeline. Nothing may panic, and a scenario that
+//! decodes must encode and decode back to itself.
 #![no_main]
 
 use kafka_sim::share;
@@ -12,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         share::from_url_fragment(&text),
         share::from_json(&text),
         share::from_storage(&text),
+        share::from_url_fragment(&share::pack_text("s1.", &text)),
     ];
     for scenario in decoded.into_iter().flatten() {
         if let Ok(timeline) = scenario.to_timeline() {
