@@ -10,8 +10,8 @@
 //! Map: [`shell`] splits lines into words, [`args`] parses options as joptsimple does,
 //! [`clock`] reads and writes dates and durations, `topics` holds `kafka-topics`,
 //! `kafka-configs` and `kafka-get-offsets`, `groups` holds `kafka-consumer-groups`,
-//! `clients` the console producer and consumer, `sim` the simulator's commands and the
-//! help text, `complete` the completion of partial lines, `lines` the line that stands
+//! `clients` the console producer and consumer, `sim` the simulator's commands, `help`
+//! the help text (as data), `complete` the completion of partial lines, `lines` the line that stands
 //! for a command (what the page prints for a mouse action) and the parse-only reading of
 //! lines.
 
@@ -20,6 +20,7 @@ mod clients;
 pub mod clock;
 mod complete;
 mod groups;
+mod help;
 mod lines;
 pub mod shell;
 mod sim;
