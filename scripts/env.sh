@@ -8,3 +8,8 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 TRUNK_VERSION="0.21.14"
 # wasm-bindgen-cli must be exactly the wasm-bindgen crate version locked in Cargo.lock.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+if [ -z "$WASM_BINDGEN_VERSION" ]; then
+  echo "env.sh: no wasm-bindgen in Cargo.lock (run cargo generate-lockfile)" >&2
+fi
+# Trunk takes the same version (Trunk.toml names none): the pin lives in Cargo.toml alone.
+export TRUNK_TOOLS_WASM_BINDGEN="$WASM_BINDGEN_VERSION"

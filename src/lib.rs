@@ -4,14 +4,16 @@
 //! mounts the web app and `src/bin/kafka-sim-cli.rs` only wires stdin to the console.
 //!
 //! - [`engine`]: the broker model, pure and deterministic (`state = f(seed, commands)`).
+//! - [`console`]: Kafka's command-line tools and the simulator's commands, read from text
+//!   lines and answered with the text the real tools print.
 //! - [`read`]: the read model, facts derived from the engine once for every view to format.
 //! - [`timeline`]: the history of commands and the state after each, for time travel.
 //! - [`lessons`]: lessons as data (JSON files in `static/lessons/`), their goals and replay.
 //! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
-//! Invariant: `engine` and `read` import no web crate; only `ui` does, and it is compiled only for
-//! the `wasm32` target.
+//! Invariant: `engine`, `read`, `timeline`, `console`, `lessons` and `share` import no web
+//! crate; only `ui` does, and it is compiled only for the `wasm32` target.
 
 pub mod console;
 pub mod engine;

@@ -26,7 +26,9 @@
 //!
 //! Decoding never panics. Input that cannot be decoded gives a [`ShareError`] whose
 //! message names what is wrong; limits ([`MAX_DECODED_BYTES`], [`MAX_COMMANDS`],
-//! [`MAX_TOTAL_TICKS`]) keep hostile input from exhausting memory or time. Commands that
+//! [`MAX_TOTAL_TICKS`], [`limits::MAX_HISTORY_BYTES`]) keep hostile input from exhausting
+//! memory or time. They are the timeline's own budget ([`crate::engine::limits`]), so
+//! whatever the app saves loads back. Commands that
 //! the engine rejects when replayed are *not* errors: a history may legitimately hold a
 //! command the user typed wrong, and it is rejected again, exactly as it was when
 //! recorded ([`rejections`] lists them).
@@ -38,9 +40,10 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::limits::{self, grouped};
 use crate::engine::time::MS_PER_TICK;
 use crate::engine::{Command, Event};
-use crate::timeline::Timeline;
+use crate::timeline::{file_bytes, ticks_of, Timeline};
 
 /// The version of the scenario format written by this build. Readers accept this version
 /// and older ones and refuse newer ones with [`ShareErrorKind::NewerVersion`].
@@ -48,14 +51,14 @@ pub const SCENARIO_VERSION: u32 = 1;
 
 /// The most bytes of JSON a decoder reads: the size of a file, or of a link's payload
 /// once decompressed (32 MiB).
-pub const MAX_DECODED_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_DECODED_BYTES: usize = limits::MAX_DECODED_BYTES;
 
-/// The most steps (commands) a scenario may have.
-pub const MAX_COMMANDS: u64 = 200_000;
+/// The most steps (commands) a scenario may have: what a timeline holds.
+pub const MAX_COMMANDS: u64 = limits::MAX_STEPS as u64;
 
 /// The most ticks all the `Advance` commands of a scenario may add up to (ten million
-/// ticks of 100 ms: about 11.6 simulated days).
-pub const MAX_TOTAL_TICKS: u64 = 10_000_000;
+/// ticks of 100 ms: about 11.6 simulated days): what a timeline holds.
+pub const MAX_TOTAL_TICKS: u64 = limits::MAX_TOTAL_TICKS;
 
 /// [`to_url_fragment`] switches to the compact encoding when the full one is longer than
 /// this many characters. Browsers accept far longer URLs, but chat programs, mail
@@ -131,6 +134,10 @@ impl Scenario {
         if ticks > MAX_TOTAL_TICKS {
             return fail(ShareErrorKind::TooManyTicks(ticks));
         }
+        let bytes: u64 = self.commands.iter().map(file_bytes).sum();
+        if bytes > limits::MAX_HISTORY_BYTES {
+            return fail(ShareErrorKind::HistoryTooLarge(bytes));
+        }
         if self.cursor > self.commands.len() {
             return fail(ShareErrorKind::CursorOutOfRange {
                 cursor: self.cursor,
@@ -189,14 +196,6 @@ impl Scenario {
             Encoding::Full => std::borrow::Cow::Borrowed(self),
             Encoding::Compact => std::borrow::Cow::Owned(self.compact()),
         }
-    }
-}
-
-/// The ticks a command advances the clock by.
-fn ticks_of(command: &Command) -> u64 {
-    match command {
-        Command::Advance { ticks } => u64::from(*ticks),
-        _ => 0,
     }
 }
 
@@ -267,6 +266,9 @@ pub enum ShareErrorKind {
     TooManyCommands(u64),
     /// More ticks than [`MAX_TOTAL_TICKS`]; the total it advances.
     TooManyTicks(u64),
+    /// Commands that take more than [`limits::MAX_HISTORY_BYTES`] as a file writes them
+    /// (more than a timeline holds); the bytes they take.
+    HistoryTooLarge(u64),
     /// The cursor is past the end of the history.
     CursorOutOfRange { cursor: usize, len: usize },
 }
@@ -318,6 +320,12 @@ impl fmt::Display for ShareError {
                 grouped(MAX_TOTAL_TICKS),
                 (MAX_TOTAL_TICKS as f64) * (MS_PER_TICK as f64) / 86_400_000.0
             ),
+            ShareErrorKind::HistoryTooLarge(bytes) => write!(
+                f,
+                "{this} is too large: its commands take {} bytes and the limit is {}",
+                grouped(*bytes),
+                grouped(limits::MAX_HISTORY_BYTES)
+            ),
             ShareErrorKind::CursorOutOfRange { cursor, len } => write!(
                 f,
                 "{this} is inconsistent: it is positioned after step {cursor} but has only \
@@ -328,19 +336,6 @@ impl fmt::Display for ShareError {
 }
 
 impl std::error::Error for ShareError {}
-
-/// `1234567` as `1,234,567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 // ---------------------------------------------------------------------------------------
 // Reading a list of commands with limits.

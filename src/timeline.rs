@@ -5,10 +5,15 @@
 //! nearest snapshot at or before the target and replays the commands in between, so a
 //! jump costs at most [`SNAPSHOT_EVERY`] replays wherever it lands. Giving a command while
 //! the cursor is in the past branches: the abandoned future is dropped.
+//!
+//! The history keeps within the budget of [`crate::engine::limits`] (steps, total ticks,
+//! bytes as a file writes them), so whatever the app saves, the share decoder loads: a
+//! command past the budget is refused with one [`Event::Rejected`] and not recorded.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, Engine, Event};
+use crate::engine::limits;
+use crate::engine::{Command, Engine, Event, Rejection, RejectionKind};
 
 /// A snapshot is kept every this many steps.
 pub const SNAPSHOT_EVERY: usize = 100;
@@ -22,10 +27,23 @@ pub struct Step {
     pub tick: u64,
 }
 
+/// What the history has spent of the budget, up to and including one step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Spent {
+    /// The ticks the `Advance` commands ask for (rejected or not, as a decoder counts them).
+    ticks: u64,
+    /// The bytes the commands take in a scenario file ([`file_bytes`]).
+    bytes: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Timeline {
     seed: u64,
     steps: Vec<Step>,
+    /// `spent[i]`: the budget spent by steps `0..=i`.
+    spent: Vec<Spent>,
+    /// The events of the last command refused for the budget (not part of the history).
+    refused: Vec<Event>,
     /// `snapshots[i]` is state `i * SNAPSHOT_EVERY`.
     snapshots: Vec<Engine>,
     cursor: usize,
@@ -38,6 +56,8 @@ impl Timeline {
         Self {
             seed,
             steps: Vec::new(),
+            spent: Vec::new(),
+            refused: Vec::new(),
             snapshots: vec![engine.clone()],
             cursor: 0,
             current: engine,
@@ -93,14 +113,46 @@ impl Timeline {
             .collect()
     }
 
-    /// Applies a command at the cursor. If the cursor is in the past, the future is
-    /// dropped first (a branch). Returns the events.
+    /// Applies a command at the cursor, as [`Self::try_apply`] does, and returns the
+    /// events; a refusal is returned as its one [`Event::Rejected`].
     pub fn apply(&mut self, command: Command) -> &[Event] {
+        if self.try_apply(command).is_ok() || self.refused.is_empty() {
+            // Applied, or rejected by the engine and recorded as a step.
+            return self.last_step().map_or(&[], |s| s.events.as_slice());
+        }
+        &self.refused
+    }
+
+    /// Applies a command at the cursor. If the cursor is in the past, the future is
+    /// dropped first (a branch). Returns the events, or the engine's [`Rejection`]; a
+    /// command the engine rejects is still recorded, as a step whose events are one
+    /// [`Event::Rejected`] (a history holds what the user typed, mistakes included). A
+    /// command past the history's budget is refused without being recorded, the future
+    /// kept.
+    pub fn try_apply(&mut self, command: Command) -> Result<&[Event], Rejection> {
+        self.refused.clear();
+        let spent = match self.budget_after(&command) {
+            Ok(spent) => spent,
+            Err(reason) => {
+                self.refused = vec![Event::Rejected {
+                    reason: reason.clone(),
+                }];
+                return Err(Rejection::new(RejectionKind::OverLimit, reason));
+            }
+        };
         if self.cursor < self.steps.len() {
             self.steps.truncate(self.cursor);
+            self.spent.truncate(self.cursor);
             self.snapshots.truncate(self.cursor / SNAPSHOT_EVERY + 1);
         }
-        let events = self.current.apply(&command);
+        self.spent.push(spent);
+        let outcome = self.current.apply(&command);
+        let events = match &outcome {
+            Ok(events) => events.clone(),
+            Err(rejection) => vec![Event::Rejected {
+                reason: rejection.reason.clone(),
+            }],
+        };
         self.steps.push(Step {
             command,
             events,
@@ -111,7 +163,39 @@ impl Timeline {
         {
             self.snapshots.push(self.current.clone());
         }
-        &self.steps[self.cursor - 1].events
+        outcome?;
+        Ok(&self.steps[self.cursor - 1].events)
+    }
+
+    /// The budget spent once `command` is recorded at the cursor, or why it does not fit.
+    fn budget_after(&self, command: &Command) -> Result<Spent, String> {
+        let before = self
+            .cursor
+            .checked_sub(1)
+            .and_then(|i| self.spent.get(i))
+            .copied()
+            .unwrap_or_default();
+        if self.cursor >= limits::MAX_STEPS {
+            return Err(limits::over(
+                "steps in one history (step back to branch, or reset)",
+                limits::MAX_STEPS as u64,
+            ));
+        }
+        let ticks = before.ticks.saturating_add(ticks_of(command));
+        if ticks > limits::MAX_TOTAL_TICKS {
+            return Err(limits::over(
+                "ticks of simulated time in one history (about 11.6 days)",
+                limits::MAX_TOTAL_TICKS,
+            ));
+        }
+        let bytes = before.bytes.saturating_add(file_bytes(command));
+        if bytes > limits::MAX_HISTORY_BYTES {
+            return Err(limits::over(
+                "bytes of commands in one history",
+                limits::MAX_HISTORY_BYTES,
+            ));
+        }
+        Ok(Spent { ticks, bytes })
     }
 
     /// Moves the cursor to state `index` (clamped to the history). Returns whether it moved.
@@ -123,7 +207,8 @@ impl Timeline {
         if target == self.cursor + 1 {
             // Replaying one command is cheaper than restoring a snapshot.
             let command = self.steps[self.cursor].command.clone();
-            self.current.apply(&command);
+            // Replaying gives the outcome it gave when recorded, kept in the step.
+            let _ = self.current.apply(&command);
         } else {
             let base = (target / SNAPSHOT_EVERY).min(self.snapshots.len() - 1);
             let from = if self.cursor <= target && self.cursor >= base * SNAPSHOT_EVERY {
@@ -133,7 +218,7 @@ impl Timeline {
                 base * SNAPSHOT_EVERY
             };
             for step in &self.steps[from..target] {
-                self.current.apply(&step.command);
+                let _ = self.current.apply(&step.command);
             }
         }
         self.cursor = target;
@@ -155,6 +240,39 @@ impl Timeline {
         }
         (self.steps.partition_point(|s| s.tick < tick) + 1).min(self.steps.len())
     }
+}
+
+/// The ticks a command advances the clock by.
+pub fn ticks_of(command: &Command) -> u64 {
+    match command {
+        Command::Advance { ticks } => u64::from(*ticks),
+        _ => 0,
+    }
+}
+
+/// The bytes a command takes in a scenario file: pretty-printed JSON, each line indented
+/// four more spaces inside the list of commands, and a comma and newline after it. The
+/// file is the longest of the saved forms (see [`limits::MAX_HISTORY_BYTES`]).
+pub fn file_bytes(command: &Command) -> u64 {
+    /// Counts bytes and lines without keeping them.
+    struct Count {
+        bytes: u64,
+        lines: u64,
+    }
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.bytes += buf.len() as u64;
+            self.lines += buf.iter().filter(|&&b| b == b'\n').count() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count { bytes: 0, lines: 0 };
+    // Writing a command to a counter cannot fail: it has no maps with non-string keys.
+    let _ = serde_json::to_writer_pretty(&mut count, command);
+    count.bytes + 4 * (count.lines + 1) + 2
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! every step (the style of sled's model tests).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use kafka_sim::engine::consumer::MemberPhase;
 use kafka_sim::engine::{
@@ -94,98 +94,10 @@ fn command() -> impl Strategy<Value = Command> {
     ]
 }
 
-/// Every invariant the issue names, checked on one state.
+/// Every invariant the issue names, checked on one state (the engine's own check, which
+/// `apply` also runs in test builds).
 fn check_invariants(e: &Engine) -> Result<(), String> {
-    // Offsets are dense-or-gapped but strictly increasing from the log start; committed ≤ HW.
-    for topic in e.topics.values() {
-        for (p, log) in topic.partitions.iter().enumerate() {
-            let mut last = log.log_start_offset() - 1;
-            for r in log.records_in_range(log.log_start_offset(), log.log_end_offset()) {
-                if r.offset <= last {
-                    return Err(format!(
-                        "{}-{p}: offset {} after {last}",
-                        topic.name, r.offset
-                    ));
-                }
-                last = r.offset;
-            }
-            if log.log_start_offset() > log.high_watermark() {
-                return Err(format!(
-                    "{}-{p}: log start above the high watermark",
-                    topic.name
-                ));
-            }
-        }
-    }
-    for group in e.groups.values() {
-        for (tp, c) in &group.committed {
-            if let Some(log) = e.partition_log(tp) {
-                if c.offset > log.high_watermark() {
-                    return Err(format!(
-                        "group {} committed {} above HW {} on {tp}",
-                        group.id,
-                        c.offset,
-                        log.high_watermark()
-                    ));
-                }
-            }
-        }
-        // No partition has two running owners within a group.
-        let mut owners: BTreeMap<&TopicPartition, &str> = BTreeMap::new();
-        for c in e.consumers.values().filter(|c| {
-            c.is_running() && c.is_subscriber() && c.group.as_deref() == Some(&group.id)
-        }) {
-            for tp in &c.assignment {
-                if let Some(other) = owners.insert(tp, &c.client_id) {
-                    return Err(format!(
-                        "{tp} owned by both {other} and {} in group {}",
-                        c.client_id, group.id
-                    ));
-                }
-            }
-        }
-        // A settled stable group covers every subscribed partition exactly once.
-        let settled = group.state == GroupState::Stable
-            && group.members.iter().all(|m| {
-                e.consumers.get(&m.client_id).is_some_and(|c| {
-                    c.is_running()
-                        && c.member_id.as_deref() == Some(m.member_id.as_str())
-                        && c.phase == MemberPhase::Stable
-                        && !c.rejoin_needed
-                        && c.generation == group.generation
-                })
-            })
-            && !group.members.is_empty();
-        if settled {
-            let subscribed: BTreeSet<&String> =
-                group.members.iter().flat_map(|m| m.topics.iter()).collect();
-            let expected: BTreeSet<TopicPartition> = subscribed
-                .iter()
-                .filter_map(|t| e.topics.get(*t))
-                .flat_map(|t| (0..t.n_partitions()).map(|p| TopicPartition::new(t.name.clone(), p)))
-                .collect();
-            let mut seen = BTreeSet::new();
-            for m in &group.members {
-                for tp in &m.assignment {
-                    if !seen.insert(tp.clone()) {
-                        return Err(format!("{tp} assigned twice in stable group {}", group.id));
-                    }
-                }
-            }
-            let leader_snapshot_current = group.assigned_partition_counts
-                == subscribed
-                    .iter()
-                    .filter_map(|t| e.topics.get(*t).map(|x| ((*t).clone(), x.n_partitions())))
-                    .collect::<BTreeMap<String, u32>>();
-            if leader_snapshot_current && seen != expected {
-                return Err(format!(
-                    "stable group {} covers {seen:?}, expected {expected:?}",
-                    group.id
-                ));
-            }
-        }
-    }
-    Ok(())
+    kafka_sim::engine::invariants::check(e)
 }
 
 proptest! {
@@ -209,5 +121,117 @@ proptest! {
         for _ in 0..back { timeline.step_back(); }
         for _ in 0..back { timeline.step_forward(); }
         prop_assert_eq!(timeline.state(), &end);
+    }
+}
+
+/// Whether every group has settled and every running reader has read its partitions to
+/// the end: what must hold once the faults stop and time runs. `Err` says what is not yet.
+fn settled_and_read(e: &Engine) -> Result<(), String> {
+    for c in e.consumers.values().filter(|c| c.is_running()) {
+        if c.is_subscriber() {
+            let Some(group) = c.group.as_deref().and_then(|g| e.groups.get(g)) else {
+                return Err(format!("{} is in no group", c.client_id));
+            };
+            if group.state != GroupState::Stable
+                || c.phase != MemberPhase::Stable
+                || c.rejoin_needed
+                || c.generation != group.generation
+            {
+                return Err(format!(
+                    "{} not settled: group {} is {:?}, member {:?} at generation {} of {}",
+                    c.client_id, group.id, group.state, c.phase, c.generation, group.generation
+                ));
+            }
+        }
+        for tp in &c.assignment {
+            let Some(log) = e.partition_log(tp) else {
+                continue;
+            };
+            let position = c.positions.get(tp).copied();
+            if position != Some(log.high_watermark()) {
+                return Err(format!(
+                    "{} has read {tp} to {position:?} of {}",
+                    c.client_id,
+                    log.high_watermark()
+                ));
+            }
+        }
+    }
+    // Every partition of a topic that a running member subscribes to has an owner.
+    for group in e.groups.values() {
+        let members: Vec<_> = e
+            .consumers
+            .values()
+            .filter(|c| {
+                c.is_running() && c.is_subscriber() && c.group.as_deref() == Some(&group.id)
+            })
+            .collect();
+        let subscribed: BTreeSet<&String> = members.iter().flat_map(|c| c.topics.iter()).collect();
+        for topic in subscribed.iter().filter_map(|t| e.topics.get(*t)) {
+            for p in 0..topic.n_partitions() {
+                let tp = TopicPartition::new(topic.name.clone(), p);
+                if !members.iter().any(|c| c.assignment.contains(&tp)) {
+                    return Err(format!("{tp} has no owner in group {}", group.id));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ends the faults: every consumer that is not running is restarted, paused ones resume,
+/// and each processes fast and commits after processing, so nothing holds a group back.
+fn stop_faults(timeline: &mut Timeline) {
+    let ids: Vec<String> = timeline.state().consumers.keys().cloned().collect();
+    for id in ids {
+        timeline.apply(Command::RestartConsumer {
+            client_id: id.clone(),
+        });
+        timeline.apply(Command::ResumeConsumer {
+            client_id: id.clone(),
+        });
+        for (key, value) in [
+            ("processing.rate", "1000"),
+            ("auto.offset.reset", "earliest"),
+        ] {
+            timeline.apply(Command::SetConsumerConfig {
+                client_id: id.clone(),
+                key: key.into(),
+                value: value.into(),
+            });
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48), ..ProptestConfig::default() })]
+
+    /// A command the engine rejects leaves its state exactly as it was.
+    #[test]
+    fn a_rejected_command_changes_nothing(seed in 0u64..1000, commands in proptest::collection::vec(command(), 1..120)) {
+        let mut engine = Engine::new(seed);
+        for command in &commands {
+            let before = engine.clone();
+            if let Err(refusal) = engine.apply(command) {
+                prop_assert!(engine == before, "{:?} was rejected ({}) but changed the state", command, refusal);
+            }
+        }
+    }
+
+    /// Liveness: after random commands and faults, once the faults stop and time runs,
+    /// every group settles and every record is read.
+    #[test]
+    fn once_faults_stop_every_group_settles_and_reads_everything(seed in 0u64..1000, commands in proptest::collection::vec(command(), 1..120)) {
+        let mut timeline = Timeline::from_commands(seed, commands.iter().cloned());
+        stop_faults(&mut timeline);
+        let mut outcome = settled_and_read(timeline.state());
+        for _ in 0..60 {
+            if outcome.is_ok() {
+                break;
+            }
+            timeline.apply(Command::Advance { ticks: 50 });
+            outcome = settled_and_read(timeline.state());
+        }
+        prop_assert!(outcome.is_ok(), "after 3,000 ticks: {}", outcome.unwrap_err());
     }
 }

@@ -16,19 +16,23 @@ fn murmur2_partitions_match_kafka_vectors_in_the_browser() {
     assert_eq!(partition_for_key(b"21", 1000), 340);
     assert_eq!(partition_for_key(b"foobar", 1000), 166);
     let mut engine = Engine::new(3);
-    engine.apply(&Command::CreateTopic {
-        name: "orders".into(),
-        partitions: 200,
-        configs: vec![],
-    });
-    let events = engine.apply(&Command::Produce {
-        producer: None,
-        topic: "orders".into(),
-        partition: None,
-        key: Some("a-little-bit-long-string".into()),
-        value: None,
-        headers: vec![],
-    });
+    engine
+        .apply(&Command::CreateTopic {
+            name: "orders".into(),
+            partitions: 200,
+            configs: vec![],
+        })
+        .expect("the topic is created");
+    let events = engine
+        .apply(&Command::Produce {
+            producer: None,
+            topic: "orders".into(),
+            partition: None,
+            key: Some("a-little-bit-long-string".into()),
+            value: None,
+            headers: vec![],
+        })
+        .expect("the record is produced");
     assert!(events.iter().any(|e| matches!(e, Event::RecordProduced { partition, offset: 0, .. } if partition.partition == 112)));
 }
 
@@ -58,21 +62,27 @@ async fn the_diagram_links_partitions_to_their_owners() {
     use kafka_sim::ui::diagram::{Diagram, DiagramProps};
 
     let mut engine = Engine::new(5);
-    engine.apply(&Command::CreateTopic {
-        name: "orders".into(),
-        partitions: 2,
-        configs: vec![],
-    });
+    engine
+        .apply(&Command::CreateTopic {
+            name: "orders".into(),
+            partitions: 2,
+            configs: vec![],
+        })
+        .expect("the topic is created");
     for client in ["c1", "c2", "c3"] {
-        engine.apply(&Command::StartConsumer {
-            client_id: client.into(),
-            group: Some("g".into()),
-            topics: vec!["orders".into()],
-            assign: vec![],
-            config: vec![],
-        });
+        engine
+            .apply(&Command::StartConsumer {
+                client_id: client.into(),
+                group: Some("g".into()),
+                topics: vec!["orders".into()],
+                assign: vec![],
+                config: vec![],
+            })
+            .expect("the consumer starts");
     }
-    engine.apply(&Command::Advance { ticks: 60 });
+    engine
+        .apply(&Command::Advance { ticks: 60 })
+        .expect("time runs");
     let props = DiagramProps {
         version: 1,
         engine: Rc::new(engine),

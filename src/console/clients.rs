@@ -11,7 +11,7 @@
 use super::args::{self, flag, value, OptSpec};
 use super::{Console, ProducerSession};
 use crate::engine::consumer::MemberPhase;
-use crate::engine::{Command, Engine, Event, SeekTarget, TopicPartition};
+use crate::engine::{Command, Engine, Event, RejectionKind, SeekTarget, TopicPartition};
 
 pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
     value("bootstrap-server"),
@@ -256,10 +256,14 @@ impl Console {
         }) {
             Ok(_) => String::new(),
             Err(reason) => {
-                let exception = if reason.contains("not present in metadata") {
-                    "org.apache.kafka.common.errors.TimeoutException"
-                } else {
-                    "org.apache.kafka.common.InvalidRecordException"
+                let exception = match reason.kind {
+                    RejectionKind::UnknownTopic => {
+                        "org.apache.kafka.common.errors.TimeoutException"
+                    }
+                    RejectionKind::RecordTooLarge => {
+                        "org.apache.kafka.common.errors.RecordTooLargeException"
+                    }
+                    _ => "org.apache.kafka.common.InvalidRecordException",
                 };
                 let key_text = key.map_or("null".to_string(), |k| format!("{} bytes", k.len()));
                 format!(
@@ -433,7 +437,9 @@ impl Console {
         let mut read: u64 = 0;
         let mut ticks: u32 = 0;
         while ticks < MAX_WAIT_TICKS && read < max {
-            let events = probe.apply(&Command::Advance { ticks: 1 });
+            let events = probe
+                .apply(&Command::Advance { ticks: 1 })
+                .unwrap_or_default();
             ticks += 1;
             read += events
                 .iter()

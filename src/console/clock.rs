@@ -4,7 +4,12 @@
 
 use crate::engine::time::MS_PER_TICK;
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+/// The years a date may name: Java's `Year.MIN_VALUE..=Year.MAX_VALUE`. Within them the day
+/// arithmetic below cannot overflow; the milliseconds may, and are checked.
+const YEARS: std::ops::RangeInclusive<i64> = -999_999_999..=999_999_999;
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), for a year in
+/// [`YEARS`], a month in 1..=12 and a day in 1..=31.
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -52,7 +57,11 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     let year: i64 = date_parts.next()?.parse().ok()?;
     let month: i64 = date_parts.next()?.parse().ok()?;
     let day: i64 = date_parts.next()?.parse().ok()?;
-    if date_parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if date_parts.next().is_some()
+        || !YEARS.contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let (hms, fraction) = time.split_once('.').unwrap_or((time, "0"));
@@ -60,7 +69,11 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     let hour: i64 = time_parts.next()?.parse().ok()?;
     let minute: i64 = time_parts.next()?.parse().ok()?;
     let second: i64 = time_parts.next()?.parse().ok()?;
-    if time_parts.next().is_some() || hour > 23 || minute > 59 || second > 59 {
+    if time_parts.next().is_some()
+        || !(0..=23).contains(&hour)
+        || !(0..=59).contains(&minute)
+        || !(0..=59).contains(&second)
+    {
         return None;
     }
     if fraction.is_empty() || fraction.len() > 3 || !fraction.chars().all(|c| c.is_ascii_digit()) {
@@ -68,7 +81,8 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     }
     let millis: i64 = format!("{fraction:0<3}").parse().ok()?;
     let days = days_from_civil(year, month, day);
-    Some(days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis)
+    let time_of_day_ms = hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
+    days.checked_mul(86_400_000)?.checked_add(time_of_day_ms)
 }
 
 /// Parses an ISO-8601 duration as Java's `Duration.parse` does (`PnDTnHnMn.nS`), in ms.
@@ -102,6 +116,7 @@ pub fn parse_iso_duration(text: &str) -> Option<i64> {
         }
         if let Some(seconds) = t.strip_suffix('S') {
             let (whole, frac) = seconds.split_once('.').unwrap_or((seconds, ""));
+            let negative_seconds = whole.starts_with('-');
             let whole: i64 = whole.parse().ok()?;
             if frac.len() > 9 || !frac.chars().all(|c| c.is_ascii_digit()) {
                 return None;
@@ -111,13 +126,22 @@ pub fn parse_iso_duration(text: &str) -> Option<i64> {
             } else {
                 format!("{:0<3}", &frac[..frac.len().min(3)]).parse().ok()?
             };
+            // Java reads `PT-0.5S` as minus half a second: the fraction takes the sign.
+            let millis = if negative_seconds { -millis } else { millis };
             total = total.checked_add(whole.checked_mul(1000)?.checked_add(millis)?)?;
             any = true;
         } else if !t.is_empty() {
             return None;
         }
     }
-    any.then_some(if negative { -total } else { total })
+    if !any {
+        return None;
+    }
+    if negative {
+        total.checked_neg()
+    } else {
+        Some(total)
+    }
 }
 
 /// The simulator's durations: `30` (ticks), `500ms`, `5s`, `2m`, `1h`; returns ticks.
@@ -163,12 +187,30 @@ mod tests {
     }
 
     #[test]
+    fn absurd_dates_are_refused_not_overflowed() {
+        assert_eq!(parse_datetime("300000000-01-01T00:00:00"), None);
+        assert_eq!(parse_datetime("999999999999-01-01T00:00:00"), None);
+        assert_eq!(parse_datetime("-300000000-01-01T00:00:00"), None);
+        assert_eq!(parse_datetime("2024-01-01T-1:00:00"), None);
+        // The largest year whose milliseconds fit in a long is still a date.
+        let far = parse_datetime("292278994-01-01T00:00:00").unwrap();
+        assert_eq!(format_utc(far), "292278994-01-01T00:00:00.000Z");
+        for ms in [i64::MIN, i64::MAX, 0, -1] {
+            assert!(!format_utc(ms).is_empty());
+        }
+    }
+
+    #[test]
     fn iso_durations() {
         assert_eq!(parse_iso_duration("PT1M"), Some(60_000));
         assert_eq!(parse_iso_duration("P1DT2H3M4.5S"), Some(93_784_500));
         assert_eq!(parse_iso_duration("PT0.25S"), Some(250));
         assert_eq!(parse_iso_duration("P"), None);
         assert_eq!(parse_iso_duration("1M"), None);
+        assert_eq!(parse_iso_duration("PT-0.5S"), Some(-500));
+        assert_eq!(parse_iso_duration("-PT1S"), Some(-1000));
+        assert_eq!(parse_iso_duration("P106751991167301D"), None);
+        assert_eq!(parse_iso_duration("-PT-9223372036854775.808S"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::args::OptSpec;
 use super::{clients, groups, shell, sim, topics, Console, KAFKA_TOOLS, SIM_COMMANDS};
-use crate::engine::consumer::CONSUMER_CONFIGS;
+use crate::engine::consumer::{CONSTRUCTION_ONLY_CONFIGS, CONSUMER_CONFIGS};
 use crate::engine::topic::TOPIC_CONFIGS;
 
 fn options_of(tool: &str) -> &'static [OptSpec] {
@@ -93,7 +93,7 @@ impl Console {
                 {
                     candidates.extend(options_of(tool).iter().map(|o| format!("--{}", o.name)));
                     if words.len() == 2 && tool == "consumer" && words[1] == "set" {
-                        candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")));
+                        candidates.extend(settable_configs());
                     }
                 } else {
                     match previous {
@@ -121,7 +121,7 @@ impl Console {
                             .map(|s| s.to_string()),
                         ),
                         _ if tool == "consumer" && words.get(1).is_some_and(|s| s == "set") => {
-                            candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")))
+                            candidates.extend(settable_configs())
                         }
                         _ => {}
                     }
@@ -216,6 +216,15 @@ pub fn common_prefix(candidates: &[String]) -> String {
     first[..len].to_string()
 }
 
+/// The configs `consumer set` takes, as `key=` completions: every consumer config but
+/// those taken only at construction (`client.id`), which `set` refuses.
+fn settable_configs() -> impl Iterator<Item = String> {
+    CONSUMER_CONFIGS
+        .iter()
+        .filter(|c| !CONSTRUCTION_ONLY_CONFIGS.contains(c))
+        .map(|c| format!("{c}="))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +302,34 @@ mod tests {
             tab_outcome("kafka-", &many, Some("kafka-")),
             TabOutcome::Leave
         );
+    }
+
+    #[test]
+    fn consumer_set_offers_only_what_it_accepts() {
+        let mut console = Console::default();
+        console.run_line("kafka-topics --create --topic orders");
+        console.run_line("consumer start c1 --group g --topic orders");
+        let offered = console.complete("consumer set c1 ");
+        assert!(!offered.is_empty());
+        assert!(!offered.iter().any(|c| c.starts_with("client.id")));
+        // Every key offered is one `set` accepts (its value may still be wrong).
+        for key in &offered {
+            let out = console.run_line(&format!("consumer set c1 {key}x"));
+            assert!(!out.contains("Unknown consumer config"), "{key}: {out}");
+            assert!(!out.contains("client.id is set"), "{key}: {out}");
+        }
+        // At construction client.id is offered and means the consumer's name.
+        let at_start = console.complete("consumer start c2 --group g --topic orders --config ");
+        assert!(at_start.contains(&"client.id=".to_string()));
+        assert_eq!(
+            console.run_line("consumer set c1 client.id=other"),
+            "Error: client.id is set when a consumer is constructed: it is the name given to consumer start, and cannot change afterwards.\n"
+        );
+        assert!(console
+            .run_line("consumer start c3 --group g --topic orders --config client.id=c4")
+            .contains("differs from the consumer's name c3"));
+        assert!(!console
+            .run_line("consumer start c3 --group g --topic orders --config client.id=c3")
+            .contains("Error"));
     }
 }

@@ -760,7 +760,7 @@ impl Console {
                 spec,
                 execute,
             })
-            .map_err(|reason| error(&reason))?;
+            .map_err(|reason| error(&reason.reason))?;
         let mut offsets: Vec<(TopicPartition, i64)> = events
             .into_iter()
             .find_map(|e| match e {

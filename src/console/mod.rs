@@ -10,8 +10,8 @@
 //! Map: [`shell`] splits lines into words, [`args`] parses options as joptsimple does,
 //! [`clock`] reads and writes dates and durations, `topics` holds `kafka-topics`,
 //! `kafka-configs` and `kafka-get-offsets`, `groups` holds `kafka-consumer-groups`,
-//! `clients` the console producer and consumer, `sim` the simulator's commands and the
-//! help text, `complete` the completion of partial lines, `lines` the line that stands
+//! `clients` the console producer and consumer, `sim` the simulator's commands, `help`
+//! the help text (as data), `complete` the completion of partial lines, `lines` the line that stands
 //! for a command (what the page prints for a mouse action) and the parse-only reading of
 //! lines.
 
@@ -20,6 +20,7 @@ mod clients;
 pub mod clock;
 mod complete;
 mod groups;
+mod help;
 mod lines;
 pub mod shell;
 mod sim;
@@ -27,7 +28,7 @@ mod topics;
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Command, Event};
+use crate::engine::{Command, Event, Rejection};
 use crate::timeline::Timeline;
 
 pub use self::clients::RecordFormat;
@@ -247,13 +248,14 @@ impl Console {
         }
     }
 
-    /// Applies a command and returns the rejection reason, if it was rejected.
-    fn apply_checked(&mut self, command: Command) -> Result<Vec<Event>, String> {
-        let events = self.apply(command);
-        match rejection(&events) {
-            Some(reason) => Err(reason),
-            None => Ok(events),
+    /// Applies a command and returns its events, or why it was refused.
+    fn apply_checked(&mut self, command: Command) -> Result<Vec<Event>, Rejection> {
+        let events = self.timeline.try_apply(command).map(<[Event]>::to_vec);
+        self.applied += 1;
+        if let Ok(events) = &events {
+            self.collect_console_records(events);
         }
+        events
     }
 }
 

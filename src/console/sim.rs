@@ -701,45 +701,5 @@ impl Console {
 
 /// The help text: all commands, or one command in detail.
 pub(super) fn sim_help(topic: Option<&str>) -> String {
-    let text = match topic.map(super::tool_name) {
-        None => HELP,
-        Some("kafka-topics") => "kafka-topics --create --topic t [--partitions N] [--replication-factor 1] [--config k=v]... [--if-not-exists]\nkafka-topics --list | --describe [--topic t] | --alter --topic t --partitions N | --delete --topic t [--if-exists]\n",
-        Some("kafka-configs") => "kafka-configs --alter --entity-type topics --entity-name t [--add-config k=v[,k2=v2]] [--delete-config k[,k2]]\nkafka-configs --describe --entity-type topics [--entity-name t] [--all]\n",
-        Some("kafka-console-producer") => "kafka-console-producer --topic t [--property parse.key=true] [--property key.separator=:]\n  then one record per line (an empty line is an empty record); Ctrl-D ends the producer\n  (Esc too, on the page; a script writes ^D on a line of its own).\n",
-        Some("kafka-console-consumer") => "kafka-console-consumer --topic t [--group g] [--from-beginning] [--partition p --offset earliest|latest|N]\n    [--max-messages N] [--property print.key=true|print.partition=true|print.offset=true|print.timestamp=true|key.separator=...]\n  With --max-messages it reads until N records or caught up, then closes; without, it keeps\n  running as console-consumer-<n> (stop it with: consumer stop console-consumer-<n>).\n",
-        Some("kafka-consumer-groups") => "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
-        Some("kafka-get-offsets") => "kafka-get-offsets [--topic t] [--partitions 0,1] [--time -1|latest|-2|earliest|<ms>]\n",
-        Some("consumer") => "consumer start <client-id> --group g --topic t[,t2] [--config k=v]...   subscribe as a group member\nconsumer assign <client-id> --partition t:0,1 [--group g] [--config k=v]... read partitions without joining\nconsumer stop <id>        close gracefully: commit (auto-commit), leave the group\nconsumer crash <id>       kill it: no commit, no LeaveGroup; the group waits session.timeout.ms\nconsumer restart <id>     start a stopped or crashed consumer again\nconsumer remove <id>      remove a stopped consumer from the diagram\nconsumer pause <id> | consumer resume <id>\nconsumer set <id> k=v     e.g. max.poll.records=10, processing.rate=2, partition.assignment.strategy=cooperative-sticky\nconsumer seek <id> [--partition t:p] (--to-beginning | --to-end | --to-offset N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss)\nconsumer commit <id>      commitSync() of its positions\nconsumer list             every consumer with its group, status and partitions\nAdd --verbose to see every event.\n",
-        Some("producer") => "producer add <name> [--round-robin]       a producer box; --round-robin spreads null-key records one by one (Kafka < 2.4)\nproducer remove <name>\nproducer stream <name> --topic t --rate R [--keys N] [--key-prefix P]   R records per second, keys key-0..key-(N-1) (none without --keys; P replaces key-)\nproducer stream <name> --stop\n",
-        Some("produce") => "produce <topic> <value>... [--key K] [--partition P] [--producer NAME] [--header k=v]\n  one record per value (quote values with spaces); without a value, a null value (a tombstone).\n",
-        Some("clock") => "clock                      the simulated time\nclock advance <duration>   30 (ticks of 100 ms), 500ms, 5s, 2m, 1h; --verbose lists every event\n",
-        Some("step") => "step back [N]      undo the last N commands (time travel; nothing is lost until you act)\nstep forward [N]   redo them\n",
-        Some("reset" | "seed") => "reset [--seed N]   start again with an empty cluster\nseed               the seed of this session (same seed and commands, same result)\n",
-        Some("cleaner" | "retention") => "cleaner run [--topic t]     compact now (cleanup.policy=compact)\nretention run [--topic t]   delete old segments now (Kafka checks every log.retention.check.interval.ms)\n",
-        Some("broker") => "broker set log.retention.check.interval.ms=N | group.initial.rebalance.delay.ms=N\n",
-        Some("records" | "kafka-delete-records") => "records delete --partition t:p --before-offset N   move the log start offset of t-p to N (what kafka-delete-records does)\n",
-        Some(other) => return format!("No help for {other}. Type help for the list of commands.\n"),
-    };
-    text.to_string()
+    super::help::help(topic.map(super::tool_name))
 }
-
-const HELP: &str =
-    "Kafka's tools (with or without .sh; --bootstrap-server is accepted and ignored):
-  kafka-topics            create, list, describe, alter and delete topics
-  kafka-configs           change and show topic configs
-  kafka-console-producer  type records, one per line; Ctrl-D ends
-  kafka-console-consumer  read records
-  kafka-consumer-groups   list, describe, delete groups; reset their offsets
-  kafka-get-offsets       earliest, latest or by-time offsets of partitions
-The simulator's commands:
-  consumer start|assign|stop|crash|restart|remove|pause|resume|set|seek|commit|list
-  producer add|remove|stream
-  produce <topic> <value>... [--key K]
-  clock [advance <duration>]
-  step back [N] | step forward [N]
-  reset [--seed N] | seed
-  cleaner run [--topic t] | retention run [--topic t]
-  broker set k=v
-  records delete --partition t:p --before-offset N
-Type help <command> for details.
-";

@@ -9,18 +9,25 @@ use super::consumer::{
 };
 use super::event::{Event, LeaveReason, ResetCause};
 use super::time::{ms_to_ticks, MS_PER_TICK};
-use super::{rejected, Engine, SeekTarget, TopicPartition};
+use super::{
+    limits, over_limit, rejected, Engine, Outcome, Rejection, RejectionKind, SeekTarget,
+    TopicPartition,
+};
 
 /// Thousandths of a record per record.
 const MILLI: u64 = 1000;
 
 impl Engine {
-    fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Vec<Event>> {
+    fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Rejection> {
         match self.consumers.get(client_id) {
-            None => Err(rejected(format!("Consumer {client_id} does not exist."))),
-            Some(c) if !c.is_running() => {
-                Err(rejected(format!("Consumer {client_id} is not running.")))
-            }
+            None => Err(Rejection::new(
+                RejectionKind::Invalid,
+                format!("Consumer {client_id} does not exist."),
+            )),
+            Some(c) if !c.is_running() => Err(Rejection::new(
+                RejectionKind::Invalid,
+                format!("Consumer {client_id} is not running."),
+            )),
             Some(c) => Ok(c),
         }
     }
@@ -32,12 +39,25 @@ impl Engine {
         topics: &[String],
         assign: &[TopicPartition],
         settings: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         if client_id.trim().is_empty() || client_id.contains(char::is_whitespace) {
             return rejected("A consumer needs a client.id without spaces.");
         }
         if self.consumers.contains_key(client_id) {
             return rejected(format!("Consumer {client_id} already exists."));
+        }
+        if self.consumers.len() >= limits::MAX_CONSUMERS {
+            return over_limit(limits::over("consumers", limits::MAX_CONSUMERS as u64));
+        }
+        if let Some(g) = group {
+            let known = self.groups.contains_key(g)
+                || self
+                    .consumers
+                    .values()
+                    .any(|c| c.group.as_deref() == Some(g));
+            if !known && self.group_count() >= limits::MAX_GROUPS {
+                return over_limit(limits::over("consumer groups", limits::MAX_GROUPS as u64));
+            }
         }
         if group.is_some_and(|g| g.trim().is_empty()) {
             return rejected("The group.id must not be empty.");
@@ -60,6 +80,11 @@ impl Engine {
         }
         let mut config = ConsumerConfig::default();
         for (k, v) in settings {
+            if k == "client.id" && v.trim() != client_id {
+                return rejected(format!(
+                    "client.id {v} differs from the consumer's name {client_id}: in the simulator the name given to consumer start is its client.id."
+                ));
+            }
             if k == "client.id" || k == "group.id" {
                 continue;
             }
@@ -101,10 +126,10 @@ impl Engine {
         consumer.started_rank = self.consumers_started;
         self.consumers_started += 1;
         self.consumers.insert(client_id.to_string(), consumer);
-        vec![Event::ConsumerStarted {
+        Ok(vec![Event::ConsumerStarted {
             client_id: client_id.to_string(),
             group: group.map(str::to_string),
-        }]
+        }])
     }
 
     /// Drops records fetched but not processed, with an event per partition.
@@ -140,11 +165,8 @@ impl Engine {
             .collect()
     }
 
-    pub(super) fn stop_consumer(&mut self, client_id: &str) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    pub(super) fn stop_consumer(&mut self, client_id: &str) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let mut events = Vec::new();
         // close(): auto-commit commits the positions, then the partitions are revoked.
         let auto_commit = c.config.enable_auto_commit && c.group.is_some();
@@ -177,13 +199,11 @@ impl Engine {
                 events.extend(self.remove_member(&group, &member_id, LeaveReason::Left));
             }
         }
-        events
+        Ok(events)
     }
 
-    pub(super) fn crash_consumer(&mut self, client_id: &str) -> Vec<Event> {
-        if let Err(e) = self.running_consumer(client_id) {
-            return e;
-        }
+    pub(super) fn crash_consumer(&mut self, client_id: &str) -> Outcome {
+        self.running_consumer(client_id)?;
         let mut events = self.drop_in_flight(client_id, None);
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.status = ConsumerStatus::Crashed;
@@ -191,10 +211,10 @@ impl Engine {
         events.push(Event::ConsumerCrashed {
             client_id: client_id.to_string(),
         });
-        events
+        Ok(events)
     }
 
-    pub(super) fn restart_consumer(&mut self, client_id: &str) -> Vec<Event> {
+    pub(super) fn restart_consumer(&mut self, client_id: &str) -> Outcome {
         let Some(c) = self.consumers.get(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
@@ -216,7 +236,7 @@ impl Engine {
         }
         let now = self.tick;
         let Some(c) = self.consumers.get_mut(client_id) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let fresh = Consumer::new(
             c.client_id.clone(),
@@ -234,18 +254,18 @@ impl Engine {
         } else {
             c.assignment = c.manual.clone();
         }
-        vec![Event::ConsumerStarted {
+        Ok(vec![Event::ConsumerStarted {
             client_id: client_id.to_string(),
             group: c.group.clone(),
-        }]
+        }])
     }
 
-    pub(super) fn remove_consumer(&mut self, client_id: &str) -> Vec<Event> {
+    pub(super) fn remove_consumer(&mut self, client_id: &str) -> Outcome {
         let Some(c) = self.consumers.get(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
         let mut events = if c.is_running() {
-            self.stop_consumer(client_id)
+            self.stop_consumer(client_id)?
         } else {
             Vec::new()
         };
@@ -253,7 +273,7 @@ impl Engine {
         events.push(Event::ConsumerRemoved {
             client_id: client_id.to_string(),
         });
-        events
+        Ok(events)
     }
 
     pub(super) fn set_consumer_config(
@@ -261,7 +281,7 @@ impl Engine {
         client_id: &str,
         key: &str,
         value: &str,
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return rejected(format!("Consumer {client_id} does not exist."));
         };
@@ -281,26 +301,24 @@ impl Engine {
             c.rejoin_needed = true;
         }
         let value = c.config.get(key).unwrap_or_else(|| value.to_string());
-        vec![Event::ConsumerConfigChanged {
+        Ok(vec![Event::ConsumerConfigChanged {
             client_id: client_id.to_string(),
             key: key.to_string(),
             value,
-        }]
+        }])
     }
 
-    pub(super) fn pause_consumer(&mut self, client_id: &str, paused: bool) -> Vec<Event> {
-        if let Err(e) = self.running_consumer(client_id) {
-            return e;
-        }
+    pub(super) fn pause_consumer(&mut self, client_id: &str, paused: bool) -> Outcome {
+        self.running_consumer(client_id)?;
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.paused = paused;
         }
         let client_id = client_id.to_string();
-        vec![if paused {
+        Ok(vec![if paused {
             Event::ConsumerPaused { client_id }
         } else {
             Event::ConsumerResumed { client_id }
-        }]
+        }])
     }
 
     pub(super) fn seek(
@@ -308,11 +326,8 @@ impl Engine {
         client_id: &str,
         partition: Option<&TopicPartition>,
         to: SeekTarget,
-    ) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    ) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let targets: Vec<TopicPartition> = match partition {
             Some(tp) if !c.assignment.contains(tp) => {
                 return rejected(format!("No current assignment for partition {tp}"));
@@ -346,7 +361,7 @@ impl Engine {
             moves.push((tp, offset));
         }
         let Some(c) = self.consumers.get_mut(client_id) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let mut events = Vec::new();
         for (tp, offset) in moves {
@@ -357,21 +372,18 @@ impl Engine {
                 offset,
             });
         }
-        events
+        Ok(events)
     }
 
-    pub(super) fn commit_sync(&mut self, client_id: &str) -> Vec<Event> {
-        let c = match self.running_consumer(client_id) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
+    pub(super) fn commit_sync(&mut self, client_id: &str) -> Outcome {
+        let c = self.running_consumer(client_id)?;
         let offsets = Self::positions_to_commit(c);
         if offsets.is_empty() && c.group.is_some() {
             return rejected(format!(
                 "Consumer {client_id} has no positions to commit yet."
             ));
         }
-        self.commit_offsets(client_id, offsets)
+        Ok(self.commit_offsets(client_id, offsets))
     }
 
     /// A topic was deleted or changed: consumers reading it refresh their metadata now
@@ -532,12 +544,16 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return Vec::new();
         };
-        let per_tick = c.config.processing_millirecords_per_second * MS_PER_TICK as u64 / 1000;
+        let per_tick = c
+            .config
+            .processing_millirecords_per_second
+            .saturating_mul(MS_PER_TICK as u64)
+            / 1000;
         if c.in_flight.is_empty() {
             c.credit_millirecords = 0;
             return Vec::new();
         }
-        c.credit_millirecords += per_tick;
+        c.credit_millirecords = c.credit_millirecords.saturating_add(per_tick);
         let mut spans: Vec<(TopicPartition, i64, i64)> = Vec::new();
         while c.credit_millirecords >= MILLI {
             let Some(range) = c.in_flight.front_mut() else {

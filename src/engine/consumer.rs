@@ -105,6 +105,13 @@ pub const CONSUMER_CONFIGS: [&str; 13] = [
     "client.id",
 ];
 
+/// Configs a consumer takes only when it is constructed (`consumer start --config`), not
+/// from `consumer set`: in the simulator `client.id` is the consumer's name.
+pub const CONSTRUCTION_ONLY_CONFIGS: [&str; 1] = ["client.id"];
+
+/// Why `client.id` cannot be set on an existing consumer.
+pub const CLIENT_ID_IS_THE_NAME: &str = "client.id is set when a consumer is constructed: it is the name given to consumer start, and cannot change afterwards.";
+
 impl ConsumerConfig {
     /// The rebalance protocol: COOPERATIVE only if every configured assignor supports it
     /// (ConsumerCoordinator's constructor), else EAGER.
@@ -112,8 +119,19 @@ impl ConsumerConfig {
         !self.assignors.is_empty() && self.assignors.iter().all(|s| s.is_cooperative())
     }
 
-    /// Sets one config, with Kafka's `ConfigException` text on a bad value.
+    /// Sets one config, with Kafka's `ConfigException` text on a bad value. All or
+    /// nothing: the value is validated, with the configs it must agree with, before it
+    /// changes anything.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let mut next = self.clone();
+        next.assign(key, value)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Writes one config into `self`, then checks the whole; `self` may be half changed
+    /// on an error, so [`Self::set`] works on a copy.
+    fn assign(&mut self, key: &str, value: &str) -> Result<(), String> {
         let invalid = |why: &str| format!("Invalid value {value} for configuration {key}: {why}");
         let int = |min: i64| -> Result<i64, String> {
             let v: i64 = value
@@ -166,9 +184,13 @@ impl ConsumerConfig {
                 self.group_instance_id = (!v.is_empty()).then(|| v.to_string());
             }
             "processing.rate" => {
-                let rate = parse_thousandths(value).filter(|r| *r > 0).ok_or_else(|| {
-                    invalid("a rate in records per second above 0, such as 20 or 0.5")
-                })?;
+                let rate = parse_thousandths(value)
+                    .filter(|r| {
+                        (1..=super::limits::MAX_PROCESSING_MILLIRECORDS_PER_SECOND).contains(r)
+                    })
+                    .ok_or_else(|| {
+                        invalid("a rate in records per second above 0 and at most 1,000,000, such as 20 or 0.5")
+                    })?;
                 self.processing_millirecords_per_second = rate;
             }
             "processing.commit" => {
@@ -179,6 +201,7 @@ impl ConsumerConfig {
                     _ => return Err(invalid("String must be one of: none, before, after")),
                 }
             }
+            "client.id" => return Err(CLIENT_ID_IS_THE_NAME.to_string()),
             _ => return Err(format!("Unknown consumer config: {key}")),
         }
         if self.heartbeat_interval_ms >= self.session_timeout_ms {
@@ -406,5 +429,20 @@ mod tests {
             c.set("session.timeout.ms", "1000").is_err(),
             "heartbeat must stay below session timeout"
         );
+    }
+
+    #[test]
+    fn a_refused_set_changes_nothing() {
+        let mut c = ConsumerConfig::default();
+        let before = c.clone();
+        // Below heartbeat.interval.ms (3 s): refused after the value itself parsed.
+        assert!(c.set("session.timeout.ms", "1000").is_err());
+        assert_eq!(c, before);
+        assert!(c.set("client.id", "other").is_err());
+        assert_eq!(c, before);
+        // A rate whose per-tick credit would overflow is refused, not multiplied.
+        assert!(c.set("processing.rate", "18446744073709551").is_err());
+        assert!(c.set("processing.rate", "1000001").is_err());
+        assert!(c.set("processing.rate", "1000000").is_ok());
     }
 }

@@ -15,7 +15,7 @@ use super::consumer::MemberPhase;
 use super::event::{Event, LeaveReason};
 use super::group::{CommittedOffset, Group, GroupState, Member, Rebalance};
 use super::time::ms_to_ticks;
-use super::{rejected, Engine, ResetScope, ResetSpec, TopicPartition};
+use super::{rejected, Engine, Outcome, ResetScope, ResetSpec, TopicPartition};
 
 /// Kafka's `CommitFailedException` message.
 pub const COMMIT_FAILED: &str = "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time message processing.";
@@ -591,7 +591,7 @@ impl Engine {
         scope: &ResetScope,
         spec: ResetSpec,
         execute: bool,
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let now_ms = self.now_ms();
         let state = self
             .groups
@@ -675,15 +675,15 @@ impl Engine {
                 );
             }
         }
-        vec![Event::OffsetsReset {
+        Ok(vec![Event::OffsetsReset {
             group: group_id.to_string(),
             offsets,
             executed: execute,
-        }]
+        }])
     }
 
     /// `kafka-consumer-groups --delete`: only a group without members.
-    pub(super) fn delete_group(&mut self, group_id: &str) -> Vec<Event> {
+    pub(super) fn delete_group(&mut self, group_id: &str) -> Outcome {
         match self.groups.get(group_id) {
             None => rejected(format!(
                 "Group '{group_id}' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist."
@@ -693,7 +693,7 @@ impl Engine {
             )),
             Some(_) => {
                 self.groups.remove(group_id);
-                vec![Event::GroupDeleted { group: group_id.to_string() }]
+                Ok(vec![Event::GroupDeleted { group: group_id.to_string() }])
             }
         }
     }

@@ -13,8 +13,11 @@ mod coordinator;
 pub use self::coordinator::session_expiry_tick;
 pub mod event;
 pub mod group;
+pub mod invariants;
+pub mod limits;
 pub mod log;
 pub mod partitioner;
+pub mod rejection;
 pub mod rng;
 pub mod time;
 pub mod topic;
@@ -31,18 +34,12 @@ pub use self::event::Event;
 pub use self::group::{Group, GroupState};
 use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
+pub use self::rejection::{Rejection, RejectionKind};
 use self::rng::SimRng;
 pub use self::topic::Topic;
 pub use self::types::{record_size_bytes, Placement, Record, TopicPartition};
 
-/// The largest partition count a topic may have in the simulator.
-pub const MAX_PARTITIONS: i64 = 256;
-
-/// The most records [`Command::FillTopic`] appends to one partition.
-pub const MAX_FILL_PER_PARTITION: u64 = 2_000_000;
-
-/// The fastest producer stream: 1000 records per simulated second.
-pub const MAX_STREAM_MILLIRECORDS_PER_SECOND: u32 = 1_000_000;
+pub use self::limits::{MAX_FILL_PER_PARTITION, MAX_STREAM_MILLIRECORDS_PER_SECOND};
 
 /// Broker-wide settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,10 +90,17 @@ pub struct Engine {
     consumers_started: u64,
 }
 
-fn rejected(reason: impl Into<String>) -> Vec<Event> {
-    vec![Event::Rejected {
-        reason: reason.into(),
-    }]
+/// What a command gives: its events, or why it was refused.
+pub type Outcome = Result<Vec<Event>, Rejection>;
+
+/// A refusal of an invalid command.
+fn rejected(reason: impl Into<String>) -> Outcome {
+    Err(Rejection::new(RejectionKind::Invalid, reason))
+}
+
+/// A refusal for going past one of the [`limits`].
+fn over_limit(reason: impl Into<String>) -> Outcome {
+    Err(Rejection::new(RejectionKind::OverLimit, reason))
 }
 
 impl Engine {
@@ -120,13 +124,23 @@ impl Engine {
         time::tick_to_ms(self.tick)
     }
 
-    /// Applies one command and returns what happened. Never panics: an invalid command
-    /// gives a single [`Event::Rejected`] and changes nothing.
-    pub fn apply(&mut self, command: &Command) -> Vec<Event> {
+    /// Applies one command and returns what happened, or why it was refused. Never
+    /// panics on any command: a refused one changes nothing. In debug and test builds the
+    /// engine's [`invariants`] are checked afterwards, and a broken one panics (it is a
+    /// bug in the engine, whatever the command).
+    // The only panic: a broken invariant in a debug build, which is the engine's bug.
+    #[allow(clippy::panic_in_result_fn)]
+    pub fn apply(&mut self, command: &Command) -> Outcome {
         let events = self.apply_command(command);
         // Ticks note their own handovers as they happen (see `advance_one_tick`).
-        if !matches!(command, Command::Advance { .. }) {
-            self.note_handovers(&events);
+        if let Ok(events) = &events {
+            if !matches!(command, Command::Advance { .. }) {
+                self.note_handovers(events);
+            }
+        }
+        #[cfg(debug_assertions)]
+        if let Err(why) = invariants::check(self) {
+            panic!("an engine invariant broke after {command:?}: {why}");
         }
         events
     }
@@ -175,7 +189,7 @@ impl Engine {
         }
     }
 
-    fn apply_command(&mut self, command: &Command) -> Vec<Event> {
+    fn apply_command(&mut self, command: &Command) -> Outcome {
         match command {
             Command::CreateTopic {
                 name,
@@ -196,14 +210,19 @@ impl Engine {
                 key,
                 value,
                 headers,
-            } => self.produce(
-                producer.as_deref().unwrap_or("console-producer"),
-                topic,
-                *partition,
-                key.as_deref(),
-                value.as_deref(),
-                headers,
-            ),
+            } => {
+                if let Err(reason) = self.check_records_total(1) {
+                    return over_limit(reason);
+                }
+                self.produce(
+                    producer.as_deref().unwrap_or("console-producer"),
+                    topic,
+                    *partition,
+                    key.as_deref(),
+                    value.as_deref(),
+                    headers,
+                )
+            }
             Command::SetProducerStream { producer, stream } => {
                 self.set_producer_stream(producer, stream.clone())
             }
@@ -250,12 +269,18 @@ impl Engine {
                 records_per_partition,
             } => self.fill_topic(topic, *records_per_partition),
             Command::Advance { ticks } => {
+                if u64::from(*ticks) > limits::MAX_TICKS_PER_ADVANCE {
+                    return over_limit(limits::over(
+                        "ticks in one advance",
+                        limits::MAX_TICKS_PER_ADVANCE,
+                    ));
+                }
                 let mut events = Vec::new();
                 for _ in 0..*ticks {
                     events.extend(self.advance_one_tick());
                 }
                 events.push(Event::ClockAdvanced { tick: self.tick });
-                events
+                Ok(events)
             }
         }
     }
@@ -268,6 +293,43 @@ impl Engine {
 
     pub fn partition_log(&self, tp: &TopicPartition) -> Option<&PartitionLog> {
         self.topics.get(&tp.topic)?.partition(tp.partition)
+    }
+
+    /// The number of partitions of all topics together.
+    pub fn partitions_total(&self) -> u64 {
+        self.topics
+            .values()
+            .map(|t| u64::from(t.n_partitions()))
+            .sum()
+    }
+
+    /// The records held in all logs together, from each log's start to its end
+    /// (what [`limits::MAX_RECORDS_TOTAL`] bounds).
+    pub fn records_total(&self) -> u64 {
+        self.topics
+            .values()
+            .flat_map(|t| t.partitions.iter())
+            .map(|log| (log.high_watermark() - log.log_start_offset()).max(0) as u64)
+            .sum()
+    }
+
+    /// The consumer groups known: those the coordinator holds and those consumers name.
+    pub(crate) fn group_count(&self) -> usize {
+        let mut names: std::collections::BTreeSet<&str> =
+            self.groups.keys().map(String::as_str).collect();
+        names.extend(self.consumers.values().filter_map(|c| c.group.as_deref()));
+        names.len()
+    }
+
+    /// Whether `more` records fit within [`limits::MAX_RECORDS_TOTAL`].
+    fn check_records_total(&self, more: u64) -> Result<(), String> {
+        if self.records_total().saturating_add(more) > limits::MAX_RECORDS_TOTAL {
+            return Err(limits::over(
+                "records in all logs together",
+                limits::MAX_RECORDS_TOTAL,
+            ));
+        }
+        Ok(())
     }
 
     /// Partition counts of every topic, for the assignors.
@@ -283,7 +345,7 @@ impl Engine {
         name: &str,
         partitions: i64,
         configs: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         if let Err(e) = topic::validate_topic_name(name) {
             return rejected(e);
         }
@@ -293,9 +355,19 @@ impl Engine {
         if partitions < 1 {
             return rejected("Number of partitions must be larger than 0.");
         }
-        if partitions > MAX_PARTITIONS {
-            return rejected(format!(
-                "The simulator allows at most {MAX_PARTITIONS} partitions per topic."
+        if partitions > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
+            return over_limit(limits::over(
+                "partitions per topic",
+                limits::MAX_PARTITIONS_PER_TOPIC.into(),
+            ));
+        }
+        if self.topics.len() >= limits::MAX_TOPICS {
+            return over_limit(limits::over("topics", limits::MAX_TOPICS as u64));
+        }
+        if self.partitions_total() + partitions as u64 > limits::MAX_PARTITIONS_TOTAL {
+            return over_limit(limits::over(
+                "partitions in all topics together",
+                limits::MAX_PARTITIONS_TOTAL,
             ));
         }
         let overrides: BTreeMap<String, String> = configs.iter().cloned().collect();
@@ -315,13 +387,13 @@ impl Engine {
                 overrides,
             },
         );
-        vec![Event::TopicCreated {
+        Ok(vec![Event::TopicCreated {
             topic: name.to_string(),
             partitions: n,
-        }]
+        }])
     }
 
-    fn delete_topic(&mut self, name: &str) -> Vec<Event> {
+    fn delete_topic(&mut self, name: &str) -> Outcome {
         if self.topics.remove(name).is_none() {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         }
@@ -342,11 +414,11 @@ impl Engine {
             }
         }
         events.extend(self.on_metadata_change(name));
-        events
+        Ok(events)
     }
 
-    fn add_partitions(&mut self, name: &str, total: i64) -> Vec<Event> {
-        let Some(topic) = self.topics.get_mut(name) else {
+    fn add_partitions(&mut self, name: &str, total: i64) -> Outcome {
+        let Some(topic) = self.topics.get(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
         let current = i64::from(topic.n_partitions());
@@ -355,11 +427,22 @@ impl Engine {
                 "The topic {name} currently has {current} partition(s); {total} would not be an increase."
             ));
         }
-        if total > MAX_PARTITIONS {
-            return rejected(format!(
-                "The simulator allows at most {MAX_PARTITIONS} partitions per topic."
+        if total > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
+            return over_limit(limits::over(
+                "partitions per topic",
+                limits::MAX_PARTITIONS_PER_TOPIC.into(),
             ));
         }
+        let others = self.partitions_total() - current as u64;
+        if others + total as u64 > limits::MAX_PARTITIONS_TOTAL {
+            return over_limit(limits::over(
+                "partitions in all topics together",
+                limits::MAX_PARTITIONS_TOTAL,
+            ));
+        }
+        let Some(topic) = self.topics.get_mut(name) else {
+            return rejected(format!("Topic '{name}' does not exist as expected"));
+        };
         topic
             .partitions
             .resize_with(total as usize, PartitionLog::new);
@@ -369,7 +452,7 @@ impl Engine {
             to: total as u32,
         }];
         events.extend(self.on_metadata_change(name));
-        events
+        Ok(events)
     }
 
     fn alter_topic_config(
@@ -377,7 +460,7 @@ impl Engine {
         name: &str,
         set: &[(String, String)],
         delete: &[String],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let Some(topic) = self.topics.get_mut(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
@@ -410,35 +493,38 @@ impl Engine {
             key: k.clone(),
             value: Some(v.clone()),
         }));
-        events
+        Ok(events)
     }
 
     // ---------------------------------------------------------------- producers
 
-    fn add_producer(&mut self, name: &str, null_key: NullKeyStrategy) -> Vec<Event> {
+    fn add_producer(&mut self, name: &str, null_key: NullKeyStrategy) -> Outcome {
         if name.trim().is_empty() {
             return rejected("A producer needs a name.");
         }
         if self.producers.contains_key(name) {
             return rejected(format!("Producer {name} already exists."));
         }
+        if self.producers.len() >= limits::MAX_PRODUCERS {
+            return over_limit(limits::over("producers", limits::MAX_PRODUCERS as u64));
+        }
         self.producers
             .insert(name.to_string(), new_producer(name, null_key));
-        vec![Event::ProducerAdded {
+        Ok(vec![Event::ProducerAdded {
             producer: name.to_string(),
-        }]
+        }])
     }
 
-    fn remove_producer(&mut self, name: &str) -> Vec<Event> {
+    fn remove_producer(&mut self, name: &str) -> Outcome {
         if self.producers.remove(name).is_none() {
             return rejected(format!("Producer {name} does not exist."));
         }
-        vec![Event::ProducerRemoved {
+        Ok(vec![Event::ProducerRemoved {
             producer: name.to_string(),
-        }]
+        }])
     }
 
-    fn set_producer_stream(&mut self, name: &str, stream: Option<ProducerStream>) -> Vec<Event> {
+    fn set_producer_stream(&mut self, name: &str, stream: Option<ProducerStream>) -> Outcome {
         if let Some(s) = &stream {
             if !self.topics.contains_key(&s.topic) {
                 return rejected(format!(
@@ -446,10 +532,20 @@ impl Engine {
                     s.topic
                 ));
             }
+            let compacted = self
+                .topics
+                .get(&s.topic)
+                .is_some_and(|t| t.config.cleanup_policy != CleanupPolicy::Delete);
+            if compacted && s.key_pool == 0 {
+                return rejected(format!(
+                    "Compacted topic cannot accept message without key in topic partition {}-0.",
+                    s.topic
+                ));
+            }
             if s.millirecords_per_second == 0 {
                 return rejected("A stream needs a rate above 0 records per second.");
             }
-            if s.millirecords_per_second > MAX_STREAM_MILLIRECORDS_PER_SECOND {
+            if s.millirecords_per_second > limits::MAX_STREAM_MILLIRECORDS_PER_SECOND {
                 return rejected(
                     "The simulator streams at most 1000 records per second per producer.",
                 );
@@ -461,10 +557,10 @@ impl Engine {
         let running = stream.is_some();
         producer.stream = stream;
         producer.stream_credit_millirecords = 0;
-        vec![Event::ProducerStreamChanged {
+        Ok(vec![Event::ProducerStreamChanged {
             producer: name.to_string(),
             running,
-        }]
+        }])
     }
 
     /// Sends one record (SEMANTICS §1): explicit partition, else murmur2 of the key, else
@@ -477,11 +573,12 @@ impl Engine {
         key: Option<&str>,
         value: Option<&str>,
         headers: &[(String, String)],
-    ) -> Vec<Event> {
+    ) -> Outcome {
         let now_ms = self.now_ms();
         let Some(topic) = self.topics.get(topic_name) else {
-            return rejected(format!(
-                "Topic {topic_name} not present in metadata after 60000 ms."
+            return Err(Rejection::new(
+                RejectionKind::UnknownTopic,
+                format!("Topic {topic_name} not present in metadata after 60000 ms."),
             ));
         };
         let n = topic.n_partitions();
@@ -493,10 +590,29 @@ impl Engine {
             }
         }
         if key.is_none() && topic.config.cleanup_policy != CleanupPolicy::Delete {
-            return rejected(format!(
-                "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
-                partition.unwrap_or(0)
+            return Err(Rejection::new(
+                RejectionKind::InvalidRecord,
+                format!(
+                    "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
+                    partition.unwrap_or(0)
+                ),
             ));
+        }
+        let headers: Vec<(Arc<str>, Arc<str>)> = headers
+            .iter()
+            .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
+            .collect();
+        let size_bytes = record_size_bytes(key, value, &headers);
+        if u64::from(size_bytes) > limits::MAX_RECORD_BYTES {
+            return Err(Rejection::new(RejectionKind::RecordTooLarge, format!(
+                "The message is {size_bytes} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                limits::MAX_RECORD_BYTES
+            )));
+        }
+        if !self.producers.contains_key(producer_name)
+            && self.producers.len() >= limits::MAX_PRODUCERS
+        {
+            return over_limit(limits::over("producers", limits::MAX_PRODUCERS as u64));
         }
         let mut events = Vec::new();
         if !self.producers.contains_key(producer_name) {
@@ -508,11 +624,6 @@ impl Engine {
                 producer: producer_name.to_string(),
             });
         }
-        let headers: Vec<(Arc<str>, Arc<str>)> = headers
-            .iter()
-            .map(|(k, v)| (Arc::from(k.as_str()), Arc::from(v.as_str())))
-            .collect();
-        let size_bytes = record_size_bytes(key, value, &headers);
         let Some(producer) = self.producers.get_mut(producer_name) else {
             return rejected("internal: producer vanished");
         };
@@ -565,12 +676,23 @@ impl Engine {
             offset,
             key: key.map(str::to_string),
         });
-        events
+        Ok(events)
     }
 
+    /// Sends what each stream owes this tick. A stream whose record is refused (its topic
+    /// became compacted and it has no keys, or the logs are full) stops, with one
+    /// rejection: it would only be refused again every tick until changed.
     fn tick_producers(&mut self) -> Vec<Event> {
         let mut sends: Vec<(String, String, Option<String>)> = Vec::new();
         let names: Vec<String> = self.producers.keys().cloned().collect();
+        let mut room = limits::MAX_RECORDS_TOTAL.saturating_sub(
+            if self.producers.values().any(|p| p.stream.is_some()) {
+                self.records_total()
+            } else {
+                0
+            },
+        );
+        let mut events = Vec::new();
         for name in names {
             let Some(producer) = self.producers.get_mut(&name) else {
                 continue;
@@ -582,6 +704,22 @@ impl Engine {
                 u64::from(stream.millirecords_per_second) * time::MS_PER_TICK as u64;
             while producer.stream_credit_millirecords >= 1_000_000 {
                 producer.stream_credit_millirecords -= 1_000_000;
+                if room == 0 {
+                    producer.stream = None;
+                    producer.stream_credit_millirecords = 0;
+                    events.push(Event::Rejected {
+                        reason: limits::over(
+                            "records in all logs together",
+                            limits::MAX_RECORDS_TOTAL,
+                        ),
+                    });
+                    events.push(Event::ProducerStreamChanged {
+                        producer: name.clone(),
+                        running: false,
+                    });
+                    break;
+                }
+                room -= 1;
                 let key = (stream.key_pool > 0).then(|| {
                     format!(
                         "{}{}",
@@ -592,23 +730,47 @@ impl Engine {
                 sends.push((name.clone(), stream.topic.clone(), key));
             }
         }
-        let mut events = Vec::new();
         for (name, topic, key) in sends {
-            let n = self.producers.get(&name).map_or(0, |p| p.records_sent) + 1;
-            let value = format!("{name} #{n}");
-            events.extend(self.produce(&name, &topic, None, key.as_deref(), Some(&value), &[]));
+            let Some(producer) = self.producers.get(&name) else {
+                continue;
+            };
+            if producer.stream.is_none() {
+                // Stopped earlier this tick: its remaining sends are dropped.
+                continue;
+            }
+            let value = format!("{name} #{}", producer.records_sent + 1);
+            let sent = self.produce(&name, &topic, None, key.as_deref(), Some(&value), &[]);
+            if let Err(refusal) = sent.map(|sent| events.extend(sent)) {
+                events.push(Event::Rejected {
+                    reason: refusal.reason,
+                });
+                if let Some(producer) = self.producers.get_mut(&name) {
+                    producer.stream = None;
+                    producer.stream_credit_millirecords = 0;
+                }
+                events.push(Event::ProducerStreamChanged {
+                    producer: name.clone(),
+                    running: false,
+                });
+            }
         }
         events
     }
 
     // ---------------------------------------------------------------- log maintenance
 
-    fn run_retention(&mut self, only: Option<&str>) -> Vec<Event> {
+    /// `retention run [--topic t]`: the retention check, now.
+    fn run_retention(&mut self, only: Option<&str>) -> Outcome {
         if let Some(t) = only {
             if !self.topics.contains_key(t) {
                 return rejected(format!("Topic '{t}' does not exist as expected"));
             }
         }
+        Ok(self.enforce_retention(only))
+    }
+
+    /// Deletes the segments past retention in `only` (or in every topic).
+    fn enforce_retention(&mut self, only: Option<&str>) -> Vec<Event> {
         self.each_log(only, CleanupPolicy::Compact, |tp, log, now_ms, config| {
             let outcome = log.enforce_retention(now_ms, config);
             (outcome.segments_deleted() > 0).then(|| Event::SegmentsDeleted {
@@ -652,7 +814,7 @@ impl Engine {
         events
     }
 
-    fn run_cleaner(&mut self, only: Option<&str>) -> Vec<Event> {
+    fn run_cleaner(&mut self, only: Option<&str>) -> Outcome {
         if let Some(t) = only {
             match self.topics.get(t) {
                 None => return rejected(format!("Topic '{t}' does not exist as expected")),
@@ -664,16 +826,18 @@ impl Engine {
                 Some(_) => {}
             }
         }
-        self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
-            let outcome = log.compact(now_ms, config);
-            (outcome.records_removed > 0).then_some(Event::LogCompacted {
-                partition: tp,
-                records_removed: outcome.records_removed,
-            })
-        })
+        Ok(
+            self.each_log(only, CleanupPolicy::Delete, |tp, log, now_ms, config| {
+                let outcome = log.compact(now_ms, config);
+                (outcome.records_removed > 0).then_some(Event::LogCompacted {
+                    partition: tp,
+                    records_removed: outcome.records_removed,
+                })
+            }),
+        )
     }
 
-    fn delete_records(&mut self, tp: &TopicPartition, before_offset: i64) -> Vec<Event> {
+    fn delete_records(&mut self, tp: &TopicPartition, before_offset: i64) -> Outcome {
         let Some(log) = self
             .topics
             .get_mut(&tp.topic)
@@ -691,19 +855,35 @@ impl Engine {
             ));
         }
         log.delete_records_before(before_offset);
-        vec![Event::RecordsDeleted {
+        Ok(vec![Event::RecordsDeleted {
             partition: tp.clone(),
             new_log_start_offset: log.log_start_offset(),
-        }]
+        }])
     }
 
     /// Appends synthetic records to every partition, sharing one value and a pool of keys so
     /// a million records cost only the log's own memory.
-    fn fill_topic(&mut self, name: &str, per_partition: u64) -> Vec<Event> {
-        if per_partition > MAX_FILL_PER_PARTITION {
-            return rejected(format!("The simulator fills at most {MAX_FILL_PER_PARTITION} records per partition at once."));
+    fn fill_topic(&mut self, name: &str, per_partition: u64) -> Outcome {
+        if per_partition > limits::MAX_FILL_PER_PARTITION {
+            return over_limit(limits::over(
+                "records per partition in one fill",
+                limits::MAX_FILL_PER_PARTITION,
+            ));
         }
         let now_ms = self.now_ms();
+        let Some(topic) = self.topics.get(name) else {
+            return rejected(format!("Topic '{name}' does not exist as expected"));
+        };
+        let total = per_partition.saturating_mul(u64::from(topic.n_partitions()));
+        if total > limits::MAX_FILL_TOTAL {
+            return over_limit(limits::over(
+                "records in one fill (all partitions together)",
+                limits::MAX_FILL_TOTAL,
+            ));
+        }
+        if let Err(reason) = self.check_records_total(total) {
+            return over_limit(reason);
+        }
         let Some(topic) = self.topics.get_mut(name) else {
             return rejected(format!("Topic '{name}' does not exist as expected"));
         };
@@ -728,13 +908,13 @@ impl Engine {
                 log.append(record, now_ms, &config);
             }
         }
-        vec![Event::TopicFilled {
+        Ok(vec![Event::TopicFilled {
             topic: name.to_string(),
             records_per_partition: per_partition,
-        }]
+        }])
     }
 
-    fn set_broker_config(&mut self, key: &str, value: &str) -> Vec<Event> {
+    fn set_broker_config(&mut self, key: &str, value: &str) -> Outcome {
         let parsed: Result<i64, _> = value.trim().parse();
         let Ok(v) = parsed else {
             return rejected(format!(
@@ -760,10 +940,10 @@ impl Engine {
             }
             _ => return rejected(format!("Unknown broker config: {key}")),
         }
-        vec![Event::BrokerConfigChanged {
+        Ok(vec![Event::BrokerConfigChanged {
             key: key.to_string(),
             value: v.to_string(),
-        }]
+        }])
     }
 
     // ---------------------------------------------------------------- time
@@ -776,7 +956,7 @@ impl Engine {
         let interval_ticks = time::ms_to_ticks(self.broker.retention_check_interval_ms).max(1);
         if self.tick >= self.last_retention_check_tick + interval_ticks {
             self.last_retention_check_tick = self.tick;
-            events.extend(self.run_retention(None));
+            events.extend(self.enforce_retention(None));
         }
         events.extend(self.tick_groups());
         events.extend(self.tick_consumers());

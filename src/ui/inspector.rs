@@ -103,7 +103,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                                 let partition = assignment.iter().find(|tp| tp.to_string() == part).cloned();
                                 let by_time = mode_ref.cast::<web_sys::HtmlSelectElement>().is_some_and(|s| s.value() == "time");
                                 let to = if by_time {
-                                    SeekTarget::Timestamp(crate::engine::time::EPOCH_MS + offset * 1000)
+                                    SeekTarget::Timestamp(crate::engine::time::ms_at_seconds(offset as f64))
                                 } else {
                                     SeekTarget::Offset(offset)
                                 };
@@ -173,7 +173,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                                     "latest" => crate::engine::ResetSpec::ToLatest,
                                     "offset" => crate::engine::ResetSpec::ToOffset(number as i64),
                                     "shift" => crate::engine::ResetSpec::ShiftBy(number as i64),
-                                    "time" => crate::engine::ResetSpec::ToDatetime(crate::engine::time::EPOCH_MS + (number * 1000.0) as i64),
+                                    "time" => crate::engine::ResetSpec::ToDatetime(crate::engine::time::ms_at_seconds(number)),
                                     _ => crate::engine::ResetSpec::ToEarliest,
                                 };
                                 oc.emit(Command::ResetOffsets { group: id.clone(), scope: crate::engine::ResetScope::AllTopics, spec, execute: true });

@@ -1,0 +1,48 @@
+//! A refused command: what [`crate::engine::Engine::apply`] returns instead of events
+//! when a command is invalid. A refused command changes nothing (a property test checks
+//! it), so a refusal is an outcome, not a fact in the history; the timeline records it as
+//! one [`crate::engine::Event::Rejected`] so that the history still shows it.
+
+use std::fmt;
+
+/// What kind of refusal it is, for callers that answer differently by kind (the console
+/// producer names a different Java exception for each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectionKind {
+    /// The topic is not in the cluster's metadata: a producer waits for it and times out
+    /// (Kafka's `TimeoutException`).
+    UnknownTopic,
+    /// A record the broker refuses, such as a record without a key for a compacted topic
+    /// (Kafka's `InvalidRecordException`).
+    InvalidRecord,
+    /// A record larger than `max.request.size` (Kafka's `RecordTooLargeException`).
+    RecordTooLarge,
+    /// Past one of the simulator's limits ([`crate::engine::limits`]).
+    OverLimit,
+    /// Anything else invalid about the command.
+    Invalid,
+}
+
+/// A refused command: its kind and the message shown, Kafka's own where Kafka has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub kind: RejectionKind,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn new(kind: RejectionKind, reason: impl Into<String>) -> Self {
+        Self {
+            kind,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for Rejection {}
