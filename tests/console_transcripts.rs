@@ -52,7 +52,9 @@ fn diff(expected: &str, actual: &str) -> String {
 
 /// The `.txt` transcripts in a folder under `tests/`, in name order.
 fn transcripts_in(folder: &str) -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(folder);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
     let mut paths: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("tests/{folder} is readable: {e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -179,11 +179,14 @@ fn caught_up(engine: &Engine, client: &str) -> bool {
         })
 }
 
+/// What Kafka 4.x's console consumer prints when it joins a group with the classic protocol.
+const KIP_848_BANNER: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol\n";
+
 impl Console {
     pub(super) fn kafka_console_producer(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &PRODUCER_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
@@ -217,7 +220,11 @@ impl Console {
             return "key.separator must not be empty\n".into();
         }
         self.producer_session = Some(session);
-        String::new()
+        if p.values("property").is_empty() {
+            String::new()
+        } else {
+            "Warning: --property is deprecated and will be removed in a future version. Use --reader-property instead.\n".into()
+        }
     }
 
     /// One line typed into the console producer.
@@ -235,7 +242,7 @@ impl Console {
                 Some((k, v)) => (Some(k.to_string()), v.to_string()),
                 None => {
                     let message = format!(
-                        "No key separator found on line number {}: '{line}'\n",
+                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'\n",
                         session.line_number
                     );
                     // LineMessageReader throws: the tool stops.
@@ -274,7 +281,7 @@ impl Console {
     pub(super) fn kafka_console_consumer(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &CONSUMER_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
@@ -409,16 +416,25 @@ impl Console {
                 return format!("Error: {reason}\n");
             }
         }
+        // Kafka 4 warns about --property once, and a consumer that subscribes with the
+        // classic protocol prints the KIP-848 banner (ConsoleConsumer).
+        let mut preamble = String::new();
+        if !p.values("property").is_empty() {
+            preamble.push_str("Option --property is deprecated and will be removed in a future version. Use --formatter-property instead.\n");
+        }
+        if partition.is_none() {
+            preamble.push_str(KIP_848_BANNER);
+        }
         let Some(max) = max_messages else {
             self.console_consumers.insert(client_id.clone(), format);
             let group_text = group_name
                 .map(|g| format!(" in group {g}"))
                 .unwrap_or_default();
             return format!(
-                "Started {client_id}{group_text} (it keeps reading; stop it with: consumer stop {client_id})\n"
+                "{preamble}Started {client_id}{group_text} (it keeps reading; stop it with: consumer stop {client_id})\n"
             );
         };
-        self.run_bounded_consumer(&client_id, max, &format, group.is_some())
+        preamble + &self.run_bounded_consumer(&client_id, max, &format, group.is_some())
     }
 
     /// Advances the clock until the consumer has read `max` records or caught up, prints

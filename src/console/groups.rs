@@ -56,7 +56,11 @@ const RESET_SCENARIOS: [&str; 7] = [
 
 /// Parses a `kafka-consumer-groups` line and checks that it has exactly one action.
 pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    // ConsumerGroupCommand does not catch joptsimple's exception: the JVM prints it.
+    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| {
+        let (message, exception) = args::jopt_error(&e);
+        format!("Exception in thread \"main\" {exception}: {message}\n")
+    })?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -172,6 +176,19 @@ fn pad(text: &str, width: usize) -> String {
 
 pub(super) fn error(message: &str) -> String {
     format!("\nError: {message}\n")
+}
+
+/// What Kafka 4's `--describe` prints for a group the coordinator does not know: the
+/// admin client's GroupIdNotFoundException, then the first line of its stack trace.
+fn group_not_found(id: &str) -> String {
+    let exception =
+        format!("org.apache.kafka.common.errors.GroupIdNotFoundException: Group {id} not found.");
+    format!(
+        "{}java.util.concurrent.ExecutionException: {exception}\n",
+        error(&format!(
+            "Executing consumer group command failed due to {exception}"
+        ))
+    )
 }
 
 /// One row of the offsets view.
@@ -338,13 +355,10 @@ impl Console {
     /// follows (not for an unknown group, nor without rows).
     fn member_state_notice(&self, group: Option<&Group>, id: &str, rows: usize) -> (String, bool) {
         let Some(group) = group else {
-            return (
-                error(&format!("Consumer group '{id}' does not exist.")),
-                false,
-            );
+            return (group_not_found(id), false);
         };
         let notice = match group.state {
-            GroupState::Dead => error(&format!("Consumer group '{id}' does not exist.")),
+            GroupState::Dead => return (group_not_found(id), false),
             GroupState::Empty => format!("\nConsumer group '{id}' has no active members.\n"),
             GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
                 format!("\nWarning: Consumer group '{id}' is rebalancing.\n")
@@ -466,6 +480,9 @@ impl Console {
         let group = state.groups.get(id);
         let members = group.map(|g| g.members.as_slice()).unwrap_or_default();
         let (mut out, show) = self.member_state_notice(group, id, members.len());
+        if group.is_none_or(|g| g.state == GroupState::Dead) {
+            return out;
+        }
         let mut g_w = 15;
         let mut c_w = 15;
         let mut i_w = 17;

@@ -3,7 +3,6 @@
 
 use super::args::{self, flag, value, OptSpec};
 use super::{lines, Console};
-use crate::engine::topic::TOPIC_CONFIGS;
 use crate::engine::{Command, TopicPartition};
 
 pub(super) const TOPICS_OPTIONS: [OptSpec; 14] = [
@@ -50,11 +49,45 @@ pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 6] = [
 
 const TOPIC_ERROR: &str = "Error while executing topic command : ";
 
+/// What `kafka-topics` prints when a command fails: its error line, then the ERROR line its
+/// logger writes to standard error (Kafka's tools-log4j2 pattern; the simulator leaves out the
+/// timestamp and stack trace) with the exception the message came from.
+fn topic_error(message: &str) -> String {
+    let exception = topic_exception(message);
+    format!("{TOPIC_ERROR}{message}\nERROR {exception}: {message}\n (org.apache.kafka.tools.TopicCommand)\n")
+}
+
+/// The exception class behind a `kafka-topics` error message (TopicCommand and the broker).
+fn topic_exception(message: &str) -> &'static str {
+    if message.contains("already exists") {
+        "org.apache.kafka.common.errors.TopicExistsException"
+    } else if message.contains("would not be an increase") {
+        "org.apache.kafka.common.errors.InvalidPartitionsException"
+    } else if message.contains("Unable to replicate") {
+        "org.apache.kafka.common.errors.InvalidReplicationFactorException"
+    } else if message.starts_with("Topic name is invalid") || message.contains("collides with") {
+        "org.apache.kafka.common.errors.InvalidTopicException"
+    } else if message.starts_with("Invalid value") {
+        "org.apache.kafka.common.config.ConfigException"
+    } else if message.starts_with("Unknown topic config") {
+        "org.apache.kafka.common.errors.InvalidConfigurationException"
+    } else {
+        "java.lang.IllegalArgumentException"
+    }
+}
+
+/// The cluster-wide dynamic default a Kafka 4 cluster gets when it is formatted.
+const CLUSTER_MIN_INSYNC: &str = "min.insync.replicas=1";
+
 const MISSING_TOPIC: &str = "Missing required argument \"[topic]\"\n";
 
 /// Parses a `kafka-topics` line and checks that it has exactly one action.
 pub(super) fn topics_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    // TopicCommand prints the message, then the exception's stack trace and a blank line.
+    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| {
+        let (message, exception) = args::jopt_error(&e);
+        format!("{message}\n{exception}: {message}\n\n")
+    })?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -89,14 +122,12 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
         match p.value("replication-factor").map(str::parse::<i64>) {
             None | Some(Ok(1)) => {}
             Some(Ok(n)) if n < 1 => {
-                return Err(format!(
-                    "{TOPIC_ERROR}Replication factor must be larger than 0.\n"
-                ))
+                return Err(topic_error("Replication factor must be larger than 0."))
             }
             Some(Ok(n)) => {
-                return Err(format!(
-                    "{TOPIC_ERROR}Replication factor: {n} larger than available brokers: 1.\n"
-                ))
+                return Err(topic_error(&format!(
+                    "Unable to replicate the partition {n} time(s): The target replication factor of {n} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned."
+                )))
             }
             Some(Err(_)) => {
                 return Err(format!(
@@ -110,8 +141,8 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
             match entry.split_once('=') {
                 Some((k, v)) if !k.is_empty() => configs.push((k.to_string(), v.to_string())),
                 _ => {
-                    return Err(format!(
-                        "{TOPIC_ERROR}Invalid topic config: all configs to be added must be in the format \"key=val\".\n"
+                    return Err(topic_error(
+                        "requirement failed: Invalid topic config: all configs to be added must be in the format \"key=val\".",
                     ))
                 }
             }
@@ -141,7 +172,8 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
 
 /// Parses a `kafka-configs` line and checks its action and entity type.
 pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &CONFIGS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let p = args::parse(words, &CONFIGS_OPTIONS)
+        .map_err(|e| format!("{}\n", args::jopt_error(&e).0))?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -240,33 +272,173 @@ fn unbracket(value: &str) -> &str {
         .unwrap_or(value)
 }
 
-/// The broker config each topic config falls back to, with Kafka's default, as
-/// `kafka-configs --describe` lists it among the synonyms.
-fn broker_default(topic_config: &str) -> Option<(&'static str, &'static str)> {
-    Some(match topic_config {
-        "cleanup.policy" => ("log.cleanup.policy", "delete"),
-        "delete.retention.ms" => ("log.cleaner.delete.retention.ms", "86400000"),
-        "min.compaction.lag.ms" => ("log.cleaner.min.compaction.lag.ms", "0"),
-        "retention.bytes" => ("log.retention.bytes", "-1"),
-        "retention.ms" => ("log.retention.hours", "168"),
-        "segment.bytes" => ("log.segment.bytes", "1073741824"),
-        "segment.ms" => ("log.roll.hours", "168"),
-        _ => return None,
-    })
+/// Every topic config Kafka 4.4 lists in `kafka-configs --describe --all`, in its order, with
+/// the default and the default's synonyms as the broker reports them (some have none).
+const ALL_TOPIC_CONFIGS: [(&str, &str, &str); 37] = [
+    (
+        "cleanup.policy",
+        "delete",
+        "DEFAULT_CONFIG:log.cleanup.policy=delete",
+    ),
+    (
+        "compression.gzip.level",
+        "-1",
+        "DEFAULT_CONFIG:compression.gzip.level=-1",
+    ),
+    (
+        "compression.lz4.level",
+        "9",
+        "DEFAULT_CONFIG:compression.lz4.level=9",
+    ),
+    (
+        "compression.type",
+        "producer",
+        "DEFAULT_CONFIG:compression.type=producer",
+    ),
+    (
+        "compression.zstd.level",
+        "3",
+        "DEFAULT_CONFIG:compression.zstd.level=3",
+    ),
+    (
+        "delete.retention.ms",
+        "86400000",
+        "DEFAULT_CONFIG:log.cleaner.delete.retention.ms=86400000",
+    ),
+    ("errors.deadletterqueue.group.enable", "false", ""),
+    (
+        "file.delete.delay.ms",
+        "60000",
+        "DEFAULT_CONFIG:log.segment.delete.delay.ms=60000",
+    ),
+    (
+        "flush.messages",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.flush.interval.messages=9223372036854775807",
+    ),
+    ("flush.ms", "9223372036854775807", ""),
+    ("follower.replication.throttled.replicas", "", ""),
+    (
+        "index.interval.bytes",
+        "4096",
+        "DEFAULT_CONFIG:log.index.interval.bytes=4096",
+    ),
+    ("leader.replication.throttled.replicas", "", ""),
+    (
+        "local.retention.bytes",
+        "-2",
+        "DEFAULT_CONFIG:log.local.retention.bytes=-2",
+    ),
+    (
+        "local.retention.ms",
+        "-2",
+        "DEFAULT_CONFIG:log.local.retention.ms=-2",
+    ),
+    (
+        "max.compaction.lag.ms",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.cleaner.max.compaction.lag.ms=9223372036854775807",
+    ),
+    (
+        "max.decompressed.message.bytes",
+        "2147483639",
+        "DEFAULT_CONFIG:max.decompressed.message.bytes=2147483639",
+    ),
+    (
+        "max.message.bytes",
+        "1048588",
+        "DEFAULT_CONFIG:message.max.bytes=1048588",
+    ),
+    (
+        "message.timestamp.after.max.ms",
+        "3600000",
+        "DEFAULT_CONFIG:log.message.timestamp.after.max.ms=3600000",
+    ),
+    (
+        "message.timestamp.before.max.ms",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.message.timestamp.before.max.ms=9223372036854775807",
+    ),
+    (
+        "message.timestamp.type",
+        "CreateTime",
+        "DEFAULT_CONFIG:log.message.timestamp.type=CreateTime",
+    ),
+    (
+        "min.cleanable.dirty.ratio",
+        "0.5",
+        "DEFAULT_CONFIG:log.cleaner.min.cleanable.ratio=0.5",
+    ),
+    (
+        "min.compaction.lag.ms",
+        "0",
+        "DEFAULT_CONFIG:log.cleaner.min.compaction.lag.ms=0",
+    ),
+    (
+        "min.insync.replicas",
+        "1",
+        "DYNAMIC_DEFAULT_BROKER_CONFIG:min.insync.replicas=1, DEFAULT_CONFIG:min.insync.replicas=1",
+    ),
+    (
+        "preallocate",
+        "false",
+        "DEFAULT_CONFIG:log.preallocate=false",
+    ),
+    (
+        "remote.copy.lag.bytes",
+        "-1",
+        "DEFAULT_CONFIG:log.remote.copy.lag.bytes=-1",
+    ),
+    (
+        "remote.copy.lag.ms",
+        "0",
+        "DEFAULT_CONFIG:log.remote.copy.lag.ms=0",
+    ),
+    ("remote.log.copy.disable", "false", ""),
+    ("remote.log.delete.on.disable", "false", ""),
+    ("remote.storage.enable", "false", ""),
+    (
+        "retention.bytes",
+        "-1",
+        "DEFAULT_CONFIG:log.retention.bytes=-1",
+    ),
+    ("retention.ms", "604800000", ""),
+    (
+        "segment.bytes",
+        "1073741824",
+        "DEFAULT_CONFIG:log.segment.bytes=1073741824",
+    ),
+    (
+        "segment.index.bytes",
+        "10485760",
+        "DEFAULT_CONFIG:log.index.size.max.bytes=10485760",
+    ),
+    ("segment.jitter.ms", "0", ""),
+    ("segment.ms", "604800000", ""),
+    (
+        "unclean.leader.election.enable",
+        "false",
+        "DEFAULT_CONFIG:unclean.leader.election.enable=false",
+    ),
+];
+
+/// The synonyms of a topic config's default, as `kafka-configs --describe` lists them.
+fn default_synonyms(key: &str) -> &'static str {
+    ALL_TOPIC_CONFIGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, _, synonyms)| synonyms)
 }
 
-/// The default value of a topic config, in the topic config's own unit.
-fn topic_default(topic_config: &str) -> &'static str {
-    match topic_config {
-        "cleanup.policy" => "delete",
-        "delete.retention.ms" => "86400000",
-        "min.compaction.lag.ms" => "0",
-        "retention.bytes" => "-1",
-        "retention.ms" => "604800000",
-        "segment.bytes" => "1073741824",
-        "segment.ms" => "604800000",
-        _ => "",
+/// The synonyms of a topic's own value of a config: its override, then the defaults.
+fn dynamic_synonyms(key: &str, value: &str) -> String {
+    let mut synonyms = format!("DYNAMIC_TOPIC_CONFIG:{key}={value}");
+    let fallback = default_synonyms(key);
+    if !fallback.is_empty() {
+        synonyms.push_str(", ");
+        synonyms.push_str(fallback);
     }
+    synonyms
 }
 
 impl Console {
@@ -297,7 +469,7 @@ impl Console {
             return if p.has("if-exists") {
                 String::new()
             } else {
-                format!("{TOPIC_ERROR}Topic '{topic}' does not exist as expected\n")
+                topic_error(&format!("Topic '{topic}' does not exist as expected"))
             };
         }
         let command = match topics_command(&p) {
@@ -320,7 +492,7 @@ impl Console {
         match (self.apply_checked(command), created) {
             (Ok(_), Some(topic)) => format!("Created topic {topic}.\n"),
             (Ok(_), None) => String::new(),
-            (Err(reason), _) => format!("{TOPIC_ERROR}{reason}\n"),
+            (Err(reason), _) => topic_error(&reason),
         }
     }
 
@@ -331,7 +503,7 @@ impl Console {
                 return if if_exists {
                     String::new()
                 } else {
-                    format!("{TOPIC_ERROR}Topic '{name}' does not exist as expected\n")
+                    topic_error(&format!("Topic '{name}' does not exist as expected"))
                 };
             }
         }
@@ -341,12 +513,20 @@ impl Console {
             .values()
             .filter(|t| only.is_none_or(|o| o == t.name))
         {
+            // A Kafka 4 cluster is formatted with min.insync.replicas=1 as a cluster-wide
+            // dynamic default (eligible leader replicas need it), so every topic lists it
+            // among its non-default configs, before the topic's own.
+            let own = topic.configs_line();
+            let configs = if own.is_empty() {
+                CLUSTER_MIN_INSYNC.to_string()
+            } else {
+                format!("{CLUSTER_MIN_INSYNC},{own}")
+            };
             out.push_str(&format!(
-                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {}\n",
+                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {configs}\n",
                 topic.name,
                 topic.id,
                 topic.n_partitions(),
-                topic.configs_line()
             ));
             for p in 0..topic.n_partitions() {
                 out.push_str(&format!(
@@ -385,10 +565,10 @@ impl Console {
                 };
                 if p.has("all") {
                     out.push_str(&format!("All configs for topic {n} are:\n"));
-                    for key in sorted_topic_configs() {
+                    for (key, default, synonyms) in ALL_TOPIC_CONFIGS {
                         let (value, synonyms) = match topic.overrides.get(key) {
                             Some(v) => (v.clone(), dynamic_synonyms(key, v)),
-                            None => (topic_default(key).to_string(), default_synonym(key)),
+                            None => (default.to_string(), synonyms.to_string()),
                         };
                         out.push_str(&format!(
                             "  {key}={value} sensitive=false synonyms={{{synonyms}}}\n"
@@ -409,32 +589,21 @@ impl Console {
         let Some(name) = name else {
             return "An entity name must be specified with --alter of topics\n".into();
         };
+        // The admin client's future fails: ConfigCommand prints the ExecutionException.
         let failed = |message: &str| {
-            format!("Error while executing config command with args '{command_text}'\n{message}\n")
+            format!("Error while executing config command with args '{command_text}'\njava.util.concurrent.ExecutionException: {message}\n")
         };
-        let Some(topic) = self.timeline.state().topics.get(&name) else {
+        if !self.timeline.state().topics.contains_key(&name) {
             return failed(&format!(
                 "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '{name}' does not exist."
             ));
-        };
+        }
         let command = match configs_command(&p) {
             Ok(Some(command)) => command,
             Ok(None) => return String::new(),
             Err(text) => return text,
         };
-        if let Command::AlterTopicConfig { delete, .. } = &command {
-            let not_set: Vec<&str> = delete
-                .iter()
-                .filter(|k| !topic.overrides.contains_key(k.as_str()))
-                .map(String::as_str)
-                .collect();
-            if !not_set.is_empty() {
-                return failed(&format!(
-                    "org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config(s): {}",
-                    not_set.join(",")
-                ));
-            }
-        }
+        // Deleting a config the topic does not override changes nothing and succeeds.
         match self.apply_checked(command) {
             Ok(_) => format!("Completed updating config for topic {name}.\n"),
             Err(reason) => failed(&format!(
@@ -446,7 +615,7 @@ impl Console {
     pub(super) fn kafka_get_offsets(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &GET_OFFSETS_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
@@ -537,26 +706,4 @@ fn parse_partition_list(text: &str) -> Result<Vec<u32>, String> {
         }
     }
     Ok(out)
-}
-
-fn sorted_topic_configs() -> Vec<&'static str> {
-    let mut keys = TOPIC_CONFIGS.to_vec();
-    keys.sort_unstable();
-    keys
-}
-
-fn default_synonym(key: &str) -> String {
-    broker_default(key)
-        .map(|(name, value)| format!("DEFAULT_CONFIG:{name}={value}"))
-        .unwrap_or_default()
-}
-
-fn dynamic_synonyms(key: &str, value: &str) -> String {
-    let mut synonyms = format!("DYNAMIC_TOPIC_CONFIG:{key}={value}");
-    let fallback = default_synonym(key);
-    if !fallback.is_empty() {
-        synonyms.push_str(", ");
-        synonyms.push_str(&fallback);
-    }
-    synonyms
 }

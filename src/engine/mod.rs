@@ -233,7 +233,7 @@ impl Engine {
             return rejected(format!("Topic '{name}' already exists."));
         }
         if partitions < 1 {
-            return rejected("Number of partitions must be larger than 0.");
+            return rejected("The partitions must be greater than 0");
         }
         if partitions > MAX_PARTITIONS {
             return rejected(format!(
