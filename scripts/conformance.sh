@@ -55,16 +55,14 @@ scripts/kafka-broker.sh stop "$WORK/cluster"
 # Two long-lived brokers, each with its own runner playing every other scenario (most of a
 # scenario's time is waiting, so the two run side by side); a runner empties its broker
 # between scenarios.
-shards=()
-for i in "${!scenarios[@]}"; do
-  shards[$((i % 2))]+="${scenarios[$i]}"$'\n'
-done
+# Shards balanced by each scenario's waiting (its clock advances and console consumers).
+mapfile -t shards < <(python3 conformance/shards.py 2 "${scenarios[@]}")
 pids=()
 for shard in 0 1; do
   [ -n "${shards[$shard]:-}" ] || continue
   (
     bootstrap=$(scripts/kafka-broker.sh start "$WORK/single-$shard" 1)
-    mapfile -t files <<< "${shards[$shard]%$'\n'}"
+    read -r -a files <<< "${shards[$shard]}"
     "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${files[@]}"
     scripts/kafka-broker.sh stop "$WORK/single-$shard"
   ) &

@@ -58,11 +58,12 @@ public final class Runner {
     /** Output written by the current thread (and threads it starts) goes to this buffer. */
     static final InheritableThreadLocal<Capture> CAPTURE = new InheritableThreadLocal<>();
 
-    /** One command's output; closed once the tool exits, so what it prints after that is dropped. */
+    /** One command's output, with the shutdown hooks the tool registered. */
     static final class Capture {
         final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         final List<Runnable> shutdownHooks = new ArrayList<>();
-        volatile boolean closed;
+        /** Set when the tool's own thread called Exit: what that thread prints afterwards is dropped. */
+        volatile Thread exited;
     }
 
     /** Drops everything written to it. */
@@ -81,7 +82,7 @@ public final class Runner {
             if (capture == null) {
                 return background;
             }
-            return capture.closed ? DISCARD : capture.buffer;
+            return capture.exited == Thread.currentThread() ? DISCARD : capture.buffer;
         }
 
         @Override
@@ -208,7 +209,7 @@ public final class Runner {
         if (capture != null) {
             System.out.flush();
             System.err.flush();
-            capture.closed = true;
+            capture.exited = Thread.currentThread();
         }
         throw new ToolExit(code);
     }
@@ -274,6 +275,10 @@ public final class Runner {
                 runCommand(words, stdin.toString());
             } catch (Exception e) {
                 transcript.add("# runner error: " + e);
+            }
+            if (transcript.get(transcript.size() - 1).startsWith("# skipped: ")) {
+                // The rest would play on a broker in another state than the simulator's.
+                break;
             }
         }
         return transcript;
@@ -417,7 +422,6 @@ public final class Runner {
             hookThread.join(30_000);
         }
         System.setIn(previousIn);
-        capture.closed = true;
         synchronized (buffer) {
             return buffer.toString(StandardCharsets.UTF_8);
         }
