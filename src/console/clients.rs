@@ -21,10 +21,11 @@ pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
     flag("help"),
 ];
 
-pub(super) const CONSUMER_OPTIONS: [OptSpec; 13] = [
+pub(super) const CONSUMER_OPTIONS: [OptSpec; 14] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
+    value("include"),
     value("group"),
     flag("from-beginning"),
     value("partition"),
@@ -198,6 +199,7 @@ impl Console {
             topic: topic.to_string(),
             parse_key: false,
             key_separator: "\t".into(),
+            parse_headers: false,
             line_number: 0,
         };
         for prop in p
@@ -212,6 +214,7 @@ impl Console {
             };
             match k {
                 "parse.key" => session.parse_key = v.trim().eq_ignore_ascii_case("true"),
+                "parse.headers" => session.parse_headers = v.trim().eq_ignore_ascii_case("true"),
                 "key.separator" => session.key_separator = unescape(v),
                 _ => {}
             }
@@ -237,6 +240,24 @@ impl Console {
             return String::new();
         }
         session.line_number += 1;
+        // LineMessageReader: headers first (up to headers.delimiter, a tab), then the key.
+        let mut headers = Vec::new();
+        let mut line = line;
+        if session.parse_headers {
+            let Some((header_text, rest)) = line.split_once('\t') else {
+                let message = format!(
+                    "org.apache.kafka.common.KafkaException: No headers delimiter found on line number {}: '{line}'\n",
+                    session.line_number
+                );
+                self.producer_session = None;
+                return message;
+            };
+            for header in header_text.split(',').filter(|h| !h.is_empty()) {
+                let (k, v) = header.split_once(':').unwrap_or((header, ""));
+                headers.push((k.to_string(), v.to_string()));
+            }
+            line = rest;
+        }
         let (key, value) = if session.parse_key {
             match line.split_once(session.key_separator.as_str()) {
                 Some((k, v)) => (Some(k.to_string()), v.to_string()),
@@ -261,7 +282,7 @@ impl Console {
             partition: None,
             key: key.clone(),
             value: Some(value),
-            headers: Vec::new(),
+            headers,
         }) {
             Ok(_) => String::new(),
             Err(reason) => {
@@ -286,8 +307,12 @@ impl Console {
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
         }
+        if p.has("topic") == p.has("include") {
+            return "Exactly one of the following arguments is required: [topic], [include]\n"
+                .into();
+        }
         let Some(topic) = p.value("topic").map(str::to_string) else {
-            return "Exactly one of whitelist/topic is required.\n".into();
+            return "The simulator's console consumer reads one --topic; --include is not supported.\n".into();
         };
         if p.has("offset") && !p.has("partition") {
             return "The partition is required when offset is specified.\n".into();
@@ -317,10 +342,17 @@ impl Console {
             None => None,
             Some(Ok(n)) => Some(n),
             Some(Err(_)) => {
+                // ConsoleConsumer reads --max-messages only once it runs: it starts, stops,
+                // and logs joptsimple's exception.
+                let banner = if p.has("partition") {
+                    ""
+                } else {
+                    KIP_848_BANNER
+                };
                 return format!(
-                    "Cannot parse argument '{}' of option max-messages\n",
+                    "{banner}Processed a total of 0 messages\nERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\njoptsimple.OptionArgumentConversionException: Cannot parse argument '{}' of option max-messages\n",
                     p.value("max-messages").unwrap_or_default()
-                )
+                );
             }
         };
         let partition = match p.value("partition").map(str::parse::<u32>) {

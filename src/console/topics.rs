@@ -5,7 +5,7 @@ use super::args::{self, flag, value, OptSpec};
 use super::{lines, Console};
 use crate::engine::{Command, TopicPartition};
 
-pub(super) const TOPICS_OPTIONS: [OptSpec; 14] = [
+pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("create"),
@@ -20,6 +20,13 @@ pub(super) const TOPICS_OPTIONS: [OptSpec; 14] = [
     flag("if-exists"),
     flag("if-not-exists"),
     flag("help"),
+    flag("exclude-internal"),
+    flag("topics-with-overrides"),
+    flag("under-replicated-partitions"),
+    flag("unavailable-partitions"),
+    flag("under-min-isr-partitions"),
+    flag("at-min-isr-partitions"),
+    value("partition-size-limit-per-response"),
 ];
 
 pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
@@ -38,10 +45,11 @@ pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
     value("broker"),
 ];
 
-pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 6] = [
+pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 7] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
+    value("topic-partitions"),
     value("partitions"),
     value("time"),
     flag("help"),
@@ -183,9 +191,14 @@ pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
     if p.value("topic").is_none() {
         match p.value("entity-type") {
             Some("topics") => {}
-            Some(other) => {
+            Some(other @ ("broker-loggers" | "clients" | "users" | "brokers" | "ips" | "client-metrics" | "groups")) => {
                 return Err(format!(
                     "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
+                ))
+            }
+            Some(other) => {
+                return Err(format!(
+                    "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n"
                 ))
             }
             None => {
@@ -220,7 +233,7 @@ pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, Strin
                     set.push((k.to_string(), unbracket(v).to_string()))
                 }
                 _ => {
-                    return Err("requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".\n".into())
+                    return Err("Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.\n".into())
                 }
             }
         }
@@ -234,7 +247,7 @@ pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, Strin
         .collect();
     if set.is_empty() && delete.is_empty() {
         return Err(
-            "At least one of --add-config or --delete-config must be specified with --alter\n"
+            "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter\n"
                 .into(),
         );
     }
@@ -449,7 +462,7 @@ impl Console {
         };
         let topic = p.value("topic").map(str::to_string);
         if p.has("list") {
-            return lines(
+            let listed = lines(
                 self.timeline
                     .state()
                     .topics
@@ -457,9 +470,33 @@ impl Console {
                     .filter(|t| topic.as_deref().is_none_or(|only| only == t.as_str()))
                     .cloned(),
             );
+            // TopicCommand prints the joined names with println: a blank line for none.
+            return if listed.is_empty() {
+                "\n".into()
+            } else {
+                listed
+            };
         }
         if p.has("describe") {
-            return self.describe_topics(topic.as_deref(), p.has("if-exists"));
+            // One broker holding every replica: no partition is under-replicated, unavailable
+            // or under min.insync.replicas=1, and every one is at it.
+            if p.has("under-replicated-partitions")
+                || p.has("unavailable-partitions")
+                || p.has("under-min-isr-partitions")
+            {
+                return String::new();
+            }
+            let described = self.describe_topics(topic.as_deref(), p.has("if-exists"));
+            if p.has("topics-with-overrides") {
+                // Only the topic lines; min.insync.replicas=1 makes every topic count.
+                return lines(
+                    described
+                        .lines()
+                        .filter(|l| l.starts_with("Topic: "))
+                        .map(str::to_string),
+                );
+            }
+            return described;
         }
         let Some(topic) = topic else {
             return MISSING_TOPIC.into();
@@ -489,11 +526,16 @@ impl Console {
             Command::CreateTopic { name, .. } => Some(name.clone()),
             _ => None,
         };
-        match (self.apply_checked(command), created) {
+        let warning = match &created {
+            Some(name) if name.contains('.') || name.contains('_') => "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.\n",
+            _ => "",
+        };
+        let result = match (self.apply_checked(command), created) {
             (Ok(_), Some(topic)) => format!("Created topic {topic}.\n"),
             (Ok(_), None) => String::new(),
             (Err(reason), _) => topic_error(&reason),
-        }
+        };
+        format!("{warning}{result}")
     }
 
     fn describe_topics(&self, only: Option<&str>, if_exists: bool) -> String {
@@ -638,6 +680,21 @@ impl Console {
             Some(Ok(list)) => Some(list),
             Some(Err(e)) => return format!("Error occurred: {e}\n"),
         };
+        // --topic-partitions t1:0,t2:1-3,t3: topics with an optional partition or range.
+        let topic_partitions: Option<Vec<(String, Option<(u32, u32)>)>> =
+            p.value("topic-partitions").map(|text| {
+                text.split(',')
+                    .filter(|e| !e.is_empty())
+                    .map(|entry| match entry.split_once(':') {
+                        None => (entry.to_string(), None),
+                        Some((t, range)) => {
+                            let (low, high) = range.split_once('-').unwrap_or((range, range));
+                            let bounds = low.parse().ok().zip(high.parse().ok());
+                            (t.to_string(), Some(bounds.unwrap_or((u32::MAX, 0))))
+                        }
+                    })
+                    .collect()
+            });
         let state = self.timeline.state();
         let mut rows: Vec<(String, String)> = Vec::new();
         for topic in state
@@ -650,6 +707,14 @@ impl Console {
                     .as_ref()
                     .is_some_and(|w| !w.contains(&partition))
                 {
+                    continue;
+                }
+                if topic_partitions.as_ref().is_some_and(|list| {
+                    !list.iter().any(|(t, range)| {
+                        *t == topic.name
+                            && range.is_none_or(|(low, high)| (low..=high).contains(&partition))
+                    })
+                }) {
                     continue;
                 }
                 let tp = TopicPartition::new(topic.name.clone(), partition);

@@ -166,7 +166,8 @@ impl Engine {
                 .iter()
                 .position(|m| m.group_instance_id.as_ref() == Some(instance))
             {
-                let new_id = self.new_member_id(client_id);
+                // Kafka names a static member after its group.instance.id.
+                let new_id = self.new_member_id(instance);
                 let Some(group) = self.groups.get_mut(&group_id) else {
                     return events;
                 };
@@ -228,8 +229,8 @@ impl Engine {
             }
         }
 
-        // A new member.
-        let member_id = self.new_member_id(client_id);
+        // A new member: a static one is named after its group.instance.id, as in Kafka.
+        let member_id = self.new_member_id(instance_id.as_deref().unwrap_or(client_id));
         let Some(group) = self.groups.get_mut(&group_id) else {
             return events;
         };

@@ -232,6 +232,17 @@ impl Engine {
         if self.topics.contains_key(name) {
             return rejected(format!("Topic '{name}' already exists."));
         }
+        // Metric names turn '.' into '_': Kafka refuses a name that would collide.
+        let metric_name = |topic: &str| topic.replace('.', "_");
+        if let Some(existing) = self
+            .topics
+            .keys()
+            .find(|t| metric_name(t) == metric_name(name))
+        {
+            return rejected(format!(
+                "Topic '{name}' collides with existing topic: {existing}"
+            ));
+        }
         if partitions < 1 {
             return rejected("The partitions must be greater than 0");
         }
@@ -436,7 +447,7 @@ impl Engine {
         }
         if key.is_none() && topic.config.cleanup_policy != CleanupPolicy::Delete {
             return rejected(format!(
-                "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
+                "Compacted topic cannot accept message without key in topic partition {topic_name}-{}",
                 partition.unwrap_or(0)
             ));
         }
