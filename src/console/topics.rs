@@ -558,12 +558,23 @@ impl Console {
             // A Kafka 4 cluster is formatted with min.insync.replicas=1 as a cluster-wide
             // dynamic default (eligible leader replicas need it), so every topic lists it
             // among its non-default configs, before the topic's own.
-            let own = topic.configs_line();
-            let configs = if own.is_empty() {
-                CLUSTER_MIN_INSYNC.to_string()
-            } else {
-                format!("{CLUSTER_MIN_INSYNC},{own}")
-            };
+            // The topic's own min.insync.replicas takes the cluster default's place.
+            let min_insync = topic
+                .overrides
+                .get("min.insync.replicas")
+                .map_or(CLUSTER_MIN_INSYNC.to_string(), |v| {
+                    format!("min.insync.replicas={v}")
+                });
+            let configs: Vec<String> = std::iter::once(min_insync)
+                .chain(
+                    topic
+                        .overrides
+                        .iter()
+                        .filter(|(k, _)| k.as_str() != "min.insync.replicas")
+                        .map(|(k, v)| format!("{k}={v}")),
+                )
+                .collect();
+            let configs = configs.join(",");
             out.push_str(&format!(
                 "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {configs}\n",
                 topic.name,
