@@ -87,6 +87,10 @@ fn topic_exception(message: &str) -> &'static str {
 /// The cluster-wide dynamic default a Kafka 4 cluster gets when it is formatted.
 const CLUSTER_MIN_INSYNC: &str = "min.insync.replicas=1";
 
+/// One entry of `kafka-get-offsets --topic-partitions`: a topic, and a partition range
+/// (inclusive) when the entry names one.
+type TopicPartitionFilter = (String, Option<(u32, u32)>);
+
 const MISSING_TOPIC: &str = "Missing required argument \"[topic]\"\n";
 
 /// Parses a `kafka-topics` line and checks that it has exactly one action.
@@ -692,7 +696,7 @@ impl Console {
             Some(Err(e)) => return format!("Error occurred: {e}\n"),
         };
         // --topic-partitions t1:0,t2:1-3,t3: topics with an optional partition or range.
-        let topic_partitions: Option<Vec<(String, Option<(u32, u32)>)>> =
+        let topic_partitions: Option<Vec<TopicPartitionFilter>> =
             p.value("topic-partitions").map(|text| {
                 text.split(',')
                     .filter(|e| !e.is_empty())
