@@ -913,6 +913,9 @@ impl Engine {
         c.last_assignment_generation = Some(generation);
         c.generation = generation;
         c.phase = MemberPhase::Stable;
+        // ConsumerCoordinator.onJoinComplete reschedules the auto-commit from now, so a new
+        // member's first auto-commit comes auto.commit.interval.ms after its assignment.
+        c.last_auto_commit_tick = self.tick;
         events.push(Event::PartitionsAssigned {
             group: group.to_string(),
             client_id: client_id.to_string(),
