@@ -504,7 +504,11 @@ impl Engine {
         let mut events = Vec::new();
         if let Some(c) = self.consumers.get_mut(client_id) {
             let lost = std::mem::take(&mut c.assignment);
+            // The application is still busy with the records its last poll returned: it
+            // finishes them, and only its next poll() rejoins the group.
+            let busy = std::mem::take(&mut c.in_flight);
             reset_client_state(c);
+            c.in_flight = busy;
             c.rejoin_needed = true;
             if !lost.is_empty() {
                 events.push(Event::PartitionsRevoked {
