@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -628,6 +629,15 @@ public final class Runner {
                     return;
                 }
                 if (!groups.isEmpty()) {
+                    for (String group : groups) {
+                        try {
+                            // Static members stay after close() until their session times out.
+                            admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions())
+                                    .all().get(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            // No members, or not a consumer group: delete it all the same.
+                        }
+                    }
                     try {
                         admin.deleteConsumerGroups(groups).all().get(10, TimeUnit.SECONDS);
                     } catch (Exception e) {
