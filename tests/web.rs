@@ -72,7 +72,7 @@ async fn the_diagram_links_partitions_to_their_owners() {
             config: vec![],
         });
     }
-    engine.apply(&Command::Advance { ticks: 60 });
+    engine.apply(&Command::Advance { ticks: 80 });
     let props = DiagramProps {
         version: 1,
         engine: Rc::new(engine),
