@@ -1,4 +1,6 @@
-//! Transcript tests: each `tests/console/*.txt` is a console session and its expected
+//! Transcript tests: each `tests/console/*.txt` and `tests/conformance/*.txt` (the conformance
+//! suite's own scenarios, also played on a real Kafka by `make conformance`) is a console
+//! session and its expected
 //! output side by side, as raft-rs keeps its `testdata/`. Lines starting with `$ ` are
 //! commands, lines starting with `>` are records typed into `kafka-console-producer`
 //! (`>` alone is an empty record, as in Kafka; `>^D` is Ctrl-D, which ends the producer),
@@ -49,21 +51,36 @@ fn diff(expected: &str, actual: &str) -> String {
     out
 }
 
-#[test]
-fn every_transcript_replays_exactly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
-    let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
+/// The `.txt` transcripts in a folder under `tests/`, in name order.
+fn transcripts_in(folder: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
     let mut paths: Vec<_> = fs::read_dir(&dir)
-        .expect("tests/console exists")
+        .unwrap_or_else(|e| panic!("tests/{folder} is readable: {e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     paths.sort();
+    paths
+}
+
+#[test]
+fn every_transcript_replays_exactly() {
+    let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
+    let console = transcripts_in("console");
+    let conformance = transcripts_in("conformance");
     assert!(
-        paths.len() >= 30,
-        "expected at least 30 transcripts, found {}",
-        paths.len()
+        console.len() >= 30,
+        "expected at least 30 console transcripts, found {}",
+        console.len()
     );
+    assert!(
+        conformance.len() >= 10,
+        "expected at least 10 conformance scenarios, found {}",
+        conformance.len()
+    );
+    let paths: Vec<_> = console.into_iter().chain(conformance).collect();
     let mut failures = Vec::new();
     for path in &paths {
         let expected = fs::read_to_string(path).expect("readable transcript");

@@ -432,7 +432,7 @@ fn a_failing_command_names_the_step_and_the_line() {
         .expect("parses")
         .console_at(0)
         .expect_err("fails");
-    assert!(err.to_string().starts_with("lesson tiny, setup: the line `kafka-topics --create --topic news --partitons 1` failed: Unrecognized option"), "{err}");
+    assert!(err.to_string().starts_with("lesson tiny, setup: the line `kafka-topics --create --topic news --partitons 1` failed: partitons is not a recognized option"), "{err}");
 }
 
 /// For lesson authors: `LESSON=<id> cargo test --test lessons dump_states -- --ignored

@@ -226,7 +226,7 @@ fn a_keyless_stream_into_a_compacted_topic_is_refused_once() {
     assert_eq!(
         timeline.apply(stream(0)).to_vec(),
         vec![Event::Rejected {
-            reason: "Compacted topic cannot accept message without key in topic partition users-0."
+            reason: "Compacted topic cannot accept message without key in topic partition users-0"
                 .into()
         }]
     );

@@ -81,7 +81,7 @@ async fn the_diagram_links_partitions_to_their_owners() {
             .expect("the consumer starts");
     }
     engine
-        .apply(&Command::Advance { ticks: 60 })
+        .apply(&Command::Advance { ticks: 80 })
         .expect("time runs");
     let props = DiagramProps {
         version: 1,

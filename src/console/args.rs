@@ -141,6 +141,25 @@ fn resolve(name: &str, specs: &[OptSpec]) -> Result<OptSpec, String> {
     })
 }
 
+/// A `parse` error as Kafka's tools show it: joptsimple's message (without the simulator's
+/// "Did you mean" hint) and the exception class joptsimple throws.
+pub fn jopt_error(error: &str) -> (String, &'static str) {
+    if let Some(rest) = error.strip_prefix("Unrecognized option: --") {
+        let name = rest.split(". Did you mean").next().unwrap_or(rest);
+        return (
+            format!("{name} is not a recognized option"),
+            "joptsimple.UnrecognizedOptionException",
+        );
+    }
+    if error.ends_with("requires an argument") {
+        return (
+            error.to_string(),
+            "joptsimple.OptionMissingRequiredArgumentException",
+        );
+    }
+    (error.to_string(), "joptsimple.OptionException")
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -214,6 +233,23 @@ mod tests {
         assert_eq!(
             parse(&words("--xyzzy"), &SPECS).unwrap_err(),
             "Unrecognized option: --xyzzy"
+        );
+    }
+
+    #[test]
+    fn kafka_tools_word_errors_as_joptsimple() {
+        let unknown = parse(&words("--partitons 3"), &SPECS).unwrap_err();
+        assert_eq!(
+            jopt_error(&unknown),
+            (
+                "partitons is not a recognized option".to_string(),
+                "joptsimple.UnrecognizedOptionException"
+            )
+        );
+        let missing = parse(&words("--topic"), &SPECS).unwrap_err();
+        assert_eq!(
+            jopt_error(&missing).1,
+            "joptsimple.OptionMissingRequiredArgumentException"
         );
     }
 

@@ -23,10 +23,11 @@ pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
     flag("help"),
 ];
 
-pub(super) const CONSUMER_OPTIONS: [OptSpec; 13] = [
+pub(super) const CONSUMER_OPTIONS: [OptSpec; 14] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
+    value("include"),
     value("group"),
     flag("from-beginning"),
     value("partition"),
@@ -181,11 +182,14 @@ fn caught_up(engine: &Engine, client: &str) -> bool {
         })
 }
 
+/// What Kafka 4.x's console consumer prints when it joins a group with the classic protocol.
+const KIP_848_BANNER: &str = "The consumer rebalance protocol (KIP-848) is production-ready! Set group.protocol=consumer to try it out. See https://kafka.apache.org/documentation/#consumer_rebalance_protocol\n";
+
 impl Console {
     pub(super) fn kafka_console_producer(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &PRODUCER_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
@@ -197,6 +201,7 @@ impl Console {
             topic: topic.to_string(),
             parse_key: false,
             key_separator: "\t".into(),
+            parse_headers: false,
             line_number: 0,
         };
         for prop in p
@@ -211,6 +216,7 @@ impl Console {
             };
             match k {
                 "parse.key" => session.parse_key = v.trim().eq_ignore_ascii_case("true"),
+                "parse.headers" => session.parse_headers = v.trim().eq_ignore_ascii_case("true"),
                 "key.separator" => session.key_separator = unescape(v),
                 _ => {}
             }
@@ -219,7 +225,11 @@ impl Console {
             return "key.separator must not be empty\n".into();
         }
         self.producer_session = Some(session);
-        String::new()
+        if p.values("property").is_empty() {
+            String::new()
+        } else {
+            "Warning: --property is deprecated and will be removed in a future version. Use --reader-property instead.\n".into()
+        }
     }
 
     /// One line typed into the console producer.
@@ -228,12 +238,30 @@ impl Console {
             return String::new();
         };
         session.line_number += 1;
+        // LineMessageReader: headers first (up to headers.delimiter, a tab), then the key.
+        let mut headers = Vec::new();
+        let mut line = line;
+        if session.parse_headers {
+            let Some((header_text, rest)) = line.split_once('\t') else {
+                let message = format!(
+                    "org.apache.kafka.common.KafkaException: No headers delimiter found on line number {}: '{line}'\n",
+                    session.line_number
+                );
+                self.producer_session = None;
+                return message;
+            };
+            for header in header_text.split(',').filter(|h| !h.is_empty()) {
+                let (k, v) = header.split_once(':').unwrap_or((header, ""));
+                headers.push((k.to_string(), v.to_string()));
+            }
+            line = rest;
+        }
         let (key, value) = if session.parse_key {
             match line.split_once(session.key_separator.as_str()) {
                 Some((k, v)) => (Some(k.to_string()), v.to_string()),
                 None => {
                     let message = format!(
-                        "No key separator found on line number {}: '{line}'\n",
+                        "org.apache.kafka.common.KafkaException: No key separator found on line number {}: '{line}'\n",
                         session.line_number
                     );
                     // LineMessageReader throws: the tool stops.
@@ -252,7 +280,7 @@ impl Console {
             partition: None,
             key: key.clone(),
             value: Some(value),
-            headers: Vec::new(),
+            headers,
         }) {
             Ok(_) => String::new(),
             Err(reason) => {
@@ -276,13 +304,17 @@ impl Console {
     pub(super) fn kafka_console_consumer(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &CONSUMER_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
         }
+        if p.has("topic") == p.has("include") {
+            return "Exactly one of the following arguments is required: [topic], [include]\n"
+                .into();
+        }
         let Some(topic) = p.value("topic").map(str::to_string) else {
-            return "Exactly one of whitelist/topic is required.\n".into();
+            return "The simulator's console consumer reads one --topic; --include is not supported.\n".into();
         };
         if p.has("offset") && !p.has("partition") {
             return "The partition is required when offset is specified.\n".into();
@@ -312,10 +344,17 @@ impl Console {
             None => None,
             Some(Ok(n)) => Some(n),
             Some(Err(_)) => {
+                // ConsoleConsumer reads --max-messages only once it runs: it starts, stops,
+                // and logs joptsimple's exception.
+                let banner = if p.has("partition") {
+                    ""
+                } else {
+                    KIP_848_BANNER
+                };
                 return format!(
-                    "Cannot parse argument '{}' of option max-messages\n",
+                    "{banner}Processed a total of 0 messages\nERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\njoptsimple.OptionArgumentConversionException: Cannot parse argument '{}' of option max-messages\n",
                     p.value("max-messages").unwrap_or_default()
-                )
+                );
             }
         };
         let partition = match p.value("partition").map(str::parse::<u32>) {
@@ -411,16 +450,25 @@ impl Console {
                 return format!("Error: {reason}\n");
             }
         }
+        // Kafka 4 warns about --property once, and a consumer that subscribes with the
+        // classic protocol prints the KIP-848 banner (ConsoleConsumer).
+        let mut preamble = String::new();
+        if !p.values("property").is_empty() {
+            preamble.push_str("Option --property is deprecated and will be removed in a future version. Use --formatter-property instead.\n");
+        }
+        if partition.is_none() {
+            preamble.push_str(KIP_848_BANNER);
+        }
         let Some(max) = max_messages else {
             self.console_consumers.insert(client_id.clone(), format);
             let group_text = group_name
                 .map(|g| format!(" in group {g}"))
                 .unwrap_or_default();
             return format!(
-                "Started {client_id}{group_text} (it keeps reading; stop it with: consumer stop {client_id})\n"
+                "{preamble}Started {client_id}{group_text} (it keeps reading; stop it with: consumer stop {client_id})\n"
             );
         };
-        self.run_bounded_consumer(&client_id, max, &format, group.is_some())
+        preamble + &self.run_bounded_consumer(&client_id, max, &format, group.is_some())
     }
 
     /// Advances the clock until the consumer has read `max` records or caught up, prints

@@ -56,7 +56,11 @@ const RESET_SCENARIOS: [&str; 7] = [
 
 /// Parses a `kafka-consumer-groups` line and checks that it has exactly one action.
 pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    // ConsumerGroupCommand does not catch joptsimple's exception: the JVM prints it.
+    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| {
+        let (message, exception) = args::jopt_error(&e);
+        format!("Exception in thread \"main\" {exception}: {message}\n")
+    })?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -67,6 +71,16 @@ pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
         "reset-offsets",
         "delete-offsets",
     ];
+    if p.has("list") && (p.has("group") || p.has("all-groups")) {
+        let other = if p.has("group") {
+            "group"
+        } else {
+            "all-groups"
+        };
+        return Err(format!(
+            "Option \"[{other}]\" can't be used with option \"[list]\"\n"
+        ));
+    }
     if actions.iter().filter(|a| p.has(a)).count() != 1 {
         return Err("Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into());
     }
@@ -145,6 +159,13 @@ pub(super) fn reset_parse(p: &args::Parsed) -> Result<(ResetScope, ResetSpec), S
             let text = p.value("to-datetime").unwrap_or_default();
             match clock::parse_datetime(text) {
                 Some(ms) => ResetSpec::ToDatetime(ms),
+                None if !text.contains('T') => {
+                    let exception = "java.text.ParseException: Error parsing timestamp. It does not contain a 'T' according to ISO8601 format";
+                    return Err(failed_with(
+                        &format!("Executing consumer group command failed due to {exception}"),
+                        &format!("java.lang.RuntimeException: {exception}"),
+                    ));
+                }
                 None => {
                     return Err(error(&format!(
                         "Executing consumer group command failed due to java.text.ParseException: Unparseable date: \"{text}\""
@@ -157,7 +178,10 @@ pub(super) fn reset_parse(p: &args::Parsed) -> Result<(ResetScope, ResetSpec), S
             match clock::parse_iso_duration(text) {
                 Some(ms) => ResetSpec::ByDuration(ms),
                 None => {
-                    return Err(error("Executing consumer group command failed due to Text cannot be parsed to a Duration"));
+                    return Err(failed_with(
+                        "Executing consumer group command failed due to Text cannot be parsed to a Duration",
+                        "java.time.format.DateTimeParseException: Text cannot be parsed to a Duration",
+                    ));
                 }
             }
         }
@@ -172,6 +196,24 @@ fn pad(text: &str, width: usize) -> String {
 
 pub(super) fn error(message: &str) -> String {
     format!("\nError: {message}\n")
+}
+
+/// An error ConsumerGroupCommand prints with the first line of the exception's stack trace.
+fn failed_with(message: &str, exception_line: &str) -> String {
+    format!("{}{exception_line}\n", error(message))
+}
+
+/// What Kafka 4's `--describe` prints for a group the coordinator does not know: the
+/// admin client's GroupIdNotFoundException, then the first line of its stack trace.
+fn group_not_found(id: &str) -> String {
+    let exception =
+        format!("org.apache.kafka.common.errors.GroupIdNotFoundException: Group {id} not found.");
+    format!(
+        "{}java.util.concurrent.ExecutionException: {exception}\n",
+        error(&format!(
+            "Executing consumer group command failed due to {exception}"
+        ))
+    )
 }
 
 /// One row of the offsets view.
@@ -203,7 +245,7 @@ impl Console {
         };
         if groups.is_empty() && !p.has("all-groups") {
             return Err(format!(
-                "Option [{action}] takes one of these options: [all-groups], [group]\n"
+                "Option [{action}] takes one of these options: [group], [all-groups]\n"
             ));
         }
         Ok(groups)
@@ -338,13 +380,10 @@ impl Console {
     /// follows (not for an unknown group, nor without rows).
     fn member_state_notice(&self, group: Option<&Group>, id: &str, rows: usize) -> (String, bool) {
         let Some(group) = group else {
-            return (
-                error(&format!("Consumer group '{id}' does not exist.")),
-                false,
-            );
+            return (group_not_found(id), false);
         };
         let notice = match group.state {
-            GroupState::Dead => error(&format!("Consumer group '{id}' does not exist.")),
+            GroupState::Dead => return (group_not_found(id), false),
             GroupState::Empty => format!("\nConsumer group '{id}' has no active members.\n"),
             GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
                 format!("\nWarning: Consumer group '{id}' is rebalancing.\n")
@@ -444,6 +483,9 @@ impl Console {
         let group = state.groups.get(id);
         let members = group.map(|g| g.members.as_slice()).unwrap_or_default();
         let (mut out, show) = self.member_state_notice(group, id, members.len());
+        if group.is_none_or(|g| g.state == GroupState::Dead) {
+            return out;
+        }
         let mut g_w = 15;
         let mut c_w = 15;
         let mut i_w = 17;
@@ -614,7 +656,7 @@ impl Console {
         }
         let mut out = String::new();
         if !p.has("dry-run") && !p.has("execute") {
-            out.push_str("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n");
+            out.push_str("WARN: No action will be performed as the --execute option is missing. In version 5.0, this command will require either --dry-run or --execute to be specified. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.\n");
         }
         let (scope, spec) = match reset_parse(p) {
             Ok(parsed) => parsed,
@@ -706,7 +748,10 @@ impl Console {
                 let mut out = Vec::new();
                 for (topic, parts) in list {
                     let Some(t) = state.topics.get(topic) else {
-                        return Err(error("Executing consumer group command failed due to This server does not host this topic-partition."));
+                        return Err(failed_with(
+                            "Executing consumer group command failed due to This server does not host this topic-partition.",
+                            "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.",
+                        ));
                     };
                     match parts {
                         Some(ps) => {
@@ -726,10 +771,13 @@ impl Console {
             .map(ToString::to_string)
             .collect();
         if !missing.is_empty() {
-            return Err(error(&format!(
-                "Executing consumer group command failed due to The partitions \"{}\" do not exist",
-                missing.join(",")
-            )));
+            let message = format!("The partitions \"{}\" do not exist", missing.join(","));
+            return Err(failed_with(
+                &format!("Executing consumer group command failed due to {message}"),
+                &format!(
+                    "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: {message}"
+                ),
+            ));
         }
         let mut warnings = String::new();
         for tp in &partitions {

@@ -74,6 +74,8 @@ struct ProducerSession {
     topic: String,
     parse_key: bool,
     key_separator: String,
+    /// `parse.headers=true`: a line starts with `h1:v1,h2:v2` and a tab.
+    parse_headers: bool,
     /// Lines read so far, for Kafka's "line number N" in errors.
     line_number: u64,
 }

@@ -3,10 +3,9 @@
 
 use super::args::{self, flag, value, OptSpec};
 use super::{lines, Console};
-use crate::engine::topic::TOPIC_CONFIGS;
 use crate::engine::{Command, TopicPartition};
 
-pub(super) const TOPICS_OPTIONS: [OptSpec; 14] = [
+pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("create"),
@@ -21,6 +20,13 @@ pub(super) const TOPICS_OPTIONS: [OptSpec; 14] = [
     flag("if-exists"),
     flag("if-not-exists"),
     flag("help"),
+    flag("exclude-internal"),
+    flag("topics-with-overrides"),
+    flag("under-replicated-partitions"),
+    flag("unavailable-partitions"),
+    flag("under-min-isr-partitions"),
+    flag("at-min-isr-partitions"),
+    value("partition-size-limit-per-response"),
 ];
 
 pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
@@ -39,10 +45,11 @@ pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
     value("broker"),
 ];
 
-pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 6] = [
+pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 7] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
+    value("topic-partitions"),
     value("partitions"),
     value("time"),
     flag("help"),
@@ -50,11 +57,49 @@ pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 6] = [
 
 const TOPIC_ERROR: &str = "Error while executing topic command : ";
 
+/// What `kafka-topics` prints when a command fails: its error line, then the ERROR line its
+/// logger writes to standard error (Kafka's tools-log4j2 pattern; the simulator leaves out the
+/// timestamp and stack trace) with the exception the message came from.
+fn topic_error(message: &str) -> String {
+    let exception = topic_exception(message);
+    format!("{TOPIC_ERROR}{message}\nERROR {exception}: {message}\n (org.apache.kafka.tools.TopicCommand)\n")
+}
+
+/// The exception class behind a `kafka-topics` error message (TopicCommand and the broker).
+fn topic_exception(message: &str) -> &'static str {
+    if message.contains("already exists") {
+        "org.apache.kafka.common.errors.TopicExistsException"
+    } else if message.contains("would not be an increase") {
+        "org.apache.kafka.common.errors.InvalidPartitionsException"
+    } else if message.contains("Unable to replicate") {
+        "org.apache.kafka.common.errors.InvalidReplicationFactorException"
+    } else if message.starts_with("Topic name is invalid") || message.contains("collides with") {
+        "org.apache.kafka.common.errors.InvalidTopicException"
+    } else if message.starts_with("Invalid value") {
+        "org.apache.kafka.common.config.ConfigException"
+    } else if message.starts_with("Unknown topic config") {
+        "org.apache.kafka.common.errors.InvalidConfigurationException"
+    } else {
+        "java.lang.IllegalArgumentException"
+    }
+}
+
+/// The cluster-wide dynamic default a Kafka 4 cluster gets when it is formatted.
+const CLUSTER_MIN_INSYNC: &str = "min.insync.replicas=1";
+
+/// One entry of `kafka-get-offsets --topic-partitions`: a topic, and a partition range
+/// (inclusive) when the entry names one.
+type TopicPartitionFilter = (String, Option<(u32, u32)>);
+
 const MISSING_TOPIC: &str = "Missing required argument \"[topic]\"\n";
 
 /// Parses a `kafka-topics` line and checks that it has exactly one action.
 pub(super) fn topics_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    // TopicCommand prints the message, then the exception's stack trace and a blank line.
+    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| {
+        let (message, exception) = args::jopt_error(&e);
+        format!("{message}\n{exception}: {message}\n\n")
+    })?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -89,14 +134,12 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
         match p.value("replication-factor").map(str::parse::<i64>) {
             None | Some(Ok(1)) => {}
             Some(Ok(n)) if n < 1 => {
-                return Err(format!(
-                    "{TOPIC_ERROR}Replication factor must be larger than 0.\n"
-                ))
+                return Err(topic_error("Replication factor must be larger than 0."))
             }
             Some(Ok(n)) => {
-                return Err(format!(
-                    "{TOPIC_ERROR}Replication factor: {n} larger than available brokers: 1.\n"
-                ))
+                return Err(topic_error(&format!(
+                    "Unable to replicate the partition {n} time(s): The target replication factor of {n} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned."
+                )))
             }
             Some(Err(_)) => {
                 return Err(format!(
@@ -110,8 +153,8 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
             match entry.split_once('=') {
                 Some((k, v)) if !k.is_empty() => configs.push((k.to_string(), v.to_string())),
                 _ => {
-                    return Err(format!(
-                        "{TOPIC_ERROR}Invalid topic config: all configs to be added must be in the format \"key=val\".\n"
+                    return Err(topic_error(
+                        "requirement failed: Invalid topic config: all configs to be added must be in the format \"key=val\".",
                     ))
                 }
             }
@@ -141,7 +184,8 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
 
 /// Parses a `kafka-configs` line and checks its action and entity type.
 pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
-    let p = args::parse(words, &CONFIGS_OPTIONS).map_err(|e| format!("{e}\n"))?;
+    let p = args::parse(words, &CONFIGS_OPTIONS)
+        .map_err(|e| format!("{}\n", args::jopt_error(&e).0))?;
     if let Some(extra) = p.positional.first() {
         return Err(format!("Found non argument parameters: {extra}\n"));
     }
@@ -151,9 +195,14 @@ pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
     if p.value("topic").is_none() {
         match p.value("entity-type") {
             Some("topics") => {}
-            Some(other) => {
+            Some(other @ ("broker-loggers" | "clients" | "users" | "brokers" | "ips" | "client-metrics" | "groups")) => {
                 return Err(format!(
                     "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
+                ))
+            }
+            Some(other) => {
+                return Err(format!(
+                    "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument\n"
                 ))
             }
             None => {
@@ -188,7 +237,7 @@ pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, Strin
                     set.push((k.to_string(), unbracket(v).to_string()))
                 }
                 _ => {
-                    return Err("requirement failed: Invalid entity config: all configs to be added must be in the format \"key=val\".\n".into())
+                    return Err("Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.\n".into())
                 }
             }
         }
@@ -202,7 +251,7 @@ pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, Strin
         .collect();
     if set.is_empty() && delete.is_empty() {
         return Err(
-            "At least one of --add-config or --delete-config must be specified with --alter\n"
+            "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter\n"
                 .into(),
         );
     }
@@ -240,33 +289,173 @@ fn unbracket(value: &str) -> &str {
         .unwrap_or(value)
 }
 
-/// The broker config each topic config falls back to, with Kafka's default, as
-/// `kafka-configs --describe` lists it among the synonyms.
-fn broker_default(topic_config: &str) -> Option<(&'static str, &'static str)> {
-    Some(match topic_config {
-        "cleanup.policy" => ("log.cleanup.policy", "delete"),
-        "delete.retention.ms" => ("log.cleaner.delete.retention.ms", "86400000"),
-        "min.compaction.lag.ms" => ("log.cleaner.min.compaction.lag.ms", "0"),
-        "retention.bytes" => ("log.retention.bytes", "-1"),
-        "retention.ms" => ("log.retention.hours", "168"),
-        "segment.bytes" => ("log.segment.bytes", "1073741824"),
-        "segment.ms" => ("log.roll.hours", "168"),
-        _ => return None,
-    })
+/// Every topic config Kafka 4.4 lists in `kafka-configs --describe --all`, in its order, with
+/// the default and the default's synonyms as the broker reports them (some have none).
+const ALL_TOPIC_CONFIGS: [(&str, &str, &str); 37] = [
+    (
+        "cleanup.policy",
+        "delete",
+        "DEFAULT_CONFIG:log.cleanup.policy=delete",
+    ),
+    (
+        "compression.gzip.level",
+        "-1",
+        "DEFAULT_CONFIG:compression.gzip.level=-1",
+    ),
+    (
+        "compression.lz4.level",
+        "9",
+        "DEFAULT_CONFIG:compression.lz4.level=9",
+    ),
+    (
+        "compression.type",
+        "producer",
+        "DEFAULT_CONFIG:compression.type=producer",
+    ),
+    (
+        "compression.zstd.level",
+        "3",
+        "DEFAULT_CONFIG:compression.zstd.level=3",
+    ),
+    (
+        "delete.retention.ms",
+        "86400000",
+        "DEFAULT_CONFIG:log.cleaner.delete.retention.ms=86400000",
+    ),
+    ("errors.deadletterqueue.group.enable", "false", ""),
+    (
+        "file.delete.delay.ms",
+        "60000",
+        "DEFAULT_CONFIG:log.segment.delete.delay.ms=60000",
+    ),
+    (
+        "flush.messages",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.flush.interval.messages=9223372036854775807",
+    ),
+    ("flush.ms", "9223372036854775807", ""),
+    ("follower.replication.throttled.replicas", "", ""),
+    (
+        "index.interval.bytes",
+        "4096",
+        "DEFAULT_CONFIG:log.index.interval.bytes=4096",
+    ),
+    ("leader.replication.throttled.replicas", "", ""),
+    (
+        "local.retention.bytes",
+        "-2",
+        "DEFAULT_CONFIG:log.local.retention.bytes=-2",
+    ),
+    (
+        "local.retention.ms",
+        "-2",
+        "DEFAULT_CONFIG:log.local.retention.ms=-2",
+    ),
+    (
+        "max.compaction.lag.ms",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.cleaner.max.compaction.lag.ms=9223372036854775807",
+    ),
+    (
+        "max.decompressed.message.bytes",
+        "2147483639",
+        "DEFAULT_CONFIG:max.decompressed.message.bytes=2147483639",
+    ),
+    (
+        "max.message.bytes",
+        "1048588",
+        "DEFAULT_CONFIG:message.max.bytes=1048588",
+    ),
+    (
+        "message.timestamp.after.max.ms",
+        "3600000",
+        "DEFAULT_CONFIG:log.message.timestamp.after.max.ms=3600000",
+    ),
+    (
+        "message.timestamp.before.max.ms",
+        "9223372036854775807",
+        "DEFAULT_CONFIG:log.message.timestamp.before.max.ms=9223372036854775807",
+    ),
+    (
+        "message.timestamp.type",
+        "CreateTime",
+        "DEFAULT_CONFIG:log.message.timestamp.type=CreateTime",
+    ),
+    (
+        "min.cleanable.dirty.ratio",
+        "0.5",
+        "DEFAULT_CONFIG:log.cleaner.min.cleanable.ratio=0.5",
+    ),
+    (
+        "min.compaction.lag.ms",
+        "0",
+        "DEFAULT_CONFIG:log.cleaner.min.compaction.lag.ms=0",
+    ),
+    (
+        "min.insync.replicas",
+        "1",
+        "DYNAMIC_DEFAULT_BROKER_CONFIG:min.insync.replicas=1, DEFAULT_CONFIG:min.insync.replicas=1",
+    ),
+    (
+        "preallocate",
+        "false",
+        "DEFAULT_CONFIG:log.preallocate=false",
+    ),
+    (
+        "remote.copy.lag.bytes",
+        "-1",
+        "DEFAULT_CONFIG:log.remote.copy.lag.bytes=-1",
+    ),
+    (
+        "remote.copy.lag.ms",
+        "0",
+        "DEFAULT_CONFIG:log.remote.copy.lag.ms=0",
+    ),
+    ("remote.log.copy.disable", "false", ""),
+    ("remote.log.delete.on.disable", "false", ""),
+    ("remote.storage.enable", "false", ""),
+    (
+        "retention.bytes",
+        "-1",
+        "DEFAULT_CONFIG:log.retention.bytes=-1",
+    ),
+    ("retention.ms", "604800000", ""),
+    (
+        "segment.bytes",
+        "1073741824",
+        "DEFAULT_CONFIG:log.segment.bytes=1073741824",
+    ),
+    (
+        "segment.index.bytes",
+        "10485760",
+        "DEFAULT_CONFIG:log.index.size.max.bytes=10485760",
+    ),
+    ("segment.jitter.ms", "0", ""),
+    ("segment.ms", "604800000", ""),
+    (
+        "unclean.leader.election.enable",
+        "false",
+        "DEFAULT_CONFIG:unclean.leader.election.enable=false",
+    ),
+];
+
+/// The synonyms of a topic config's default, as `kafka-configs --describe` lists them.
+fn default_synonyms(key: &str) -> &'static str {
+    ALL_TOPIC_CONFIGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, _, synonyms)| synonyms)
 }
 
-/// The default value of a topic config, in the topic config's own unit.
-fn topic_default(topic_config: &str) -> &'static str {
-    match topic_config {
-        "cleanup.policy" => "delete",
-        "delete.retention.ms" => "86400000",
-        "min.compaction.lag.ms" => "0",
-        "retention.bytes" => "-1",
-        "retention.ms" => "604800000",
-        "segment.bytes" => "1073741824",
-        "segment.ms" => "604800000",
-        _ => "",
+/// The synonyms of a topic's own value of a config: its override, then the defaults.
+fn dynamic_synonyms(key: &str, value: &str) -> String {
+    let mut synonyms = format!("DYNAMIC_TOPIC_CONFIG:{key}={value}");
+    let fallback = default_synonyms(key);
+    if !fallback.is_empty() {
+        synonyms.push_str(", ");
+        synonyms.push_str(fallback);
     }
+    synonyms
 }
 
 impl Console {
@@ -277,7 +466,7 @@ impl Console {
         };
         let topic = p.value("topic").map(str::to_string);
         if p.has("list") {
-            return lines(
+            let listed = lines(
                 self.timeline
                     .state()
                     .topics
@@ -285,9 +474,33 @@ impl Console {
                     .filter(|t| topic.as_deref().is_none_or(|only| only == t.as_str()))
                     .cloned(),
             );
+            // TopicCommand prints the joined names with println: a blank line for none.
+            return if listed.is_empty() {
+                "\n".into()
+            } else {
+                listed
+            };
         }
         if p.has("describe") {
-            return self.describe_topics(topic.as_deref(), p.has("if-exists"));
+            // One broker holding every replica: no partition is under-replicated, unavailable
+            // or under min.insync.replicas=1, and every one is at it.
+            if p.has("under-replicated-partitions")
+                || p.has("unavailable-partitions")
+                || p.has("under-min-isr-partitions")
+            {
+                return String::new();
+            }
+            let described = self.describe_topics(topic.as_deref(), p.has("if-exists"));
+            if p.has("topics-with-overrides") {
+                // Only the topic lines; min.insync.replicas=1 makes every topic count.
+                return lines(
+                    described
+                        .lines()
+                        .filter(|l| l.starts_with("Topic: "))
+                        .map(str::to_string),
+                );
+            }
+            return described;
         }
         let Some(topic) = topic else {
             return MISSING_TOPIC.into();
@@ -297,7 +510,7 @@ impl Console {
             return if p.has("if-exists") {
                 String::new()
             } else {
-                format!("{TOPIC_ERROR}Topic '{topic}' does not exist as expected\n")
+                topic_error(&format!("Topic '{topic}' does not exist as expected"))
             };
         }
         let command = match topics_command(&p) {
@@ -317,11 +530,16 @@ impl Console {
             Command::CreateTopic { name, .. } => Some(name.clone()),
             _ => None,
         };
-        match (self.apply_checked(command), created) {
+        let warning = match &created {
+            Some(name) if name.contains('.') || name.contains('_') => "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.\n",
+            _ => "",
+        };
+        let result = match (self.apply_checked(command), created) {
             (Ok(_), Some(topic)) => format!("Created topic {topic}.\n"),
             (Ok(_), None) => String::new(),
-            (Err(reason), _) => format!("{TOPIC_ERROR}{reason}\n"),
-        }
+            (Err(reason), _) => topic_error(&reason.reason),
+        };
+        format!("{warning}{result}")
     }
 
     fn describe_topics(&self, only: Option<&str>, if_exists: bool) -> String {
@@ -331,7 +549,7 @@ impl Console {
                 return if if_exists {
                     String::new()
                 } else {
-                    format!("{TOPIC_ERROR}Topic '{name}' does not exist as expected\n")
+                    topic_error(&format!("Topic '{name}' does not exist as expected"))
                 };
             }
         }
@@ -341,12 +559,31 @@ impl Console {
             .values()
             .filter(|t| only.is_none_or(|o| o == t.name))
         {
+            // A Kafka 4 cluster is formatted with min.insync.replicas=1 as a cluster-wide
+            // dynamic default (eligible leader replicas need it), so every topic lists it
+            // among its non-default configs, before the topic's own.
+            // The topic's own min.insync.replicas takes the cluster default's place.
+            let min_insync = topic
+                .overrides
+                .get("min.insync.replicas")
+                .map_or(CLUSTER_MIN_INSYNC.to_string(), |v| {
+                    format!("min.insync.replicas={v}")
+                });
+            let configs: Vec<String> = std::iter::once(min_insync)
+                .chain(
+                    topic
+                        .overrides
+                        .iter()
+                        .filter(|(k, _)| k.as_str() != "min.insync.replicas")
+                        .map(|(k, v)| format!("{k}={v}")),
+                )
+                .collect();
+            let configs = configs.join(",");
             out.push_str(&format!(
-                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {}\n",
+                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {configs}\n",
                 topic.name,
                 topic.id,
                 topic.n_partitions(),
-                topic.configs_line()
             ));
             for p in 0..topic.n_partitions() {
                 out.push_str(&format!(
@@ -385,10 +622,10 @@ impl Console {
                 };
                 if p.has("all") {
                     out.push_str(&format!("All configs for topic {n} are:\n"));
-                    for key in sorted_topic_configs() {
+                    for (key, default, synonyms) in ALL_TOPIC_CONFIGS {
                         let (value, synonyms) = match topic.overrides.get(key) {
                             Some(v) => (v.clone(), dynamic_synonyms(key, v)),
-                            None => (topic_default(key).to_string(), default_synonym(key)),
+                            None => (default.to_string(), synonyms.to_string()),
                         };
                         out.push_str(&format!(
                             "  {key}={value} sensitive=false synonyms={{{synonyms}}}\n"
@@ -409,32 +646,21 @@ impl Console {
         let Some(name) = name else {
             return "An entity name must be specified with --alter of topics\n".into();
         };
+        // The admin client's future fails: ConfigCommand prints the ExecutionException.
         let failed = |message: &str| {
-            format!("Error while executing config command with args '{command_text}'\n{message}\n")
+            format!("Error while executing config command with args '{command_text}'\njava.util.concurrent.ExecutionException: {message}\n")
         };
-        let Some(topic) = self.timeline.state().topics.get(&name) else {
+        if !self.timeline.state().topics.contains_key(&name) {
             return failed(&format!(
                 "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: The topic '{name}' does not exist."
             ));
-        };
+        }
         let command = match configs_command(&p) {
             Ok(Some(command)) => command,
             Ok(None) => return String::new(),
             Err(text) => return text,
         };
-        if let Command::AlterTopicConfig { delete, .. } = &command {
-            let not_set: Vec<&str> = delete
-                .iter()
-                .filter(|k| !topic.overrides.contains_key(k.as_str()))
-                .map(String::as_str)
-                .collect();
-            if !not_set.is_empty() {
-                return failed(&format!(
-                    "org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config(s): {}",
-                    not_set.join(",")
-                ));
-            }
-        }
+        // Deleting a config the topic does not override changes nothing and succeeds.
         match self.apply_checked(command) {
             Ok(_) => format!("Completed updating config for topic {name}.\n"),
             Err(reason) => failed(&format!(
@@ -446,7 +672,7 @@ impl Console {
     pub(super) fn kafka_get_offsets(&mut self, words: &[String]) -> String {
         let p = match args::parse(words, &GET_OFFSETS_OPTIONS) {
             Ok(p) => p,
-            Err(e) => return format!("{e}\n"),
+            Err(e) => return format!("{}\n", args::jopt_error(&e).0),
         };
         if let Some(extra) = p.positional.first() {
             return format!("Found non argument parameters: {extra}\n");
@@ -469,6 +695,21 @@ impl Console {
             Some(Ok(list)) => Some(list),
             Some(Err(e)) => return format!("Error occurred: {e}\n"),
         };
+        // --topic-partitions t1:0,t2:1-3,t3: topics with an optional partition or range.
+        let topic_partitions: Option<Vec<TopicPartitionFilter>> =
+            p.value("topic-partitions").map(|text| {
+                text.split(',')
+                    .filter(|e| !e.is_empty())
+                    .map(|entry| match entry.split_once(':') {
+                        None => (entry.to_string(), None),
+                        Some((t, range)) => {
+                            let (low, high) = range.split_once('-').unwrap_or((range, range));
+                            let bounds = low.parse().ok().zip(high.parse().ok());
+                            (t.to_string(), Some(bounds.unwrap_or((u32::MAX, 0))))
+                        }
+                    })
+                    .collect()
+            });
         let state = self.timeline.state();
         let mut rows: Vec<(String, String)> = Vec::new();
         for topic in state
@@ -481,6 +722,14 @@ impl Console {
                     .as_ref()
                     .is_some_and(|w| !w.contains(&partition))
                 {
+                    continue;
+                }
+                if topic_partitions.as_ref().is_some_and(|list| {
+                    !list.iter().any(|(t, range)| {
+                        *t == topic.name
+                            && range.is_none_or(|(low, high)| (low..=high).contains(&partition))
+                    })
+                }) {
                     continue;
                 }
                 let tp = TopicPartition::new(topic.name.clone(), partition);
@@ -537,26 +786,4 @@ fn parse_partition_list(text: &str) -> Result<Vec<u32>, String> {
         }
     }
     Ok(out)
-}
-
-fn sorted_topic_configs() -> Vec<&'static str> {
-    let mut keys = TOPIC_CONFIGS.to_vec();
-    keys.sort_unstable();
-    keys
-}
-
-fn default_synonym(key: &str) -> String {
-    broker_default(key)
-        .map(|(name, value)| format!("DEFAULT_CONFIG:{name}={value}"))
-        .unwrap_or_default()
-}
-
-fn dynamic_synonyms(key: &str, value: &str) -> String {
-    let mut synonyms = format!("DYNAMIC_TOPIC_CONFIG:{key}={value}");
-    let fallback = default_synonym(key);
-    if !fallback.is_empty() {
-        synonyms.push_str(", ");
-        synonyms.push_str(&fallback);
-    }
-    synonyms
 }

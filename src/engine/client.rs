@@ -520,7 +520,11 @@ impl Engine {
         let mut events = Vec::new();
         if let Some(c) = self.consumers.get_mut(client_id) {
             let lost = std::mem::take(&mut c.assignment);
+            // The application is still busy with the records its last poll returned: it
+            // finishes them, and only its next poll() rejoins the group.
+            let busy = std::mem::take(&mut c.in_flight);
             reset_client_state(c);
+            c.in_flight = busy;
             c.rejoin_needed = true;
             if !lost.is_empty() {
                 events.push(Event::PartitionsRevoked {
@@ -933,6 +937,9 @@ impl Engine {
         c.last_assignment_generation = Some(generation);
         c.generation = generation;
         c.phase = MemberPhase::Stable;
+        // ConsumerCoordinator.onJoinComplete reschedules the auto-commit from now, so a new
+        // member's first auto-commit comes auto.commit.interval.ms after its assignment.
+        c.last_auto_commit_tick = self.tick;
         events.push(Event::PartitionsAssigned {
             group: group.to_string(),
             client_id: client_id.to_string(),

@@ -54,6 +54,7 @@ impl Engine {
             started_tick: now,
             deadline_tick: now + timeout_ticks,
             not_before_tick: now,
+            new_member_added: false,
         });
         Self::set_group_state(group, GroupState::PreparingRebalance, &mut events);
         events.push(Event::RebalanceStarted {
@@ -166,7 +167,8 @@ impl Engine {
                 .iter()
                 .position(|m| m.group_instance_id.as_ref() == Some(instance))
             {
-                let new_id = self.new_member_id(client_id);
+                // Kafka names a static member after its group.instance.id.
+                let new_id = self.new_member_id(instance);
                 let Some(group) = self.groups.get_mut(&group_id) else {
                     return events;
                 };
@@ -228,8 +230,8 @@ impl Engine {
             }
         }
 
-        // A new member.
-        let member_id = self.new_member_id(client_id);
+        // A new member: a static one is named after its group.instance.id, as in Kafka.
+        let member_id = self.new_member_id(instance_id.as_deref().unwrap_or(client_id));
         let Some(group) = self.groups.get_mut(&group_id) else {
             return events;
         };
@@ -271,15 +273,14 @@ impl Engine {
                 }
             }
             GroupState::PreparingRebalance => {
-                if let Some(r) = self
-                    .groups
-                    .get_mut(&group_id)
-                    .and_then(|g| g.rebalance.as_mut())
-                {
-                    if r.not_before_tick > now {
-                        // A delayed initial join is extended by each new member, up to the rebalance timeout.
-                        r.not_before_tick = (now + delay_ticks)
-                            .min(r.deadline_tick.max(r.started_tick + delay_ticks));
+                if let Some(group) = self.groups.get_mut(&group_id) {
+                    let new_group = group.generation == 0;
+                    if let Some(r) = group.rebalance.as_mut() {
+                        if r.not_before_tick > now && new_group {
+                            // The delay is not restarted: when it ends, one more whole
+                            // period follows (GroupMetadataManager's InitialDelayedJoin).
+                            r.new_member_added = true;
+                        }
                     }
                 }
             }
@@ -367,6 +368,20 @@ impl Engine {
                     let Some(r) = group.rebalance.as_ref() else {
                         continue;
                     };
+                    if now >= r.not_before_tick
+                        && r.new_member_added
+                        && r.not_before_tick < r.deadline_tick
+                    {
+                        // Members joined during the initial delay: wait another whole
+                        // period (never past the rebalance timeout), then look again.
+                        let delay_ticks = ms_to_ticks(self.broker.group_initial_rebalance_delay_ms);
+                        if let Some(r) = self.groups.get_mut(&id).and_then(|g| g.rebalance.as_mut())
+                        {
+                            r.new_member_added = false;
+                            r.not_before_tick = (now + delay_ticks).min(r.deadline_tick);
+                        }
+                        continue;
+                    }
                     let all_joined = group.members.iter().all(|m| m.joined);
                     if all_joined && now >= r.not_before_tick {
                         events.extend(self.complete_join(&id));

@@ -74,6 +74,10 @@ pub struct Rebalance {
     pub deadline_tick: u64,
     /// `group.initial.rebalance.delay.ms`: a new group waits for more members until then.
     pub not_before_tick: u64,
+    /// A new member joined a new group (generation 0) during the initial delay: when the
+    /// delay ends, Kafka waits one more whole delay period (InitialDelayedJoin).
+    #[serde(default)]
+    pub new_member_added: bool,
 }
 
 /// Lag of one group at one moment, for the lag chart.

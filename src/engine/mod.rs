@@ -352,8 +352,19 @@ impl Engine {
         if self.topics.contains_key(name) {
             return rejected(format!("Topic '{name}' already exists."));
         }
+        // Metric names turn '.' into '_': Kafka refuses a name that would collide.
+        let metric_name = |topic: &str| topic.replace('.', "_");
+        if let Some(existing) = self
+            .topics
+            .keys()
+            .find(|t| metric_name(t) == metric_name(name))
+        {
+            return rejected(format!(
+                "Topic '{name}' collides with existing topic: {existing}"
+            ));
+        }
         if partitions < 1 {
-            return rejected("Number of partitions must be larger than 0.");
+            return rejected("The partitions must be greater than 0");
         }
         if partitions > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
             return over_limit(limits::over(
@@ -538,7 +549,7 @@ impl Engine {
                 .is_some_and(|t| t.config.cleanup_policy != CleanupPolicy::Delete);
             if compacted && s.key_pool == 0 {
                 return rejected(format!(
-                    "Compacted topic cannot accept message without key in topic partition {}-0.",
+                    "Compacted topic cannot accept message without key in topic partition {}-0",
                     s.topic
                 ));
             }
@@ -593,7 +604,7 @@ impl Engine {
             return Err(Rejection::new(
                 RejectionKind::InvalidRecord,
                 format!(
-                    "Compacted topic cannot accept message without key in topic partition {topic_name}-{}.",
+                    "Compacted topic cannot accept message without key in topic partition {topic_name}-{}",
                     partition.unwrap_or(0)
                 ),
             ));

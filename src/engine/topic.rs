@@ -39,10 +39,13 @@ impl Topic {
 }
 
 /// The topic configs the simulator knows, in Kafka's documentation order.
-pub const TOPIC_CONFIGS: [&str; 7] = [
+pub const TOPIC_CONFIGS: [&str; 10] = [
     "cleanup.policy",
+    "compression.type",
     "delete.retention.ms",
+    "max.message.bytes",
     "min.compaction.lag.ms",
+    "min.insync.replicas",
     "retention.bytes",
     "retention.ms",
     "segment.bytes",
@@ -67,7 +70,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
     {
         return Err(format!(
-            "Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"
+            "Topic name is invalid: '{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
         ));
     }
     Ok(())
@@ -105,6 +108,26 @@ pub fn apply_topic_config(config: &mut LogConfig, key: &str, value: &str) -> Res
         "cleanup.policy" => {
             config.cleanup_policy = CleanupPolicy::parse(value)
                 .map_err(|_| invalid("String must be one of: compact, delete"))?;
+        }
+        // Validated as Kafka does and kept among the topic's configs; the simulator's
+        // records are not compressed, sized or replicated, so they change nothing else.
+        "compression.type" => {
+            const CODECS: [&str; 6] = ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
+            if !CODECS.contains(&value.trim()) {
+                return Err(invalid(
+                    "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer",
+                ));
+            }
+        }
+        "max.message.bytes" | "min.insync.replicas" => {
+            let v: i32 = value
+                .trim()
+                .parse()
+                .map_err(|_| invalid("Not a number of type INT"))?;
+            let min = if key == "min.insync.replicas" { 1 } else { 0 };
+            if v < min {
+                return Err(invalid(&format!("Value must be at least {min}")));
+            }
         }
         _ => return Err(format!("Unknown topic config name: {key}")),
     }

@@ -548,7 +548,7 @@ mod tests {
         let members = goal(r#"{"group_members": {"group": "g", "at_least": 3}}"#);
         assert!(!owned.check(console.timeline().state()));
         assert!(!idle.check(console.timeline().state()));
-        console.run_line("clock advance 5s");
+        console.run_line("clock advance 7s");
         let engine = console.timeline().state();
         assert!(owned.check(engine));
         assert!(idle.check(engine));

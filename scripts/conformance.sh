@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The conformance suite: every scenario in tests/console/ and tests/conformance/ runs on the
+# simulator (kafka-sim-cli) and on a real Kafka broker (conformance/runner), and the output of
+# Kafka's own tools is compared line by line. Ends with the line
+#   conformance: N/M scenarios, L lines compared, K known differences
+# and exits non-zero when a scenario disagrees outside its known differences. It also starts a
+# three-broker cluster and checks that it answers with a topic replicated to all three.
+#   scripts/conformance.sh [scenario.txt...]   (default: every scenario)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+started=$SECONDS
+
+scripts/kafka-setup.sh
+cargo build --release --locked --quiet --bin kafka-sim-cli
+SIM="$ROOT/target/release/kafka-sim-cli"
+CP="$ROOT/conformance/lib/*:$ROOT/conformance/classes"
+JAVA_TOOLS=(java -Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+  -Dlog4j2.configurationFile="$ROOT/conformance/log4j2-tools.properties" -cp "$CP")
+
+if [ "$#" -gt 0 ]; then
+  scenarios=("$@")
+else
+  scenarios=(tests/console/*.txt tests/conformance/*.txt)
+fi
+
+WORK=$(mktemp -d /tmp/kafka-sim-conformance.XXXXXX)
+OUT="$ROOT/conformance/out"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+cleanup() {
+  scripts/kafka-broker.sh stop "$WORK/single-0" || true
+  scripts/kafka-broker.sh stop "$WORK/single-1" || true
+  scripts/kafka-broker.sh stop "$WORK/cluster" || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The three-broker cluster (for replication scenarios): it starts, answers with three brokers,
+# and places a topic's three replicas on them.
+cluster=$(scripts/kafka-broker.sh start "$WORK/cluster" 3)
+printf '$ kafka-topics --create --topic replicated --partitions 1 --replication-factor 3\n$ kafka-topics --describe --topic replicated\n' \
+  > "$WORK/cluster-check.txt"
+"${JAVA_TOOLS[@]}" Runner --bootstrap "$cluster" --out "$WORK/cluster-out" "$WORK/cluster-check.txt" > /dev/null
+if grep -q 'ReplicationFactor: 3' "$WORK/cluster-out/cluster-check.txt" \
+   && grep -Eq 'Isr: [123],[123],[123]' "$WORK/cluster-out/cluster-check.txt"; then
+  echo "conformance: the 3-broker cluster at $cluster answers and replicates to all three"
+else
+  echo "conformance: the 3-broker cluster did not replicate a topic to three brokers:" >&2
+  cat "$WORK/cluster-out/cluster-check.txt" >&2
+  exit 1
+fi
+scripts/kafka-broker.sh stop "$WORK/cluster"
+
+# Two long-lived brokers, each with its own runner playing every other scenario (most of a
+# scenario's time is waiting, so the two run side by side); a runner empties its broker
+# between scenarios.
+# Shards balanced by each scenario's waiting (its clock advances and console consumers).
+mapfile -t shards < <(python3 conformance/shards.py 2 "${scenarios[@]}")
+pids=()
+for shard in 0 1; do
+  [ -n "${shards[$shard]:-}" ] || continue
+  (
+    bootstrap=$(scripts/kafka-broker.sh start "$WORK/single-$shard" 1)
+    read -r -a files <<< "${shards[$shard]}"
+    "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${files[@]}"
+    scripts/kafka-broker.sh stop "$WORK/single-$shard"
+  ) &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { echo "conformance: a runner failed" >&2; exit 1; }
+done
+echo "conformance: played on Kafka in $((SECONDS - started))s (real transcripts in conformance/out/)"
+exec python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}"
