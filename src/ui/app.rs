@@ -173,6 +173,38 @@ pub fn app() -> Html {
         });
     }
 
+    // A dialog (the help, the lesson list) takes the focus while it is open, the rest of the
+    // page is inert, and the focus goes back to where it was when the dialog closes.
+    let dialog = if sim.show_help {
+        Some(OpenDialog::Help)
+    } else if sim.show_lessons {
+        Some(OpenDialog::Lessons)
+    } else {
+        None
+    };
+    let dialog_open = dialog.is_some();
+    {
+        let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+        let shown = use_mut_ref(|| None::<OpenDialog>);
+        // Read while rendering, before the page becomes inert: the element that opened it.
+        if dialog.is_some() && shown.borrow().is_none() {
+            *opener.borrow_mut() = active_element();
+        }
+        *shown.borrow_mut() = dialog;
+        use_effect_with(dialog, move |dialog| match dialog {
+            Some(dialog) => focus_first(dialog.first_focus()),
+            None => {
+                let back = opener.borrow_mut().take().filter(|el| el.is_connected());
+                match back {
+                    Some(el) => {
+                        let _ = el.focus();
+                    }
+                    None => focus_first("#play"),
+                }
+            }
+        });
+    }
+
     let console = sim.console.borrow();
     let timeline = console.timeline();
     let engine = Rc::new(timeline.state().clone());
@@ -467,7 +499,7 @@ pub fn app() -> Html {
     };
     html! {
         <div class={classes!("app", theme_class, sim.presenter.then_some("presenter"))}>
-            <header class="toolbar" role="toolbar" aria-label="Time controls">
+            <header class="toolbar" role="toolbar" aria-label="Time controls" inert={dialog_open}>
                 <h1 class="brand">{"kafka-sim"}</h1>
                 <button id="play" class="primary" aria-label={if playing { "Pause (space)" } else { "Play (space)" }} onclick={dispatch(|| Action::TogglePlay)}>
                     { if playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -501,21 +533,27 @@ pub fn app() -> Html {
                 <button id="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch(|| Action::ToggleHelp)}>{"?"}</button>
             </header>
             if let Some(notice) = sim.notice.clone() {
-                <div class="notice-banner" role="status">
+                <div class="notice-banner" role="status" inert={dialog_open}>
                     <span>{notice}</span>
                     <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
                 </div>
             }
             if let Some(error) = sim.error.clone() {
-                <div class="error-banner" role="alert">
+                <div class="error-banner" role="alert" inert={dialog_open}>
                     <span>{error}</span>
                     <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
                 </div>
             }
-            <main class="workspace">
-                <section class="stage" aria-label="Cluster diagram">
-                    <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
-                </section>
+            <main class="workspace" inert={dialog_open}>
+                <div class="main-column">
+                    <section class="stage" aria-label="Cluster diagram">
+                        <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
+                    </section>
+                    <div class="bottom">
+                        <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
+                        <EventLog {entries} {cursor} {onjump} />
+                    </div>
+                </div>
                 <aside class="side">
                     if let Some(session) = sim.lesson.clone() {
                         <LessonPlayer {session} engine={engine.clone()} version={sim.version} {playing} next_lesson={next_lesson.clone()}
@@ -584,10 +622,6 @@ pub fn app() -> Html {
                     </form>
                 </aside>
             </main>
-            <div class="bottom">
-                <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
-                <EventLog {entries} {cursor} {onjump} />
-            </div>
             if sim.show_lessons {
                 <LessonList lessons={Rc::new((*lessons).clone())}
                     onopen={{ let sim = sim.clone(); Callback::from(move |l: Rc<crate::lessons::Lesson>| sim.dispatch(Action::OpenLesson(l, 0))) }}
@@ -606,9 +640,20 @@ pub fn app() -> Html {
                     }} />
             }
             if sim.show_help {
-                <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onclick={dispatch(|| Action::ToggleHelp)}>
-                    <div class="dialog">
-                        <h2 id="help-title">{"Keyboard shortcuts"}</h2>
+                <div class="overlay" onclick={{
+                    let sim = sim.clone();
+                    // A click beside the dialog closes it; one inside it does not.
+                    Callback::from(move |e: MouseEvent| {
+                        if e.target() == e.current_target() {
+                            sim.dispatch(Action::ToggleHelp);
+                        }
+                    })
+                }}>
+                    <div class="dialog help-dialog" role="dialog" aria-modal="true" aria-labelledby="help-title">
+                        <div class="dialog-head">
+                            <h2 id="help-title">{"Keyboard shortcuts"}</h2>
+                            <button type="button" id="help-close" aria-label="Close" onclick={dispatch(|| Action::ToggleHelp)}>{"×"}</button>
+                        </div>
                         <dl>
                             <dt>{"Space"}</dt><dd>{"Play or pause"}</dd>
                             <dt>{"← / →"}</dt><dd>{"Step back / forward one step"}</dd>
@@ -625,6 +670,44 @@ pub fn app() -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// The dialog shown over the page, if any.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum OpenDialog {
+    Help,
+    Lessons,
+}
+
+impl OpenDialog {
+    /// The selector of the element that takes the focus when the dialog opens.
+    fn first_focus(self) -> &'static str {
+        match self {
+            OpenDialog::Help => "#help-close",
+            OpenDialog::Lessons => ".lessons-dialog [data-lesson-card]",
+        }
+    }
+}
+
+/// The element that has the keyboard focus, unless that is the page itself.
+fn active_element() -> Option<web_sys::HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let active = document.active_element()?;
+    if document.body().is_some_and(|b| *b == active) {
+        return None;
+    }
+    active.dyn_into::<web_sys::HtmlElement>().ok()
+}
+
+/// Moves the focus to the first element that matches `selector`.
+fn focus_first(selector: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }
 
