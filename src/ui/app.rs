@@ -571,6 +571,8 @@ pub fn app() -> Html {
                                 })
                             }} />
                     }
+                    // First under the lesson: a click on the diagram shows its actions at the top.
+                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
                     <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
                         <h2>{"Produce"}</h2>
                         <div class="row">
@@ -610,7 +612,6 @@ pub fn app() -> Html {
                         </div>
                         <div class="row buttons"><button type="submit" id="add-consumer" class="primary">{"Add consumer"}</button></div>
                     </form>
-                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
                     <LagChart engine={engine.clone()} version={sim.version} group={selected_group} />
                     <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
                         <h2>{"Topics"}</h2>
