@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::console_panel::ConsolePanel;
 use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
+use super::illustration::IllustrationPicture;
 use super::inspector::Inspector;
 use super::lag_chart::LagChart;
 use super::lesson_player::{LessonList, LessonPlayer};
@@ -455,6 +456,11 @@ pub fn app() -> Html {
             .map(|st| st.highlight.clone())
             .unwrap_or_default(),
     );
+    let illustration = sim
+        .lesson
+        .as_ref()
+        .and_then(|s| s.lesson.steps.get(s.step))
+        .and_then(|st| st.illustration);
     let topics: Vec<String> = engine.topics.keys().cloned().collect();
     let producers: Vec<String> = engine.producers.keys().cloned().collect();
     let groups: Vec<String> = engine.groups.keys().cloned().collect();
@@ -546,6 +552,9 @@ pub fn app() -> Html {
             }
             <main class="workspace" inert={dialog_open}>
                 <div class="main-column">
+                    if let Some(kind) = illustration {
+                        <IllustrationPicture {kind} />
+                    }
                     <section class="stage" aria-label="Cluster diagram">
                         <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>

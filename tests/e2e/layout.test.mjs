@@ -215,3 +215,50 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the newspaper lesson opens with the old way drawn beside the log, and only on that step', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?lesson=newspaper`, { width: 1366, height: 768, colorScheme: 'dark' });
+  await page.waitForSelector('section.lesson[data-step="0"]');
+  const picture = page.locator('.illustration[data-illustration="old-way"]');
+  await picture.waitFor();
+  assert.ok(await picture.isVisible(), 'the picture is shown at the first step');
+  // The old way: a caller with one wire per listener, the slow one on the line, the new one an edit.
+  assert.deepEqual(await page.$$eval('.illustration [data-listener]', (els) => els.map((e) => e.dataset.listener)), ['alice', 'bob · slow', 'carol', 'dave']);
+  assert.equal(await page.locator('.illustration .listener .wire:not(.call)').count(), 4, 'a wire per listener');
+  assert.match(await picture.textContent(), /edit the call list/);
+  // Beside it, the log: one producer appending, readers at their own places.
+  assert.deepEqual(await page.$$eval('.illustration [data-reader]', (els) => els.map((e) => e.dataset.reader)), ['alice', 'carol', 'bob', 'dave']);
+  assert.match(await picture.textContent(), /the reporter changes nothing/);
+  const animation = await page.$eval('.illustration .listener.slow .wire.call', (el) => getComputedStyle(el).animationName);
+  assert.match(animation, /call-slow/, 'the calls are animated');
+  const m = await measure(page);
+  const box = await picture.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= m.svg.y + 1, `the picture sits above the diagram: ${JSON.stringify(box)} / ${JSON.stringify(m.svg)}`);
+  assert.ok(box.width >= 0.9 * (m.stage.width), 'the picture spans the diagram\'s column');
+  assert.ok(m.scrollHeight <= m.innerHeight && inside(m.input, m), 'the page still fits the screen with the picture');
+  await screenshot(page, 'old-way-1366x768-dark');
+
+  await page.click('#lesson-next');
+  await page.waitForSelector('section.lesson[data-step="1"]');
+  assert.equal(await page.locator('.illustration').count(), 0, 'the picture is gone at the next step');
+  await page.click('#lesson-prev');
+  await page.waitForSelector('section.lesson[data-step="0"]');
+  await picture.waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('with reduced motion the old way stands still on the slow call', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}?lesson=newspaper`);
+  await page.waitForSelector('.illustration[data-illustration="old-way"]');
+  const names = await page.$$eval('.illustration *', (els) => [...new Set(els.map((e) => getComputedStyle(e).animationName))]);
+  assert.deepEqual(names, ['none'], 'nothing in the picture moves');
+  const opacity = (selector) => page.$eval(selector, (el) => getComputedStyle(el).opacity);
+  assert.equal(await opacity('.illustration .listener.slow .wire.call'), '1', 'the call to slow bob is shown');
+  assert.equal(await opacity('.illustration .listener.first .wire.call'), '0');
+  assert.equal(await opacity('.illustration .listener.third .note'), '1', 'carol is seen waiting');
+  await screenshot(page, 'old-way-reduced-motion-1280x720-light');
+  await context.close();
+});
