@@ -735,6 +735,14 @@ fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
             if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
+            // Behind a modal dialog the page is inert: only the keys that close it act.
+            let modal = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("[aria-modal=\"true\"]").ok().flatten())
+                .is_some();
+            if modal && !matches!(e.key().as_str(), "Escape" | "?") {
+                return;
+            }
             let action = match e.key().as_str() {
                 " " => Some(Action::Space),
                 "ArrowLeft" => Some(Action::StepBack),
