@@ -191,18 +191,28 @@ pub fn app() -> Html {
         if dialog.is_some() && shown.borrow().is_none() {
             *opener.borrow_mut() = active_element();
         }
+        let closed_now = dialog.is_none() && shown.borrow().is_some();
         *shown.borrow_mut() = dialog;
         use_effect_with(dialog, move |dialog| match dialog {
-            Some(dialog) => focus_first(dialog.first_focus()),
-            None => {
+            Some(dialog) => {
+                focus_first(dialog.first_focus());
+            }
+            None if closed_now => {
                 let back = opener.borrow_mut().take().filter(|el| el.is_connected());
                 match back {
                     Some(el) => {
                         let _ = el.focus();
                     }
-                    None => focus_first("#play"),
+                    // Opened with the page (the start page): on to the lesson's Next if
+                    // a lesson was chosen, else to the Play button.
+                    None => {
+                        if !focus_first("#lesson-next:not([disabled])") {
+                            focus_first("#play");
+                        }
+                    }
                 }
             }
+            None => {}
         });
     }
 
@@ -710,14 +720,15 @@ fn active_element() -> Option<web_sys::HtmlElement> {
     active.dyn_into::<web_sys::HtmlElement>().ok()
 }
 
-/// Moves the focus to the first element that matches `selector`.
-fn focus_first(selector: &str) {
+/// Moves the focus to the first element that matches `selector`; false if there is none.
+fn focus_first(selector: &str) -> bool {
     let element = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector(selector).ok().flatten())
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
+    match element {
+        Some(element) => element.focus().is_ok(),
+        None => false,
     }
 }
 

@@ -214,6 +214,20 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   await screenshot(page, 'layout-after-dialogs-1366x768-light');
   assert.deepEqual(errors, []);
   await context.close();
+
+  // The start page: a newcomer's lesson list has the focus; a lesson chosen with the keyboard
+  // hands it on to the lesson.
+  const start = await openPage(browser, server.url, { width: 1366, height: 768, lessons: true });
+  await start.page.waitForSelector('[data-lesson-card]');
+  assert.ok(await start.page.evaluate(() => !!document.activeElement?.closest('.lessons-dialog')), 'the start page has the focus');
+  assert.equal(await start.page.$eval('.workspace', (w) => w.inert), true);
+  await start.page.keyboard.press('Enter');
+  await start.page.waitForSelector('section.lesson[data-step="0"]');
+  await start.page.waitForFunction(() => document.activeElement?.id === 'lesson-next', null, { timeout: 5000 })
+    .catch(async () => assert.fail(`the focus goes on to the lesson, not to ${await start.page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`));
+  assert.equal(await start.page.$eval('.workspace', (w) => w.inert), false);
+  assert.deepEqual(start.errors, []);
+  await start.context.close();
 });
 
 test('the newspaper lesson opens with the old way drawn beside the log, and only on that step', async () => {
