@@ -86,8 +86,22 @@ pub struct Step {
     /// `group:payment`, `topic:orders`, `producer:checkout`.
     #[serde(default)]
     pub highlight: Vec<String>,
+    /// A picture shown beside the diagram during this step, for an idea the simulator
+    /// does not model itself (`"illustration": "old-way"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub illustration: Option<Illustration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
+}
+
+/// The pictures a step may show beside the diagram. Unknown names are refused when the
+/// lesson is read, with the names that exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Illustration {
+    /// Direct calls (a caller wired to each listener, held up by the slowest, edited for
+    /// every new one) beside a log written once that every reader reads at its own pace.
+    OldWay,
 }
 
 /// Console lines and what each printed, in order.
@@ -653,6 +667,28 @@ mod tests {
         )
         .is_ok());
         assert!(run_checked(&mut console, "kafka-console-consumer --topic a --offset 3").is_err());
+    }
+
+    #[test]
+    fn an_illustration_is_read_and_an_unknown_one_is_named() {
+        let with = MINIMAL.replace(
+            r#""title": "One","#,
+            r#""title": "One", "illustration": "old-way","#,
+        );
+        let lesson = parse_lesson(&with, "t.json").unwrap();
+        assert_eq!(lesson.steps[0].illustration, Some(Illustration::OldWay));
+        assert_eq!(
+            parse_lesson(MINIMAL, "t.json").unwrap().steps[0].illustration,
+            None
+        );
+
+        let wrong = MINIMAL.replace(
+            r#""title": "One","#,
+            r#""title": "One", "illustration": "cartoon","#,
+        );
+        let message = parse_lesson(&wrong, "t.json").unwrap_err().to_string();
+        assert!(message.contains("steps[0].illustration"), "{message}");
+        assert!(message.contains("old-way"), "{message}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::console_panel::ConsolePanel;
 use super::diagram::Diagram;
 use super::event_log::{recent_events, EventLog};
+use super::illustration::IllustrationPicture;
 use super::inspector::Inspector;
 use super::lag_chart::LagChart;
 use super::lesson_player::{LessonList, LessonPlayer};
@@ -170,6 +171,48 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let listener = gloo_events_listener(sim);
             move || drop(listener)
+        });
+    }
+
+    // A dialog (the help, the lesson list) takes the focus while it is open, the rest of the
+    // page is inert, and the focus goes back to where it was when the dialog closes.
+    let dialog = if sim.show_help {
+        Some(OpenDialog::Help)
+    } else if sim.show_lessons {
+        Some(OpenDialog::Lessons)
+    } else {
+        None
+    };
+    let dialog_open = dialog.is_some();
+    {
+        let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+        let shown = use_mut_ref(|| None::<OpenDialog>);
+        // Read while rendering, before the page becomes inert: the element that opened it.
+        if dialog.is_some() && shown.borrow().is_none() {
+            *opener.borrow_mut() = active_element();
+        }
+        let closed_now = dialog.is_none() && shown.borrow().is_some();
+        *shown.borrow_mut() = dialog;
+        use_effect_with(dialog, move |dialog| match dialog {
+            Some(dialog) => {
+                focus_first(dialog.first_focus());
+            }
+            None if closed_now => {
+                let back = opener.borrow_mut().take().filter(|el| el.is_connected());
+                match back {
+                    Some(el) => {
+                        let _ = el.focus();
+                    }
+                    // Opened with the page (the start page): on to the lesson's Next if
+                    // a lesson was chosen, else to the Play button.
+                    None => {
+                        if !focus_first("#lesson-next:not([disabled])") {
+                            focus_first("#play");
+                        }
+                    }
+                }
+            }
+            None => {}
         });
     }
 
@@ -423,6 +466,11 @@ pub fn app() -> Html {
             .map(|st| st.highlight.clone())
             .unwrap_or_default(),
     );
+    let illustration = sim
+        .lesson
+        .as_ref()
+        .and_then(|s| s.lesson.steps.get(s.step))
+        .and_then(|st| st.illustration);
     let topics: Vec<String> = engine.topics.keys().cloned().collect();
     let producers: Vec<String> = engine.producers.keys().cloned().collect();
     let groups: Vec<String> = engine.groups.keys().cloned().collect();
@@ -467,7 +515,7 @@ pub fn app() -> Html {
     };
     html! {
         <div class={classes!("app", theme_class, sim.presenter.then_some("presenter"))}>
-            <header class="toolbar" role="toolbar" aria-label="Time controls">
+            <header class="toolbar" role="toolbar" aria-label="Time controls" inert={dialog_open}>
                 <h1 class="brand">{"kafka-sim"}</h1>
                 <button id="play" class="primary" aria-label={if playing { "Pause (space)" } else { "Play (space)" }} onclick={dispatch(|| Action::TogglePlay)}>
                     { if playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -501,21 +549,30 @@ pub fn app() -> Html {
                 <button id="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch(|| Action::ToggleHelp)}>{"?"}</button>
             </header>
             if let Some(notice) = sim.notice.clone() {
-                <div class="notice-banner" role="status">
+                <div class="notice-banner" role="status" inert={dialog_open}>
                     <span>{notice}</span>
                     <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
                 </div>
             }
             if let Some(error) = sim.error.clone() {
-                <div class="error-banner" role="alert">
+                <div class="error-banner" role="alert" inert={dialog_open}>
                     <span>{error}</span>
                     <button aria-label="Dismiss" onclick={dispatch(|| Action::DismissError)}>{"×"}</button>
                 </div>
             }
-            <main class="workspace">
-                <section class="stage" aria-label="Cluster diagram">
-                    <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
-                </section>
+            <main class="workspace" inert={dialog_open}>
+                <div class="main-column">
+                    if let Some(kind) = illustration {
+                        <IllustrationPicture {kind} />
+                    }
+                    <section class="stage" aria-label="Cluster diagram">
+                        <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
+                    </section>
+                    <div class="bottom">
+                        <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
+                        <EventLog {entries} {cursor} {onjump} />
+                    </div>
+                </div>
                 <aside class="side">
                     if let Some(session) = sim.lesson.clone() {
                         <LessonPlayer {session} engine={engine.clone()} version={sim.version} {playing} next_lesson={next_lesson.clone()}
@@ -533,6 +590,8 @@ pub fn app() -> Html {
                                 })
                             }} />
                     }
+                    // First under the lesson: a click on the diagram shows its actions at the top.
+                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
                     <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
                         <h2>{"Produce"}</h2>
                         <div class="row">
@@ -572,7 +631,6 @@ pub fn app() -> Html {
                         </div>
                         <div class="row buttons"><button type="submit" id="add-consumer" class="primary">{"Add consumer"}</button></div>
                     </form>
-                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
                     <LagChart engine={engine.clone()} version={sim.version} group={selected_group} />
                     <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
                         <h2>{"Topics"}</h2>
@@ -584,10 +642,6 @@ pub fn app() -> Html {
                     </form>
                 </aside>
             </main>
-            <div class="bottom">
-                <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
-                <EventLog {entries} {cursor} {onjump} />
-            </div>
             if sim.show_lessons {
                 <LessonList lessons={Rc::new((*lessons).clone())}
                     onopen={{ let sim = sim.clone(); Callback::from(move |l: Rc<crate::lessons::Lesson>| sim.dispatch(Action::OpenLesson(l, 0))) }}
@@ -606,9 +660,20 @@ pub fn app() -> Html {
                     }} />
             }
             if sim.show_help {
-                <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onclick={dispatch(|| Action::ToggleHelp)}>
-                    <div class="dialog">
-                        <h2 id="help-title">{"Keyboard shortcuts"}</h2>
+                <div class="overlay" onclick={{
+                    let sim = sim.clone();
+                    // A click beside the dialog closes it; one inside it does not.
+                    Callback::from(move |e: MouseEvent| {
+                        if e.target() == e.current_target() {
+                            sim.dispatch(Action::ToggleHelp);
+                        }
+                    })
+                }}>
+                    <div class="dialog help-dialog" role="dialog" aria-modal="true" aria-labelledby="help-title">
+                        <div class="dialog-head">
+                            <h2 id="help-title">{"Keyboard shortcuts"}</h2>
+                            <button type="button" id="help-close" aria-label="Close" onclick={dispatch(|| Action::ToggleHelp)}>{"×"}</button>
+                        </div>
                         <dl>
                             <dt>{"Space"}</dt><dd>{"Play or pause"}</dd>
                             <dt>{"← / →"}</dt><dd>{"Step back / forward one step"}</dd>
@@ -628,6 +693,45 @@ pub fn app() -> Html {
     }
 }
 
+/// The dialog shown over the page, if any.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum OpenDialog {
+    Help,
+    Lessons,
+}
+
+impl OpenDialog {
+    /// The selector of the element that takes the focus when the dialog opens.
+    fn first_focus(self) -> &'static str {
+        match self {
+            OpenDialog::Help => "#help-close",
+            OpenDialog::Lessons => ".lessons-dialog [data-lesson-card]",
+        }
+    }
+}
+
+/// The element that has the keyboard focus, unless that is the page itself.
+fn active_element() -> Option<web_sys::HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let active = document.active_element()?;
+    if document.body().is_some_and(|b| *b == active) {
+        return None;
+    }
+    active.dyn_into::<web_sys::HtmlElement>().ok()
+}
+
+/// Moves the focus to the first element that matches `selector`; false if there is none.
+fn focus_first(selector: &str) -> bool {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match element {
+        Some(element) => element.focus().is_ok(),
+        None => false,
+    }
+}
+
 /// A `keydown` listener on the document for the shortcuts; dropped with the app.
 fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
     let document = web_sys::window()?.document()?;
@@ -640,6 +744,14 @@ fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
                     matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
                 });
             if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            // Behind a modal dialog the page is inert: only the keys that close it act.
+            let modal = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("[aria-modal=\"true\"]").ok().flatten())
+                .is_some();
+            if modal && !matches!(e.key().as_str(), "Escape" | "?") {
                 return;
             }
             let action = match e.key().as_str() {

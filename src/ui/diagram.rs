@@ -736,7 +736,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     };
     html! {
         <svg class="diagram" viewBox={format!("0 0 {WIDTH} {height}")} role="group" aria-labelledby="diagram-title" onclick={onbackground}
-             style={format!("--diagram-h:{height}")}>
+             style={format!("--diagram-w:{WIDTH};--diagram-h:{height}")}>
             <title id="diagram-title">{format!(
                 "Cluster at tick {}: {} topic(s), {} producer(s), {} consumer(s) in {} group(s)",
                 engine.tick, engine.topics.len(), engine.producers.len(), engine.consumers.len(), engine.groups.len()

@@ -47,6 +47,15 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     let session = &props.session;
     let lesson = &session.lesson;
     let total = lesson.steps.len();
+    // A new step starts at its top: its title and narration come into view, wherever the
+    // side column (or, on a phone, the page) had been scrolled to.
+    let section_ref = use_node_ref();
+    {
+        let section_ref = section_ref.clone();
+        use_effect_with((lesson.id.clone(), session.step), move |_| {
+            show_step_top(&section_ref);
+        });
+    }
     let Some(step) = lesson.steps.get(session.step) else {
         return html! {};
     };
@@ -123,7 +132,7 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
         )
     };
     html! {
-        <section class="panel lesson" aria-label={format!("Lesson {}", lesson.title)} data-lesson={lesson.id.clone()} data-step={index.to_string()}>
+        <section ref={section_ref} class="panel lesson" aria-label={format!("Lesson {}", lesson.title)} data-lesson={lesson.id.clone()} data-step={index.to_string()}>
             <div class="lesson-head">
                 <h2>{lesson.title.clone()}</h2>
                 <button type="button" class="link-button" id="lesson-exit" onclick={onexit} aria-label="Leave the lesson">{"✕"}</button>
@@ -153,6 +162,22 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                 }}>{"Share"}</button>
             </div>
         </section>
+    }
+}
+
+/// Scrolls the lesson panel's scrolling column to the panel's top and, when the page itself
+/// scrolls (a narrow screen) and the panel's top is above the window, the page to it.
+fn show_step_top(section_ref: &NodeRef) {
+    let Some(section) = section_ref.cast::<web_sys::HtmlElement>() else {
+        return;
+    };
+    if let Some(column) = section.parent_element() {
+        let column_top = column.get_bounding_client_rect().top();
+        let offset = section.get_bounding_client_rect().top() - column_top;
+        column.set_scroll_top(column.scroll_top() + offset as i32);
+    }
+    if section.get_bounding_client_rect().top() < 0.0 {
+        section.scroll_into_view_with_bool(true);
     }
 }
 

@@ -5,6 +5,7 @@ mod app;
 mod console_panel;
 pub mod diagram;
 mod event_log;
+mod illustration;
 mod inspector;
 mod lag_chart;
 mod lesson_player;

@@ -327,6 +327,8 @@ impl Reducible for Sim {
             Action::Escape => {
                 if next.show_help {
                     next.show_help = false;
+                } else if next.show_lessons {
+                    next.show_lessons = false;
                 } else {
                     next.selection = None;
                 }
