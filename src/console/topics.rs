@@ -503,7 +503,7 @@ impl Console {
                 .into();
         }
         // GetOffsetShell sorts by TopicPartition.toString(), so orders-10 comes before orders-2.
-        rows.sort();
+        crate::sort::sort(&mut rows);
         lines(
             rows.into_iter()
                 .filter(|(_, line)| !line.is_empty())
@@ -541,7 +541,7 @@ fn parse_partition_list(text: &str) -> Result<Vec<u32>, String> {
 
 fn sorted_topic_configs() -> Vec<&'static str> {
     let mut keys = TOPIC_CONFIGS.to_vec();
-    keys.sort_unstable();
+    crate::sort::sort(&mut keys);
     keys
 }
 
