@@ -10,6 +10,7 @@
 //! - [`timeline`]: the history of commands and the state after each, for time travel.
 //! - [`lessons`]: lessons as data (JSON files in `static/lessons/`), their goals and replay.
 //! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
+//! - [`sort`]: stable sorting compiled once, to keep the download small.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
 //! Invariant: `engine`, `read`, `timeline`, `console`, `lessons` and `share` import no web
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod lessons;
 pub mod read;
 pub mod share;
+pub mod sort;
 pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]

@@ -766,8 +766,17 @@ fn read_fragment(text: &str, origin: Origin) -> Result<Scenario, ShareError> {
     let compressed = base64url_decode(payload, payload_start)
         .map_err(|detail| ShareError::new(origin, ShareErrorKind::Damaged(detail)))?;
     let json = inflate(&compressed).map_err(|kind| ShareError::new(origin, kind))?;
+    // Read as text, like files, so the download holds one copy of the JSON reader for
+    // scenarios, not two. Bytes that are not UTF-8 passed the checksum, so kafka-sim did
+    // not write them.
+    let json = String::from_utf8(json).map_err(|_| {
+        ShareError::new(
+            origin,
+            ShareErrorKind::NotAScenario("its JSON is not UTF-8 text".into()),
+        )
+    })?;
     STEP_BEING_READ.with(|s| s.set(None));
-    let wire: WireIn = serde_json::from_slice(&json).map_err(|e| json_error(origin, e, true))?;
+    let wire: WireIn = serde_json::from_str(&json).map_err(|e| json_error(origin, e, true))?;
     wire.steps
         .into_scenario(origin, wire.seed, Some(wire.cursor), wire.title)
 }
@@ -1338,6 +1347,21 @@ mod tests {
         base64url_encode(b"this is not compressed at all", &mut link);
         let e = error(from_url_fragment(&link));
         assert!(matches!(e.kind, ShareErrorKind::Damaged(_)), "{e}");
+    }
+
+    #[test]
+    fn compressed_bytes_that_are_not_utf8_are_not_a_scenario() {
+        let mut link = prefix();
+        let json = b"{\"seed\":1,\"cursor\":0,\"title\":\"\xff\",\"steps\":[]}";
+        base64url_encode(
+            &miniz_oxide::deflate::compress_to_vec_zlib(json, 6),
+            &mut link,
+        );
+        let e = error(from_url_fragment(&link));
+        assert_eq!(
+            e.to_string(),
+            "This link is not a kafka-sim scenario: its JSON is not UTF-8 text"
+        );
     }
 
     #[test]

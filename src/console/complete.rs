@@ -139,7 +139,7 @@ impl Console {
                 }
             })
             .collect();
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }

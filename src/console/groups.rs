@@ -271,7 +271,7 @@ impl Console {
                 .collect());
         }
         let (scope, spec) = reset_parse(&p)?;
-        groups.sort();
+        crate::sort::sort(&mut groups);
         groups.dedup();
         Ok(groups
             .into_iter()
@@ -305,7 +305,7 @@ impl Console {
                 return "Option [describe] does not take a value for [state]\n".into();
             }
             let mut sorted = groups;
-            sorted.sort();
+            crate::sort::sort(&mut sorted);
             sorted.dedup();
             let verbose = p.has("verbose");
             let mut out = String::new();
@@ -668,7 +668,7 @@ impl Console {
         let now_ms = self.timeline.state().now_ms();
         let mut table: Vec<(String, Vec<(TopicPartition, i64)>)> = Vec::new();
         let mut groups: Vec<String> = groups.to_vec();
-        groups.sort();
+        crate::sort::sort(&mut groups);
         groups.dedup();
         for group in &groups {
             match self.reset_one_group(group, &scope, spec, p.has("execute"), now_ms) {
@@ -816,7 +816,7 @@ impl Console {
                 _ => None,
             })
             .unwrap_or_default();
-        offsets.sort();
+        crate::sort::sort(&mut offsets);
         Ok((warnings, offsets))
     }
 }
@@ -833,7 +833,7 @@ pub(super) fn assignment_string(assignment: &[TopicPartition]) -> String {
     by_topic
         .into_iter()
         .map(|(topic, mut partitions)| {
-            partitions.sort_unstable();
+            crate::sort::sort(&mut partitions);
             let list: Vec<String> = partitions.iter().map(u32::to_string).collect();
             format!("{topic}:{}", list.join(","))
         })

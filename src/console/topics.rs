@@ -752,7 +752,7 @@ impl Console {
                 .into();
         }
         // GetOffsetShell sorts by TopicPartition.toString(), so orders-10 comes before orders-2.
-        rows.sort();
+        crate::sort::sort(&mut rows);
         lines(
             rows.into_iter()
                 .filter(|(_, line)| !line.is_empty())

@@ -105,10 +105,10 @@ impl Engine {
             }
         }
         let mut topics_sorted: Vec<String> = topics.to_vec();
-        topics_sorted.sort();
+        crate::sort::sort(&mut topics_sorted);
         topics_sorted.dedup();
         let mut manual = assign.to_vec();
-        manual.sort();
+        crate::sort::sort(&mut manual);
         manual.dedup();
         let mut consumer = Consumer::new(
             client_id.to_string(),
@@ -704,14 +704,12 @@ impl Engine {
                     group.state == super::GroupState::Stable && c.phase == MemberPhase::Stable;
                 let subscribed: std::collections::BTreeSet<&String> =
                     group.members.iter().flat_map(|m| m.topics.iter()).collect();
-                let current: std::collections::BTreeMap<String, u32> = subscribed
-                    .into_iter()
-                    .filter_map(|t| {
+                let current: std::collections::BTreeMap<String, u32> =
+                    crate::sort::collect_map(subscribed.into_iter().filter_map(|t| {
                         self.topics
                             .get(t)
                             .map(|topic| (t.clone(), topic.n_partitions()))
-                    })
-                    .collect();
+                    }));
                 is_leader && stable && current != group.assigned_partition_counts
             });
         if let Some(c) = self.consumers.get_mut(client_id) {

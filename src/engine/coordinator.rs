@@ -501,15 +501,13 @@ impl Engine {
         group.join_completed_tick = None;
         Self::set_group_state(group, GroupState::Stable, &mut events);
         let generation = group.generation;
-        let subscribed: BTreeSet<String> = group
-            .members
-            .iter()
-            .flat_map(|m| m.topics.iter().cloned())
-            .collect();
-        let snapshot: BTreeMap<String, u32> = subscribed
-            .iter()
-            .filter_map(|t| counts.get(t).map(|n| (t.clone(), *n)))
-            .collect();
+        let subscribed: BTreeSet<String> =
+            crate::sort::collect_set(group.members.iter().flat_map(|m| m.topics.iter().cloned()));
+        let snapshot: BTreeMap<String, u32> = crate::sort::collect_map(
+            subscribed
+                .iter()
+                .filter_map(|t| counts.get(t).map(|n| (t.clone(), *n))),
+        );
         group.assigned_partition_counts = snapshot;
         let deliveries: Vec<(String, String, Vec<TopicPartition>)> = group
             .members
@@ -647,7 +645,7 @@ impl Engine {
                         ),
                     }
                 }
-                out.sort();
+                crate::sort::sort(&mut out);
                 out.dedup();
                 out
             }

@@ -381,7 +381,7 @@ impl Engine {
                 limits::MAX_PARTITIONS_TOTAL,
             ));
         }
-        let overrides: BTreeMap<String, String> = configs.iter().cloned().collect();
+        let overrides: BTreeMap<String, String> = crate::sort::collect_map(configs.iter().cloned());
         let config = match topic::config_with_overrides(&overrides) {
             Ok(c) => c,
             Err(e) => return rejected(e),

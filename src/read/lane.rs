@@ -105,7 +105,7 @@ pub fn lane_axis(log_start: i64, log_end: i64, interests: &[i64], sizes: AxisSiz
         .iter()
         .map(|o| (*o).clamp(log_start, log_end))
         .collect();
-    points.sort_unstable();
+    crate::sort::sort(&mut points);
     points.dedup();
     let lowest = points.first().copied().unwrap_or(log_end).min(log_end);
     // Everything fits in one run of cells that ends at the log end.
@@ -148,7 +148,7 @@ pub fn lane_axis(log_start: i64, log_end: i64, interests: &[i64], sizes: AxisSiz
         )))
         .filter(|(from, to)| to > from)
         .collect();
-    windows.sort_unstable();
+    crate::sort::sort(&mut windows);
     let mut merged: Vec<(i64, i64)> = Vec::new();
     for (from, to) in windows {
         match merged.last_mut() {

@@ -237,11 +237,11 @@ pub fn group_lag_rows<'a>(engine: &Engine, group: &'a Group) -> Vec<LagRow<'a>> 
         .iter()
         .filter(|m| !m.assignment.is_empty())
         .collect();
-    owners.sort_by_key(|m| std::cmp::Reverse(m.assignment.len()));
+    crate::sort::sort_by_key(&mut owners, |m| std::cmp::Reverse(m.assignment.len()));
     let mut rows = Vec::new();
     for member in owners {
         let mut owned = member.assignment.clone();
-        owned.sort();
+        crate::sort::sort(&mut owned);
         rows.extend(owned.iter().map(|tp| row(tp, Some(member))));
     }
     rows.extend(

@@ -201,11 +201,8 @@ struct Layout {
 
 /// The groups column: real groups plus standalone readers.
 fn group_rows(engine: &Engine) -> Vec<(String, Vec<String>)> {
-    let mut rows: BTreeMap<String, Vec<String>> = engine
-        .groups
-        .keys()
-        .map(|g| (g.clone(), Vec::new()))
-        .collect();
+    let mut rows: BTreeMap<String, Vec<String>> =
+        crate::sort::collect_map(engine.groups.keys().map(|g| (g.clone(), Vec::new())));
     let mut standalone = Vec::new();
     for c in engine.consumers.values() {
         match (&c.group, c.is_subscriber()) {

@@ -60,7 +60,7 @@ pub fn iteration_order(hashes: &[i32]) -> Vec<usize> {
     let capacity = capacity_after(hashes.len());
     let mut order: Vec<usize> = (0..hashes.len()).collect();
     // A stable sort by bucket keeps insertion order inside each bucket.
-    order.sort_by_key(|&i| bucket(hashes[i], capacity));
+    crate::sort::sort_by_key(&mut order, |&i| bucket(hashes[i], capacity));
     order
 }
 

@@ -192,16 +192,19 @@ impl Group {
             }
         }
 
-        let subscribed_anywhere: BTreeSet<&str> = latest
-            .iter()
-            .flat_map(|s| s.topics.iter().map(String::as_str))
-            .collect();
+        let subscribed_anywhere: BTreeSet<&str> = crate::sort::collect_set(
+            latest
+                .iter()
+                .flat_map(|s| s.topics.iter().map(String::as_str)),
+        );
         let mut topic_names: Vec<(&str, u32)> = partitions_per_topic
             .iter()
             .filter(|(name, &count)| count > 0 && subscribed_anywhere.contains(name.as_str()))
             .map(|(name, &count)| (name.as_str(), count))
             .collect();
-        topic_names.sort_by(|a, b| java_hash::compare_strings(a.0, b.0));
+        crate::sort::sort_by(&mut topic_names, |a, b| {
+            java_hash::compare_strings(a.0, b.0)
+        });
 
         let mut topics = Vec::with_capacity(topic_names.len());
         let mut partitions = Vec::new();
@@ -217,20 +220,17 @@ impl Group {
                 number,
             }));
         }
-        let topic_index: BTreeMap<&str, usize> = topic_names
-            .iter()
-            .enumerate()
-            .map(|(index, &(name, _))| (name, index))
-            .collect();
+        let topic_index: BTreeMap<&str, usize> = crate::sort::collect_map(
+            topic_names
+                .iter()
+                .enumerate()
+                .map(|(index, &(name, _))| (name, index)),
+        );
 
         let members: Vec<Member> = latest
             .iter()
             .map(|s| {
-                let subscribed: Vec<String> = s
-                    .topics
-                    .iter()
-                    .cloned()
-                    .collect::<BTreeSet<String>>()
+                let subscribed: Vec<String> = crate::sort::collect_set(s.topics.iter().cloned())
                     .into_iter()
                     .collect();
                 let member_topics: Vec<usize> = subscribed
@@ -268,7 +268,9 @@ impl Group {
             .collect();
         let hash_order = java_hash::iteration_order(&hashes);
         let mut by_id: Vec<usize> = (0..members.len()).collect();
-        by_id.sort_by(|&a, &b| java_hash::compare_strings(&members[a].id, &members[b].id));
+        crate::sort::sort_by(&mut by_id, |&a, &b| {
+            java_hash::compare_strings(&members[a].id, &members[b].id)
+        });
         let mut id_rank = vec![0; members.len()];
         for (rank, &member) in by_id.iter().enumerate() {
             id_rank[member] = rank;
@@ -293,7 +295,9 @@ impl Group {
     /// a list built in `HashMap` order with a stable sort, so ties keep that order.
     pub fn members_in_member_info_order(&self) -> Vec<usize> {
         let mut order = self.hash_order.clone();
-        order.sort_by(|&a, &b| compare_member_info(&self.members[a], &self.members[b]));
+        crate::sort::sort_by(&mut order, |&a, &b| {
+            compare_member_info(&self.members[a], &self.members[b])
+        });
         order
     }
 
@@ -306,7 +310,7 @@ impl Group {
                 .filter_map(|&p| self.partitions.get(p))
                 .map(|p| TopicPartition::new(self.topics[p.topic].name.clone(), p.number))
                 .collect();
-            list.sort();
+            crate::sort::sort(&mut list);
             list.dedup();
             assignment.insert(member.id.clone(), list);
         }

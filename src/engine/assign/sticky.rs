@@ -165,7 +165,9 @@ fn constrained_assign(group: &Group, claims: &Claims) -> Constrained {
             .copied()
             .filter(|&p| !claims.multiple_owners[p])
             .collect();
-        owned.sort_by_key(|&p| (group.partitions[p].number, group.partitions[p].topic));
+        crate::sort::sort_by_key(&mut owned, |&p| {
+            (group.partitions[p].number, group.partitions[p].topic)
+        });
 
         let keep = if owned.len() < min_quota {
             under_min.push(member);
@@ -192,10 +194,8 @@ fn constrained_assign(group: &Group, claims: &Claims) -> Constrained {
     }
 
     let unassigned: Vec<usize> = (0..total).filter(|&p| !assigned[p]).collect();
-    under_min.sort_by_key(|&m| group.id_rank[m]);
-    exactly_min
-        .make_contiguous()
-        .sort_by_key(|&m| group.id_rank[m]);
+    crate::sort::sort_by_key(&mut under_min, |&m| group.id_rank[m]);
+    crate::sort::sort_by_key(exactly_min.make_contiguous(), |&m| group.id_rank[m]);
 
     // `assignRoundRobin`, with Java's `LinkedList` iterator: `cursor` is the index of the
     // element `next()` would return.
@@ -457,7 +457,7 @@ impl<'a> GeneralBuilder<'a> {
 
         // `sortedAllPartitions`: topics by number of potential consumers, then name.
         let mut topic_order: Vec<usize> = (0..group.topics.len()).collect();
-        topic_order.sort_by_key(|&t| (self.topic_consumers[t].len(), t));
+        crate::sort::sort_by_key(&mut topic_order, |&t| (self.topic_consumers[t].len(), t));
         let mut sorted_all: Vec<usize> = topic_order
             .iter()
             .flat_map(|&t| {
@@ -712,7 +712,7 @@ fn balance_score(assignment: &[Option<Vec<usize>>]) -> i64 {
         .flatten()
         .map(|list| list.len() as i64)
         .collect();
-    sizes.sort_unstable();
+    crate::sort::sort(&mut sizes);
     let n = sizes.len() as i64;
     sizes
         .iter()
