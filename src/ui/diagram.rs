@@ -327,7 +327,8 @@ fn layout(
         y += COMPACT_TOPIC_GAP;
     }
     let topics_bottom = y;
-    let mut y = TOP;
+    // In an overview the groups start a little lower, clear of the column's title.
+    let mut y = if compact { TOP + 6 } else { TOP };
     let mut consumer_box = BTreeMap::new();
     let mut group_box = BTreeMap::new();
     for (group, consumers) in group_rows(engine) {
