@@ -421,12 +421,12 @@ fn topic_lags(engine: &Engine, topic: &crate::engine::Topic) -> Vec<(String, Opt
 pub fn diagram(props: &DiagramProps) -> Html {
     let engine = &*props.engine;
     // The topics folded to one summary row (only in an overview of a large scene).
-    let collapsed = use_state(std::collections::BTreeSet::<String>::new);
+    let collapsed = use_reducer(FoldedTopics::default);
     let detail = match &props.selection {
         Some(Selection::Partition(tp)) | Some(Selection::Record(tp, _)) => Some(tp.clone()),
         _ => None,
     };
-    let layout = layout(engine, &collapsed, detail.as_ref());
+    let layout = layout(engine, &collapsed.0, detail.as_ref());
     // Where the user has scrolled a lane to (a gap clicked, arrow keys on a lane); a lane
     // without one follows its readers and its end.
     let lane_focus = use_state(BTreeMap::<TopicPartition, i64>::new);
@@ -745,16 +745,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 topic,
                 layout: &layout,
                 header_y,
-                collapsed: collapsed.contains(&topic.name),
+                collapsed: collapsed.0.contains(&topic.name),
                 ontoggle: {
-                    let (collapsed, name) = (collapsed.clone(), topic.name.clone());
-                    Callback::from(move |()| {
-                        let mut next = (*collapsed).clone();
-                        if !next.remove(&name) {
-                            next.insert(name.clone());
-                        }
-                        collapsed.set(next);
-                    })
+                    let (collapsed, name) = (collapsed.dispatcher(), topic.name.clone());
+                    Callback::from(move |()| collapsed.dispatch(name.clone()))
                 },
                 onselect: props.onselect.clone(),
                 selection: props.selection.as_ref(),
@@ -1026,6 +1020,23 @@ fn key_label(key: Option<&str>) -> String {
     }
 }
 
+/// The topics an overview shows folded. A topic's name, dispatched, folds or unfolds it
+/// from the state current when it is applied, so quick clicks and keys never act on a stale one.
+#[derive(Default, PartialEq)]
+struct FoldedTopics(std::collections::BTreeSet<String>);
+
+impl Reducible for FoldedTopics {
+    type Action = String;
+
+    fn reduce(self: std::rc::Rc<Self>, topic: String) -> std::rc::Rc<Self> {
+        let mut folded = self.0.clone();
+        if !folded.remove(&topic) {
+            folded.insert(topic);
+        }
+        std::rc::Rc::new(Self(folded))
+    }
+}
+
 /// What the overview needs to draw one topic.
 struct OverviewTopic<'a> {
     engine: &'a Engine,
@@ -1096,7 +1107,7 @@ fn overview_topic(t: OverviewTopic) -> Html {
         short_count(records)
     );
     let header = html! {
-        <g class="topic-header" data-topic-header={topic.name.clone()} tabindex="0" role="button"
+        <g key="header" class="topic-header" data-topic-header={topic.name.clone()} tabindex="0" role="button"
            aria-expanded={(!collapsed).to_string()} aria-label={format!("{} {} {summary}: {} topic {}", if collapsed { "▸" } else { "▾" }, topic.name, if collapsed { "expand" } else { "collapse" }, topic.name)}
            {onclick} {onkeydown}>
             <rect class="topic-header-bg" x={TOPIC_X.to_string()} y={(header_y - 17).to_string()} width={TOPIC_W.to_string()} height="23" rx="5" />
@@ -1114,7 +1125,7 @@ fn overview_topic(t: OverviewTopic) -> Html {
         return html! {
             <g key={format!("topic-{}", topic.name)} class={classes!("topic", "collapsed", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
                 { header }
-                <g class="topic-summary" data-summary={topic.name.clone()}>
+                <g key="summary" class="topic-summary" data-summary={topic.name.clone()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={SUMMARY_H.to_string()} rx="5" />
                     <text x={(TOPIC_X + 8).to_string()} y={(y + 15).to_string()} class="summary-text">
                         {format!("lag: {}", if lag_text.is_empty() { "no group reads it".to_string() } else { lag_text })}
@@ -1186,7 +1197,7 @@ fn overview_topic(t: OverviewTopic) -> Html {
         <g key={format!("topic-{}", topic.name)} class={classes!("topic", "overview", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
             { header }
             { for thin }
-            { detail }
+            <g key="detail" class="topic-detail">{ detail }</g>
         </g>
     }
 }
