@@ -47,6 +47,22 @@ const CONSUMER_H: i64 = 44;
 const GROUP_GAP: i64 = 22;
 const TOP: i64 = 16;
 
+/// A scene with more partitions than this, or more consumers, is drawn as an overview:
+/// thin lanes in two columns, topics that collapse to one row, consumers as chips.
+const COMPACT_PARTITIONS: usize = 16;
+const COMPACT_CONSUMERS: usize = 16;
+/// A thin lane's height and the step from one to the next.
+const THIN_H: i64 = 14;
+const THIN_STEP: i64 = 15;
+const COMPACT_HEADER_H: i64 = 25;
+const SUMMARY_H: i64 = 22;
+const COMPACT_TOPIC_GAP: i64 = 8;
+const COMPACT_GROUP_HEADER_H: i64 = 20;
+const CHIP_H: i64 = 17;
+const CHIP_STEP: i64 = 19;
+const CHIPS_PER_ROW: i64 = 3;
+const COMPACT_GROUP_GAP: i64 = 5;
+
 /// The width of a lane's axis, where record cells and gaps go.
 const AXIS_W: i64 = TOPIC_W - LANE_LABEL_W - LANE_END_W;
 
@@ -193,10 +209,44 @@ pub fn consumer_colours(engine: &Engine) -> BTreeMap<String, &'static str> {
 }
 
 struct Layout {
+    /// The top of every lane drawn in full (in an overview, only the partition selected).
     lane_y: BTreeMap<TopicPartition, i64>,
-    consumer_y: BTreeMap<String, i64>,
+    /// Where links, flights and handovers meet a partition.
+    anchor_y: BTreeMap<TopicPartition, i64>,
+    /// The thin lanes of an overview: each partition's top-left corner.
+    thin: BTreeMap<TopicPartition, (i64, i64)>,
+    /// The baseline of each topic's header.
+    header_y: BTreeMap<String, i64>,
+    /// Where a collapsed topic's summary row sits.
+    summary_y: BTreeMap<String, i64>,
+    /// Each consumer's box: its top-left corner and width.
+    consumer_box: BTreeMap<String, (i64, i64, i64)>,
+    /// Each row of the groups column: its top and height.
+    group_box: BTreeMap<String, (i64, i64)>,
     producer_y: BTreeMap<String, i64>,
     height: i64,
+    compact: bool,
+}
+
+/// Whether the scene is large enough to be drawn as an overview. The scenes lessons use
+/// are small and keep the full drawing.
+fn is_compact(engine: &Engine) -> bool {
+    let partitions: usize = engine
+        .topics
+        .values()
+        .map(|t| t.n_partitions() as usize)
+        .sum();
+    partitions > COMPACT_PARTITIONS || engine.consumers.len() > COMPACT_CONSUMERS
+}
+
+/// How many rows a topic's thin lanes take: two columns from seven partitions on.
+fn thin_rows(partitions: u32) -> i64 {
+    let partitions = i64::from(partitions);
+    if partitions > 6 {
+        (partitions + 1) / 2
+    } else {
+        partitions
+    }
 }
 
 /// The groups column: real groups plus standalone readers.
@@ -217,29 +267,96 @@ fn group_rows(engine: &Engine) -> Vec<(String, Vec<String>)> {
     out
 }
 
-fn layout(engine: &Engine) -> Layout {
+fn layout(
+    engine: &Engine,
+    collapsed: &std::collections::BTreeSet<String>,
+    detail: Option<&TopicPartition>,
+) -> Layout {
+    let compact = is_compact(engine);
     let mut y = TOP;
     let mut lane_y = BTreeMap::new();
+    let mut anchor_y = BTreeMap::new();
+    let mut thin = BTreeMap::new();
+    let mut header_y = BTreeMap::new();
+    let mut summary_y = BTreeMap::new();
     for topic in engine.topics.values() {
-        y += TOPIC_HEADER_H;
+        if !compact {
+            y += TOPIC_HEADER_H;
+            header_y.insert(topic.name.clone(), y - TOPIC_HEADER_H + 22);
+            for p in 0..topic.n_partitions() {
+                let tp = TopicPartition::new(topic.name.clone(), p);
+                let height = lane_height(lane_tracks(engine, &tp).len());
+                anchor_y.insert(tp.clone(), y + LANE_H / 2);
+                lane_y.insert(tp, y);
+                y += height + LANE_GAP;
+            }
+            y += TOPIC_GAP;
+            continue;
+        }
+        header_y.insert(topic.name.clone(), y + 18);
+        y += COMPACT_HEADER_H;
+        if collapsed.contains(&topic.name) {
+            summary_y.insert(topic.name.clone(), y);
+            for p in 0..topic.n_partitions() {
+                anchor_y.insert(
+                    TopicPartition::new(topic.name.clone(), p),
+                    y + SUMMARY_H / 2,
+                );
+            }
+            y += SUMMARY_H + COMPACT_TOPIC_GAP;
+            continue;
+        }
+        let rows = thin_rows(topic.n_partitions());
         for p in 0..topic.n_partitions() {
             let tp = TopicPartition::new(topic.name.clone(), p);
-            let height = lane_height(lane_tracks(engine, &tp).len());
-            lane_y.insert(tp, y);
-            y += height + LANE_GAP;
+            let (column, row) = (i64::from(p) / rows, i64::from(p) % rows);
+            let top = y + row * THIN_STEP;
+            thin.insert(tp.clone(), (TOPIC_X + column * (TOPIC_W / 2), top));
+            anchor_y.insert(tp, top + THIN_H / 2);
         }
-        y += TOPIC_GAP;
+        y += rows * THIN_STEP;
+        if let Some(tp) = detail.filter(|tp| tp.topic == topic.name && thin.contains_key(tp)) {
+            y += 4;
+            anchor_y.insert(tp.clone(), y + LANE_H / 2);
+            lane_y.insert(tp.clone(), y);
+            y += lane_height(lane_tracks(engine, tp).len());
+        }
+        y += COMPACT_TOPIC_GAP;
     }
     let topics_bottom = y;
-    let mut y = TOP;
-    let mut consumer_y = BTreeMap::new();
-    for (_, consumers) in group_rows(engine) {
-        y += GROUP_HEADER_H;
-        for c in consumers {
-            consumer_y.insert(c, y);
-            y += CONSUMER_H;
+    // In an overview the groups start a little lower, clear of the column's title.
+    let mut y = if compact { TOP + 6 } else { TOP };
+    let mut consumer_box = BTreeMap::new();
+    let mut group_box = BTreeMap::new();
+    for (group, consumers) in group_rows(engine) {
+        let top = y;
+        if compact {
+            y += COMPACT_GROUP_HEADER_H;
+            let chip_w = (GROUP_W - 20 - 4 * (CHIPS_PER_ROW - 1)) / CHIPS_PER_ROW;
+            let n = consumers.len() as i64;
+            for (i, c) in consumers.into_iter().enumerate() {
+                let (row, column) = (i as i64 / CHIPS_PER_ROW, i as i64 % CHIPS_PER_ROW);
+                consumer_box.insert(
+                    c,
+                    (
+                        GROUP_X + 10 + column * (chip_w + 4),
+                        y + row * CHIP_STEP,
+                        chip_w,
+                    ),
+                );
+            }
+            y += (n + CHIPS_PER_ROW - 1) / CHIPS_PER_ROW * CHIP_STEP;
+            group_box.insert(group, (top, y - top));
+            y += COMPACT_GROUP_GAP;
+        } else {
+            y += GROUP_HEADER_H;
+            for c in consumers {
+                consumer_box.insert(c, (GROUP_X + 10, y, GROUP_W - 20));
+                y += CONSUMER_H;
+            }
+            group_box.insert(group, (top, y - top));
+            y += GROUP_GAP;
         }
-        y += GROUP_GAP;
     }
     let groups_bottom = y;
     let mut y = TOP + TOPIC_HEADER_H;
@@ -250,16 +367,63 @@ fn layout(engine: &Engine) -> Layout {
     }
     Layout {
         lane_y,
-        consumer_y,
+        anchor_y,
+        thin,
+        header_y,
+        summary_y,
+        consumer_box,
+        group_box,
         producer_y,
         height: topics_bottom.max(groups_bottom).max(y).max(200),
+        compact,
     }
+}
+
+/// Where a link meets a consumer's box.
+fn consumer_anchor(layout: &Layout, client: &str) -> Option<(i64, i64)> {
+    let (x, y, _) = layout.consumer_box.get(client)?;
+    let h = if layout.compact {
+        CHIP_H
+    } else {
+        CONSUMER_H - 6
+    };
+    Some((*x, y + h / 2))
+}
+
+/// The lag of each group that reads `topic`, as `kafka-consumer-groups --describe` sums it
+/// over the topic's partitions: log end minus committed offset; `None` before any commit.
+fn topic_lags(engine: &Engine, topic: &crate::engine::Topic) -> Vec<(String, Option<i64>)> {
+    engine
+        .groups
+        .values()
+        .filter_map(|g| {
+            let reads = engine.consumers.values().any(|c| {
+                c.group.as_deref() == Some(g.id.as_str())
+                    && c.assignment.iter().any(|tp| tp.topic == topic.name)
+            });
+            let mut lag: Option<i64> = None;
+            for (p, log) in topic.partitions.iter().enumerate() {
+                let tp = TopicPartition::new(topic.name.clone(), p as u32);
+                if let Some(c) = g.committed.get(&tp) {
+                    let behind = (log.log_end_offset() - c.offset).max(0);
+                    lag = Some(lag.unwrap_or(0).saturating_add(behind));
+                }
+            }
+            (reads || lag.is_some()).then(|| (g.id.clone(), lag))
+        })
+        .collect()
 }
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let engine = &*props.engine;
-    let layout = layout(engine);
+    // The topics folded to one summary row (only in an overview of a large scene).
+    let collapsed = use_reducer(FoldedTopics::default);
+    let detail = match &props.selection {
+        Some(Selection::Partition(tp)) | Some(Selection::Record(tp, _)) => Some(tp.clone()),
+        _ => None,
+    };
+    let layout = layout(engine, &collapsed.0, detail.as_ref());
     // Where the user has scrolled a lane to (a gap clicked, arrow keys on a lane); a lane
     // without one follows its readers and its end.
     let lane_focus = use_state(BTreeMap::<TopicPartition, i64>::new);
@@ -375,12 +539,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     let topics = engine.topics.values().map(|topic| {
-        let first_lane = layout.lane_y.get(&TopicPartition::new(topic.name.clone(), 0)).copied().unwrap_or(TOP + TOPIC_HEADER_H);
-        let header_y = first_lane - TOPIC_HEADER_H + 22;
+        let header_y = layout.header_y.get(&topic.name).copied().unwrap_or(TOP + 22);
         let configs = topic.configs_line();
         let lanes = topic.partitions.iter().enumerate().map(|(p, log)| {
             let tp = TopicPartition::new(topic.name.clone(), p as u32);
-            let y = layout.lane_y[&tp];
+            let Some(&y) = layout.lane_y.get(&tp) else { return html! {} };
             let start = log.log_start_offset();
             let end = log.log_end_offset();
             let tracks = lane_tracks(engine, &tp);
@@ -573,6 +736,24 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 </g>
             }
         });
+        if layout.compact {
+            return overview_topic(OverviewTopic {
+                engine,
+                topic,
+                layout: &layout,
+                header_y,
+                collapsed: collapsed.0.contains(&topic.name),
+                ontoggle: {
+                    let (collapsed, name) = (collapsed.dispatcher(), topic.name.clone());
+                    Callback::from(move |()| collapsed.dispatch(name.clone()))
+                },
+                onselect: props.onselect.clone(),
+                selection: props.selection.as_ref(),
+                colours: &colours,
+                highlighted: lit("topic", &topic.name),
+                detail: html! { <>{ for lanes }</> },
+            });
+        }
         html! {
             <g key={format!("topic-{}", topic.name)} class="topic" data-topic={topic.name.clone()}>
                 <text x={TOPIC_X.to_string()} y={header_y.to_string()} class="topic-name">{topic.name.clone()}
@@ -586,24 +767,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     let groups = group_rows(engine).into_iter().map(|(group_id, members)| {
-        let first_y = members.first().and_then(|m| layout.consumer_y.get(m)).copied();
-        let header_y = match first_y {
-            Some(y) => y - GROUP_HEADER_H,
-            None => {
-                // An empty group: place it after the previous rows (computed like layout).
-                let mut y = TOP;
-                for (g, ms) in group_rows(engine) {
-                    if g == group_id {
-                        break;
-                    }
-                    y += GROUP_HEADER_H + CONSUMER_H * ms.len() as i64 + GROUP_GAP;
-                }
-                y
-            }
-        };
+        let (header_y, height) = layout.group_box.get(&group_id).copied().unwrap_or((TOP, GROUP_HEADER_H));
+        let compact = layout.compact;
         let group = engine.groups.get(&group_id);
         let state = group.map(|g| g.state);
-        let height = GROUP_HEADER_H + CONSUMER_H * members.len() as i64;
         let title = if group_id.is_empty() { "standalone readers".to_string() } else { group_id.clone() };
         let state_class = state.map(|s| s.name().to_string()).unwrap_or_else(|| "Standalone".into());
         // The LAG column of `kafka-consumer-groups --describe`, summed; `-` before any commit.
@@ -626,16 +793,31 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .unwrap_or_default();
         let rows = members.iter().map(|client| {
             let Some(c) = engine.consumers.get(client) else { return html! {} };
-            let y = layout.consumer_y[client];
+            let Some(&(x, y, chip_w)) = layout.consumer_box.get(client) else { return html! {} };
             let colour = colours.get(client).copied().unwrap_or("#64748b");
             let status = status_line(&reader_status(engine, c));
             let dead = !c.is_running();
             let idle = c.is_running() && c.assignment.is_empty() && c.phase == crate::engine::consumer::MemberPhase::Stable;
             let selected = props.selection == Some(Selection::Consumer(client.clone()));
+            if compact {
+                // In an overview a consumer is a chip with its name; its status is its tooltip
+                // and its accessible name, and the inspector shows the rest.
+                return html! {
+                    <g key={format!("consumer-{client}")} class={classes!("consumer", "chip", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
+                       data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
+                       transform={format!("translate({x},{y})")} onclick={select(Selection::Consumer(client.clone()))}
+                       tabindex="0" role="button" aria-label={format!("{}: consumer {client}, {status}", short(client, 9))} onkeydown={select_key(Selection::Consumer(client.clone()))}>
+                        <title>{format!("Consumer {client}: {status}")}</title>
+                        <rect width={chip_w.to_string()} height={CHIP_H.to_string()} rx="5" style={format!("--c:{colour}")} />
+                        <circle cx="9" cy={(CHIP_H / 2).to_string()} r="5" style={format!("fill:{colour}")} />
+                        <text x="18" y="13" class="name">{short(client, 9)}</text>
+                    </g>
+                };
+            }
             html! {
                 <g key={format!("consumer-{client}")} class={classes!("consumer", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
                    data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
-                   transform={format!("translate({},{y})", GROUP_X + 10)} onclick={select(Selection::Consumer(client.clone()))}
+                   transform={format!("translate({x},{y})")} onclick={select(Selection::Consumer(client.clone()))}
                    tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, 16), short(&status, 30))} onkeydown={select_key(Selection::Consumer(client.clone()))}>
                     <title>{format!("Consumer {client}: {status}")}</title>
                     <rect width={(GROUP_W - 20).to_string()} height={(CONSUMER_H - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
@@ -646,6 +828,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
         });
         let selected = props.selection == Some(Selection::Group(group_id.clone()));
+        if compact {
+            let state_word = match state {
+                Some(crate::engine::GroupState::PreparingRebalance) => "⟳ joining",
+                Some(crate::engine::GroupState::CompletingRebalance) => "⟳ syncing",
+                Some(s) => s.name(),
+                None => "assign()",
+            };
+            let meta = if group.is_some() { format!("{state_word} · lag {lag}") } else { state_word.to_string() };
+            return html! {
+                <g key={format!("group-{group_id}")} class={classes!("group", "compact", selected.then_some("selected"), lit("group", &group_id).then_some("highlight"))} data-group={group_id.clone()} data-state={state_class.clone()}
+                   onclick={select(Selection::Group(group_id.clone()))}
+                   data-generation={group.map(|g| g.generation.to_string()).unwrap_or_default()}>
+                    <rect class="group-bg" x={GROUP_X.to_string()} y={header_y.to_string()} width={GROUP_W.to_string()} height={(height + 3).to_string()} rx="8"
+                          tabindex="0" role="button" aria-label={format!("Group {title}: {state_class}")} onkeydown={select_key(Selection::Group(group_id.clone()))} />
+                    <title>{format!("Group {title}: {state_class}, generation {}, lag {lag}", group.map(|g| g.generation).unwrap_or(0))}</title>
+                    <text x={(GROUP_X + 10).to_string()} y={(header_y + 15).to_string()} class="group-name">{short(&title, 12)}</text>
+                    <text x={(GROUP_X + GROUP_W - 8).to_string()} y={(header_y + 15).to_string()} text-anchor="end" class={classes!("group-meta", rebalancing.then_some("rebalancing"))}>{meta}</text>
+                    { for rows }
+                </g>
+            };
+        }
         html! {
             <g key={format!("group-{group_id}")} class={classes!("group", selected.then_some("selected"), lit("group", &group_id).then_some("highlight"))} data-group={group_id.clone()} data-state={state_class.clone()}
                onclick={select(Selection::Group(group_id.clone()))}
@@ -665,18 +868,28 @@ pub fn diagram(props: &DiagramProps) -> Html {
     });
 
     // A link from every partition to the running consumer that owns it.
-    let lane_y = &layout.lane_y;
+    // In an overview every link is thin, and those of what is selected stand out.
+    let lit_link = |client: &str, tp: &TopicPartition| match &props.selection {
+        Some(Selection::Consumer(c)) => c == client,
+        Some(Selection::Partition(p)) | Some(Selection::Record(p, _)) => p == tp,
+        Some(Selection::Group(g)) => engine
+            .consumers
+            .get(client)
+            .is_some_and(|c| c.group.as_deref() == Some(g.as_str())),
+        _ => false,
+    };
+    let layout_ref = &layout;
     let links = engine.consumers.values().filter(|c| c.is_running()).flat_map(|c| {
         let colour = colours.get(&c.client_id).copied().unwrap_or("#64748b");
-        let cy = layout.consumer_y.get(&c.client_id).copied();
+        let anchor = consumer_anchor(layout_ref, &c.client_id);
         c.assignment.iter().filter_map(move |tp| {
-            let ly = lane_y.get(tp)?;
-            let cy = cy?;
-            let (x1, y1) = (TOPIC_X + TOPIC_W, ly + LANE_H / 2);
-            let (x2, y2) = (GROUP_X + 10, cy + (CONSUMER_H - 6) / 2);
+            let y1 = *layout_ref.anchor_y.get(tp)?;
+            let (x2, y2) = anchor?;
+            let x1 = TOPIC_X + TOPIC_W;
             let mid = (x1 + x2) / 2;
+            let class = classes!("link", layout_ref.compact.then_some("thin"), (layout_ref.compact && lit_link(&c.client_id, tp)).then_some("lit"));
             Some(html! {
-                <path key={format!("link-{}-{tp}", c.client_id)} class="link" data-link={format!("{tp}>{}", c.client_id)}
+                <path key={format!("link-{}-{tp}", c.client_id)} {class} data-link={format!("{tp}>{}", c.client_id)}
                       d={format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}")} style={format!("stroke:{colour}")} />
             })
         })
@@ -685,7 +898,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // A dot flying from a producer to the lane for each record written in this step.
     let flights = produced.iter().filter_map(|(producer, tp, offset)| {
         let py = layout.producer_y.get(producer)? + 28;
-        let ly = layout.lane_y.get(tp)? + LANE_H / 2;
+        let ly = *layout.anchor_y.get(tp)?;
         let (x1, x2) = (PRODUCER_X + PRODUCER_W, TOPIC_X + LANE_LABEL_W);
         Some(html! {
             <circle key={format!("flight-{tp}-{offset}")} class="flight" r="6">
@@ -705,10 +918,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
             _ => return Vec::new(),
         };
         let colour = colours.get(client_id).copied().unwrap_or("#64748b");
-        let Some(cy) = layout.consumer_y.get(client_id).map(|y| y + (CONSUMER_H - 6) / 2) else { return Vec::new() };
+        let Some((cx, cy)) = consumer_anchor(&layout, client_id) else { return Vec::new() };
         partitions.iter().filter_map(|tp| {
-            let ly = layout.lane_y.get(tp)? + LANE_H / 2;
-            let (lx, cx) = (TOPIC_X + TOPIC_W, GROUP_X + 10);
+            let ly = *layout.anchor_y.get(tp)?;
+            let lx = TOPIC_X + TOPIC_W;
             let mid = (lx + cx) / 2;
             let path = if revoke {
                 format!("M {cx} {cy} C {mid} {cy}, {mid} {ly}, {lx} {ly}")
@@ -732,7 +945,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         Callback::from(move |_| onselect.emit(None))
     };
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {height}")} role="group" aria-labelledby="diagram-title" onclick={onbackground}
+        <svg class={classes!("diagram", layout.compact.then_some("overview"))} viewBox={format!("0 0 {WIDTH} {height}")} role="group" aria-labelledby="diagram-title" onclick={onbackground}
              style={format!("--diagram-w:{WIDTH};--diagram-h:{height}")}>
             <title id="diagram-title">{format!(
                 "Cluster at tick {}: {} topic(s), {} producer(s), {} consumer(s) in {} group(s)",
@@ -740,7 +953,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             )}</title>
             <text x={PRODUCER_X.to_string()} y={(TOP + 10).to_string()} class="column-title">{"Producers"}</text>
             <text x={GROUP_X.to_string()} y={(TOP - 2).to_string()} class="column-title">{"Consumer groups"}</text>
-            if !engine.topics.is_empty() {
+            if !engine.topics.is_empty() && !layout.compact {
                 <text x={(TOPIC_X + 150).to_string()} y={(TOP + 8).to_string()} class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
             }
             <g class="links">{ for links }</g>
@@ -801,5 +1014,187 @@ fn key_label(key: Option<&str>) -> String {
             }
             _ => short(k, 7),
         },
+    }
+}
+
+/// The topics an overview shows folded. A topic's name, dispatched, folds or unfolds it
+/// from the state current when it is applied, so quick clicks and keys never act on a stale one.
+#[derive(Default, PartialEq)]
+struct FoldedTopics(std::collections::BTreeSet<String>);
+
+impl Reducible for FoldedTopics {
+    type Action = String;
+
+    fn reduce(self: std::rc::Rc<Self>, topic: String) -> std::rc::Rc<Self> {
+        let mut folded = self.0.clone();
+        if !folded.remove(&topic) {
+            folded.insert(topic);
+        }
+        std::rc::Rc::new(Self(folded))
+    }
+}
+
+/// What the overview needs to draw one topic.
+struct OverviewTopic<'a> {
+    engine: &'a Engine,
+    topic: &'a crate::engine::Topic,
+    layout: &'a Layout,
+    header_y: i64,
+    collapsed: bool,
+    ontoggle: Callback<()>,
+    onselect: Callback<Option<Selection>>,
+    selection: Option<&'a Selection>,
+    colours: &'a BTreeMap<String, &'static str>,
+    highlighted: bool,
+    /// The full lane of the partition selected, drawn under the thin ones.
+    detail: Html,
+}
+
+/// One topic of an overview: a header that folds it (click, Enter or space), then either a
+/// summary row (partitions, records, each group's lag) or one thin lane per partition with
+/// its log start and end and each group's committed offset.
+fn overview_topic(t: OverviewTopic) -> Html {
+    let OverviewTopic {
+        engine,
+        topic,
+        layout,
+        header_y,
+        collapsed,
+        ontoggle,
+        onselect,
+        selection,
+        colours,
+        highlighted,
+        detail,
+    } = t;
+    let records: i64 = topic
+        .partitions
+        .iter()
+        .map(|log| (log.log_end_offset() - log.log_start_offset()).max(0))
+        .sum();
+    let lags = topic_lags(engine, topic);
+    let lag_text = lags
+        .iter()
+        .map(|(g, lag)| {
+            format!(
+                "{} {}",
+                short(g, 10),
+                lag.map_or("-".into(), |l| l.to_string())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let onclick = {
+        let ontoggle = ontoggle.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            ontoggle.emit(());
+        })
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            ontoggle.emit(());
+        }
+    });
+    let summary = format!(
+        "{} partitions · {} records",
+        topic.n_partitions(),
+        short_count(records)
+    );
+    let header = html! {
+        <g key="header" class="topic-header" data-topic-header={topic.name.clone()} tabindex="0" role="button"
+           aria-expanded={(!collapsed).to_string()} aria-label={format!("{} {} {summary}: {} topic {}", if collapsed { "▸" } else { "▾" }, topic.name, if collapsed { "expand" } else { "collapse" }, topic.name)}
+           {onclick} {onkeydown}>
+            <rect class="topic-header-bg" x={TOPIC_X.to_string()} y={(header_y - 17).to_string()} width={TOPIC_W.to_string()} height="23" rx="5" />
+            <text x={(TOPIC_X + 6).to_string()} y={header_y.to_string()} class="topic-name">{format!("{} {}", if collapsed { "▸" } else { "▾" }, topic.name)}
+                <tspan class="topic-meta" dx="10">{summary.clone()}</tspan>
+            </text>
+        </g>
+    };
+    if collapsed {
+        let y = layout
+            .summary_y
+            .get(&topic.name)
+            .copied()
+            .unwrap_or(header_y);
+        return html! {
+            <g key={format!("topic-{}", topic.name)} class={classes!("topic", "collapsed", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
+                { header }
+                <g key="summary" class="topic-summary" data-summary={topic.name.clone()}>
+                    <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={SUMMARY_H.to_string()} rx="5" />
+                    <text x={(TOPIC_X + 8).to_string()} y={(y + 15).to_string()} class="summary-text">
+                        {format!("lag: {}", if lag_text.is_empty() { "no group reads it".to_string() } else { lag_text })}
+                    </text>
+                </g>
+            </g>
+        };
+    }
+    // One scale for the topic's thin lanes, so their lengths compare.
+    let widest_end = topic
+        .partitions
+        .iter()
+        .map(|log| log.log_end_offset())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let lane_w = TOPIC_W / 2 - 4;
+    let thin = topic.partitions.iter().enumerate().filter_map(|(p, log)| {
+        let tp = TopicPartition::new(topic.name.clone(), p as u32);
+        let &(x, y) = layout.thin.get(&tp)?;
+        let (start, end) = (log.log_start_offset(), log.log_end_offset());
+        let (bar_from, bar_to) = ((x + 36) as f64, (x + lane_w - 58) as f64);
+        let x_of = |offset: i64| bar_from + (bar_to - bar_from) * offset.clamp(0, widest_end) as f64 / widest_end as f64;
+        let committed = engine.groups.values().filter_map(|g| {
+            let offset = g.committed.get(&tp)?.offset;
+            let owner = engine.consumers.values().find(|c| c.group.as_deref() == Some(g.id.as_str()) && c.assignment.contains(&tp));
+            let colour = owner.and_then(|c| colours.get(&c.client_id)).copied().unwrap_or("var(--muted)");
+            Some(html! {
+                <rect key={g.id.clone()} class="thin-committed" data-group={g.id.clone()} data-committed={offset.to_string()}
+                      x={format!("{:.1}", x_of(offset) - 1.5)} y={(y + 1).to_string()} width="3" height={(THIN_H - 2).to_string()} style={format!("fill:{colour}")}>
+                    <title>{format!("Group {} committed offset {offset} on {tp}", g.id)}</title>
+                </rect>
+            })
+        });
+        let selected = selection == Some(&Selection::Partition(tp.clone()));
+        let onclick = {
+            let (onselect, tp) = (onselect.clone(), tp.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                onselect.emit(Some(Selection::Partition(tp.clone())));
+            })
+        };
+        let onkeydown = {
+            let (onselect, tp) = (onselect.clone(), tp.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    onselect.emit(Some(Selection::Partition(tp.clone())));
+                }
+            })
+        };
+        Some(html! {
+            <g key={format!("thin-{tp}")} class={classes!("thin-lane", selected.then_some("selected"))} data-partition={tp.to_string()}
+               data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
+                <rect class="lane-bg" x={x.to_string()} y={y.to_string()} width={lane_w.to_string()} height={THIN_H.to_string()} rx="4"
+                      {onclick} {onkeydown} tabindex="0" role="button"
+                      aria-label={format!("P{p} {start} to {end}: partition {tp}, log start {start}, log end {end}; Enter shows its records")} />
+                <text x={(x + 5).to_string()} y={(y + 12).to_string()} class="lane-label thin">{format!("P{p}")}</text>
+                <rect class="thin-log" x={format!("{:.1}", x_of(start))} y={(y + 5).to_string()} width={format!("{:.1}", (x_of(end) - x_of(start)).max(1.0))} height={(THIN_H - 10).to_string()} />
+                { for committed }
+                <text x={(x + lane_w - 5).to_string()} y={(y + 12).to_string()} text-anchor="end" class="lane-meta thin">
+                    {format!("{}–{}", short_count(start), short_count(end))}
+                </text>
+            </g>
+        })
+    });
+    html! {
+        <g key={format!("topic-{}", topic.name)} class={classes!("topic", "overview", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
+            { header }
+            { for thin }
+            <g key="detail" class="topic-detail">{ detail }</g>
+        </g>
     }
 }

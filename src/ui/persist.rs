@@ -31,6 +31,17 @@ pub fn bench_in_url() -> Option<u64> {
     )
 }
 
+/// `?scene=scale`: open the scale scene (3 topics × 24 partitions, 10 groups, 50 consumers).
+fn scale_scene_in_url() -> bool {
+    let Some(search) = window().and_then(|w| w.location().search().ok()) else {
+        return false;
+    };
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|params| params.get("scene"))
+        .is_some_and(|scene| scene == "scale")
+}
+
 /// The URL fragment without `#`, if it holds a scenario link.
 pub fn link_in_url() -> Option<String> {
     let hash = window()?.location().hash().ok()?;
@@ -49,6 +60,13 @@ pub struct Start {
 /// Where the app starts: a link in the URL, else the autosave, else `fallback`. A link or
 /// save that cannot be read gives a message and the fallback; the save is left as it was.
 pub fn initial_timeline(fallback: impl FnOnce() -> Timeline) -> Start {
+    if scale_scene_in_url() {
+        return Start {
+            timeline: Timeline::from_commands(1, super::scenario::scale()),
+            error: None,
+            from_link: false,
+        };
+    }
     if let Some(link) = link_in_url() {
         return match share::from_url_fragment(&link).and_then(|s| s.to_timeline()) {
             Ok(timeline) => Start {

@@ -94,3 +94,57 @@ pub fn bench(records_per_partition: u64) -> Vec<Command> {
     }
     commands
 }
+
+/// The scale scene (`?scene=scale`): three topics of 24 partitions holding 40 records each,
+/// a producer streaming into each, and ten groups of five consumers (groups take the topics
+/// in turn; every fourth group also reads a second topic). It shows whether the picture
+/// stays legible when a class sees a cluster of realistic size.
+pub fn scale() -> Vec<Command> {
+    let topics = ["orders", "payments", "shipments"];
+    let mut commands = Vec::new();
+    for topic in topics {
+        commands.push(Command::CreateTopic {
+            name: topic.into(),
+            partitions: 24,
+            configs: vec![],
+        });
+        commands.push(Command::FillTopic {
+            topic: topic.into(),
+            records_per_partition: 40,
+        });
+        let producer = format!("{topic}-app");
+        commands.push(Command::AddProducer {
+            name: producer.clone(),
+            null_key: Default::default(),
+        });
+        commands.push(Command::SetProducerStream {
+            producer,
+            stream: Some(ProducerStream {
+                topic: topic.into(),
+                millirecords_per_second: 6_000,
+                key_pool: 48,
+                key_prefix: "key-".into(),
+            }),
+        });
+    }
+    for group in 0..10 {
+        let mut subscribed = vec![topics[group % 3].to_string()];
+        if group % 4 == 3 {
+            subscribed.push(topics[(group + 1) % 3].to_string());
+        }
+        for member in 1..=5 {
+            let reset = if group % 2 == 0 { "earliest" } else { "latest" };
+            commands.push(Command::StartConsumer {
+                client_id: format!("g{group}-{member}"),
+                group: Some(format!("group-{group}")),
+                topics: subscribed.clone(),
+                assign: vec![],
+                config: vec![
+                    ("auto.offset.reset".into(), reset.into()),
+                    ("processing.rate".into(), "4".into()),
+                ],
+            });
+        }
+    }
+    commands
+}
