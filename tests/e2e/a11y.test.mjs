@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, runLine } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
@@ -15,10 +15,6 @@ let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const runLine = async (page, line) => {
-  await page.fill('#console-input', line);
-  await page.press('#console-input', 'Enter');
-};
 
 /** Runs axe-core on the page; returns the serious and critical violations, described. */
 async function audit(page) {

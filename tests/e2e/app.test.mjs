@@ -3,19 +3,12 @@
 // step back and forward. Screenshots go to target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, murmur2, partitionForKey } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, murmur2, partitionForKey, pause, runLine } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const pause = async (page) => {
-  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Pause')) await page.click('#play');
-};
-const runLine = async (page, line) => {
-  await page.fill('#console-input', line);
-  await page.press('#console-input', 'Enter');
-};
 const fast = async (page) => page.selectOption('#speed', { label: '50×' });
 
 test('keyed records land in the lanes Kafka\'s murmur2 partitioner picks', async () => {

@@ -4,19 +4,12 @@
 // no-break space then Tab does not crash the page; Tab and Esc leave the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, pause, runLine } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const pause = async (page) => {
-  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Pause')) await page.click('#play');
-};
-const runLine = async (page, line) => {
-  await page.fill('#console-input', line);
-  await page.press('#console-input', 'Enter');
-};
 const outputs = (page) => page.$$eval('.scrollback pre', (els) => els.map((e) => e.textContent));
 
 for (const [width, height, scheme, presenter] of [[1366, 768, 'light', false], [1280, 720, 'dark', true], [1920, 1080, 'dark', false]]) test(`the console producer says how to finish; an empty line is a record; Ctrl-D and Esc end it (${width}x${height} ${scheme}${presenter ? ' presenter' : ''})`, async () => {

@@ -57,6 +57,17 @@ export async function openPage(browser, url, { width = 1280, height = 720, color
   return { page, errors, context };
 }
 
+/** Pauses playback if it runs (the toolbar's play button says what a click would do). */
+export async function pause(page) {
+  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Pause')) await page.click('#play');
+}
+
+/** Types a line into the page's console and presses Enter. */
+export async function runLine(page, line) {
+  await page.fill('#console-input', line);
+  await page.press('#console-input', 'Enter');
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);

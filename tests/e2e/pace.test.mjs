@@ -5,15 +5,12 @@
 // target/screenshots/ (pace-*).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot as shoot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot as shoot, pause } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const pause = async (page) => {
-  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Pause')) await page.click('#play');
-};
 const play = async (page) => {
   if ((await page.getAttribute('#play', 'aria-label')).startsWith('Play')) await page.click('#play');
 };
