@@ -225,13 +225,15 @@ proptest! {
         let mut timeline = Timeline::from_commands(seed, commands.iter().cloned());
         stop_faults(&mut timeline);
         let mut outcome = settled_and_read(timeline.state());
-        for _ in 0..60 {
+        // 6,000 ticks is ten minutes: twice `metadata.max.age.ms`, the longest a client takes
+        // to notice partitions added to a topic it reads.
+        for _ in 0..120 {
             if outcome.is_ok() {
                 break;
             }
             timeline.apply(Command::Advance { ticks: 50 });
             outcome = settled_and_read(timeline.state());
         }
-        prop_assert!(outcome.is_ok(), "after 3,000 ticks: {}", outcome.unwrap_err());
+        prop_assert!(outcome.is_ok(), "after 6,000 ticks: {}", outcome.unwrap_err());
     }
 }

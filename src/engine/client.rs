@@ -16,6 +16,9 @@ use super::{
 
 /// Thousandths of a record per record.
 const MILLI: u64 = 1000;
+/// `retry.backoff.max.ms` (default 1 s): the longest a client waits before it asks again for
+/// metadata that came back with an error.
+const RETRY_BACKOFF_MAX_MS: i64 = 1000;
 
 impl Engine {
     fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Rejection> {
@@ -682,13 +685,32 @@ impl Engine {
     }
 
     /// The leader checks its metadata every `metadata.max.age.ms`: a subscribed topic that
-    /// gained partitions (or appeared, or vanished) triggers a rejoin.
+    /// gained partitions (or appeared, or vanished) triggers a rejoin. While a topic of the
+    /// group's subscription is missing from the metadata it last saw, that metadata carries an
+    /// `UNKNOWN_TOPIC_OR_PARTITION` error, which asks for a refresh after the retry backoff
+    /// (`Metadata.handleMetadataResponse`): a topic created later is noticed within a second.
     fn refresh_metadata(&mut self, client_id: &str) {
         let now = self.tick;
         let Some(c) = self.consumers.get(client_id) else {
             return;
         };
-        let max_age_ticks = ms_to_ticks(c.config.metadata_max_age_ms).max(1);
+        let topic_missing = c
+            .group
+            .as_ref()
+            .and_then(|g| self.groups.get(g))
+            .is_some_and(|group| {
+                group
+                    .members
+                    .iter()
+                    .flat_map(|m| m.topics.iter())
+                    .any(|t| !group.assigned_partition_counts.contains_key(t))
+            });
+        let max_age_ms = if topic_missing {
+            c.config.metadata_max_age_ms.min(RETRY_BACKOFF_MAX_MS)
+        } else {
+            c.config.metadata_max_age_ms
+        };
+        let max_age_ticks = ms_to_ticks(max_age_ms).max(1);
         if c.last_metadata_tick
             .is_some_and(|last| now.saturating_sub(last) < max_age_ticks)
         {

@@ -455,11 +455,22 @@ impl Engine {
                 .unwrap_or_default(),
             members: group.members.iter().map(|m| m.client_id.clone()).collect(),
         });
-        let clients: Vec<String> = group.members.iter().map(|m| m.client_id.clone()).collect();
-        for client in clients {
+        // The JoinGroup responses go to the members' own clients: a member whose client has
+        // gone (a removed static member waiting out its session) answers nobody, even when a
+        // new client with the same client id now reads in another group.
+        let members: Vec<(String, String)> = group
+            .members
+            .iter()
+            .map(|m| (m.client_id.clone(), m.member_id.clone()))
+            .collect();
+        for (client, member_id) in members {
             if let Some(c) = self.consumers.get_mut(&client) {
-                c.phase = MemberPhase::Syncing;
-                c.generation = generation;
+                if c.member_id.as_deref() == Some(member_id.as_str())
+                    && c.group.as_deref() == Some(group_id)
+                {
+                    c.phase = MemberPhase::Syncing;
+                    c.generation = generation;
+                }
             }
         }
         events
