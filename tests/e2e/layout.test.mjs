@@ -171,6 +171,13 @@ test('a phone can watch a lesson: narration and diagram on screen, no sideways p
   }
 });
 
+/** Waits (up to 3 s: the app moves the focus in an effect after it renders) until the focused
+ * element matches `selector`; fails with what has the focus instead. */
+async function focusSettles(page, selector, message) {
+  await page.waitForFunction((sel) => !!document.activeElement && document.activeElement.matches(sel), selector, { timeout: 3000 })
+    .catch(async () => assert.fail(`${message}: the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 100))}`));
+}
+
 test('a dialog takes the focus, makes the rest of the page inert and gives the focus back', async () => {
   const { page, errors, context } = await openPage(browser, server.url, { width: 1366, height: 768 });
   await page.waitForSelector('svg.diagram');
@@ -181,7 +188,7 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   await page.focus('#help');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.help-dialog');
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'help-close', 'the focus is in the dialog');
+  await focusSettles(page, '#help-close', 'the focus is in the dialog');
   assert.deepEqual(await inertParts(), [true, true], 'the toolbar and the workspace are inert');
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press('Tab');
@@ -191,7 +198,7 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   // A click on the inert page behind does nothing (the overlay closes the dialog instead).
   await page.keyboard.press('Escape');
   await page.waitForSelector('.help-dialog', { state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'help', 'the focus is back on the help button');
+  await focusSettles(page, '#help', 'the focus is back on the help button');
   assert.deepEqual(await inertParts(), [false, false]);
 
   // The close button closes it too, and a click inside the dialog does not.
@@ -200,16 +207,16 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   assert.equal(await page.locator('.help-dialog').count(), 1, 'a click inside the dialog keeps it open');
   await page.click('#help-close');
   await page.waitForSelector('.help-dialog', { state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'help');
+  await focusSettles(page, '#help', 'the close button gives the focus back to the help button');
 
   // The lesson list.
   await page.click('#lessons');
   await page.waitForSelector('.lessons-dialog');
-  assert.ok(await page.evaluate(() => !!document.activeElement?.closest('.lessons-dialog')), 'the focus is in the lesson list');
+  await focusSettles(page, '.lessons-dialog *', 'the focus is in the lesson list');
   assert.deepEqual(await inertParts(), [true, true]);
   await page.keyboard.press('Escape');
   await page.waitForSelector('.lessons-dialog', { state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lessons', 'the focus is back on the Lessons button');
+  await focusSettles(page, '#lessons', 'the focus is back on the Lessons button');
   assert.deepEqual(await inertParts(), [false, false]);
   await screenshot(page, 'layout-after-dialogs-1366x768-light');
   assert.deepEqual(errors, []);
@@ -219,12 +226,11 @@ test('a dialog takes the focus, makes the rest of the page inert and gives the f
   // hands it on to the lesson.
   const start = await openPage(browser, server.url, { width: 1366, height: 768, lessons: true });
   await start.page.waitForSelector('[data-lesson-card]');
-  assert.ok(await start.page.evaluate(() => !!document.activeElement?.closest('.lessons-dialog')), 'the start page has the focus');
+  await focusSettles(start.page, '.lessons-dialog *', 'the start page has the focus');
   assert.equal(await start.page.$eval('.workspace', (w) => w.inert), true);
   await start.page.keyboard.press('Enter');
   await start.page.waitForSelector('section.lesson[data-step="0"]');
-  await start.page.waitForFunction(() => document.activeElement?.id === 'lesson-next', null, { timeout: 5000 })
-    .catch(async () => assert.fail(`the focus goes on to the lesson, not to ${await start.page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`));
+  await focusSettles(start.page, '#lesson-next', 'the focus goes on to the lesson');
   assert.equal(await start.page.$eval('.workspace', (w) => w.inert), false);
   assert.deepEqual(start.errors, []);
   await start.context.close();
