@@ -12,6 +12,8 @@ cd "$ROOT"
 started=$SECONDS
 
 scripts/kafka-setup.sh
+# The KIP-848 assignor vectors are what the pinned Kafka's own classes compute.
+scripts/assign848-vectors.sh --check
 cargo build --release --locked --quiet --bin kafka-sim-cli
 SIM="$ROOT/target/release/kafka-sim-cli"
 CP="$ROOT/conformance/lib/*:$ROOT/conformance/classes"

@@ -64,6 +64,86 @@ pub fn iteration_order(hashes: &[i32]) -> Vec<usize> {
     order
 }
 
+/// `HashMap.tableSizeFor`: the smallest power of two at or above `wanted` (1 for 0).
+pub fn table_size_for(wanted: usize) -> usize {
+    wanted.max(1).next_power_of_two()
+}
+
+/// The capacity of `new HashSet<>(collection)` (and `new HashMap<>(map)`) for `n` elements:
+/// `max((int) (n / .75f) + 1, 16)`, rounded up to a power of two.
+pub fn copy_capacity(n: usize) -> usize {
+    table_size_for(((n as f32 / 0.75f32) as usize + 1).max(DEFAULT_CAPACITY))
+}
+
+/// The capacity a `HashMap` has after `n` insertions of distinct keys when it was created
+/// with `initial` as its table size (a power of two): it doubles while the size exceeds
+/// three quarters of it.
+pub fn capacity_grown(initial: usize, n: usize) -> usize {
+    let mut capacity = initial.max(1);
+    while n * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    capacity
+}
+
+/// The iteration order of a `HashMap` or `HashSet` whose table has `capacity` slots and into
+/// which keys with these hash codes were inserted in this order: bucket by bucket, insertion
+/// order inside a bucket. Returns the insertion indices in iteration order.
+pub fn iteration_order_at(hashes: &[i32], capacity: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..hashes.len()).collect();
+    crate::sort::sort_by_key(&mut order, |&i| bucket(hashes[i], capacity));
+    order
+}
+
+/// The two halves of an `org.apache.kafka.common.Uuid` given in its string form (URL-safe
+/// base64 of the 16 bytes, unpadded), as Java's signed longs. Characters outside the alphabet
+/// count as zero bits, so any text decodes.
+pub fn uuid_bits(id: &str) -> (i64, i64) {
+    let mut bits: u128 = 0;
+    let mut count = 0u32;
+    for (i, c) in id.bytes().take(22).enumerate() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => 0,
+        };
+        // 22 characters carry 132 bits: of the last one only its top 2 are data.
+        if i == 21 {
+            bits = (bits << 2) | u128::from(value >> 4);
+            count += 2;
+        } else {
+            bits = (bits << 6) | u128::from(value);
+            count += 6;
+        }
+    }
+    let bits = match count {
+        0 => 0,
+        1..=127 => bits << (128 - count),
+        _ => bits,
+    };
+    ((bits >> 64) as u64 as i64, bits as u64 as i64)
+}
+
+/// `Uuid.hashCode()`: `(int) (h >> 32) ^ (int) h` with `h = msb ^ lsb`.
+pub fn uuid_hash(id: &str) -> i32 {
+    let (msb, lsb) = uuid_bits(id);
+    let h = (msb ^ lsb) as u64;
+    ((h >> 32) as u32 ^ h as u32) as i32
+}
+
+/// `Uuid.compareTo`: the most significant half, then the least, each as a signed long.
+pub fn compare_uuids(a: &str, b: &str) -> Ordering {
+    uuid_bits(a).cmp(&uuid_bits(b))
+}
+
+/// `Integer.hashCode()`: the value itself.
+pub fn int_hash(value: u32) -> i32 {
+    value as i32
+}
+
 /// `String.compareTo`: lexicographic over UTF-16 code units (byte order for ASCII).
 pub fn compare_strings(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {
@@ -204,6 +284,38 @@ mod tests {
         set.remove(3);
         assert_eq!(set.len(), 2);
         assert!(!set.is_empty());
+    }
+
+    #[test]
+    fn uuid_hash_matches_java() {
+        // new Uuid(0, 1).toString() is "AAAAAAAAAAAAAAAAAAAAAQ" and its hashCode() is 1;
+        // new Uuid(1L << 32, 0) hashes to 1 as well (the high half folded in).
+        assert_eq!(uuid_hash("AAAAAAAAAAAAAAAAAAAAAQ"), 1);
+        assert_eq!(uuid_hash("AAAAAQAAAAAAAAAAAAAAAA"), 1);
+        assert_eq!(uuid_hash("AAAAAAAAAAAAAAAAAAAAAA"), 0);
+        // Uuid.fromString(...).hashCode() printed by Java.
+        assert_eq!(uuid_hash("Nks5tqGlBqOg1CFHCxoGcw"), 1_008_736_289);
+        assert_eq!(uuid_hash("Mi-ISvRHthIAczIWXZo6_g"), -1_686_030_672);
+        assert_eq!(uuid_hash("QIGL2vSbwfWLO9UbFddxmQ"), 720_826_029);
+        // Halves compare as signed longs: a set top bit ("/" or "_" first) sorts first.
+        assert_eq!(
+            compare_uuids("_AAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAQ"),
+            Ordering::Less
+        );
+        // Nothing a user types panics: short, long and odd text all hash.
+        let _ = uuid_hash("");
+        let _ = uuid_hash("é!");
+        let _ = uuid_hash(&"z".repeat(40));
+    }
+
+    #[test]
+    fn capacities_follow_java() {
+        assert_eq!(table_size_for(0), 1);
+        assert_eq!(table_size_for(5), 8);
+        assert_eq!(copy_capacity(3), 16);
+        assert_eq!(copy_capacity(12), 32);
+        assert_eq!(capacity_grown(2, 2), 4);
+        assert_eq!(capacity_grown(16, 13), 32);
     }
 
     #[test]

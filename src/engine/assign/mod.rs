@@ -17,6 +17,7 @@ pub mod java_hash;
 pub mod range;
 pub mod request;
 pub mod roundrobin;
+pub mod server;
 pub mod sticky;
 
 use std::cmp::Ordering;
