@@ -18,6 +18,7 @@ pub mod limits;
 pub mod log;
 pub mod partitioner;
 pub mod rejection;
+pub mod replication;
 pub mod rng;
 pub mod time;
 pub mod topic;
