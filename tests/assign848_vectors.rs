@@ -8,21 +8,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use kafka_sim::engine::assign::server::{assign, MemberSpec, ServerAssignor};
 use serde_json::Value;
 
+/// A JSON array of partition numbers.
+fn numbers(value: &Value) -> Vec<u32> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.as_u64())
+                .map(|p| p as u32)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn partitions_of(value: &Value) -> BTreeMap<String, BTreeSet<u32>> {
     value
         .as_object()
         .map(|o| {
             o.iter()
                 .map(|(topic, parts)| {
-                    let set = parts
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|p| p.as_u64())
-                                .map(|p| p as u32)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let set: BTreeSet<u32> = numbers(parts).into_iter().collect();
                     (topic.clone(), set)
                 })
                 .filter(|(_, set): &(String, BTreeSet<u32>)| !set.is_empty())
@@ -80,16 +85,7 @@ fn every_case_matches_kafkas_server_side_assignors() {
                             .iter()
                             .map(|pair| {
                                 let topic = pair[0].as_str().unwrap_or("").to_string();
-                                let parts = pair[1]
-                                    .as_array()
-                                    .map(|a| {
-                                        a.iter()
-                                            .filter_map(|p| p.as_u64())
-                                            .map(|p| p as u32)
-                                            .collect()
-                                    })
-                                    .unwrap_or_default();
-                                (topic, parts)
+                                (topic, numbers(&pair[1]))
                             })
                             .collect()
                     })
