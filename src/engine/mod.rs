@@ -17,6 +17,7 @@ pub mod invariants;
 pub mod limits;
 pub mod log;
 pub mod partitioner;
+pub mod reconcile;
 pub mod rejection;
 pub mod replication;
 pub mod rng;
