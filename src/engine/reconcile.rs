@@ -184,9 +184,8 @@ fn next_assignment(member: &MemberAssignment, step: &Step) -> MemberAssignment {
             .collect();
         let before = receive.len();
         // Held by someone else, unless it is this member's own partition being revoked.
-        receive.retain(|&p| {
-            !((step.held)(topic, p) && !pending_here.is_some_and(|m| m.contains_key(&p)))
-        });
+        let own_revoking = |p: &u32| pending_here.is_some_and(|m| m.contains_key(p));
+        receive.retain(|p| !(step.held)(topic, *p) || own_revoking(p));
         unreleased |= receive.len() != before;
         if !kept.is_empty() {
             assigned.insert(topic.clone(), kept);
