@@ -25,7 +25,10 @@ export CARGO_TERM_COLOR=never
 run "fmt" cargo fmt --check
 run "clippy native" cargo clippy --all-targets --locked -- -D warnings
 run "clippy wasm32" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web --locked -- -D warnings
-run "cargo test (native)" cargo test --locked
+# The property tests draw their cases from a fixed seed here, so this suite gives the same
+# verdict on every run; exploring with fresh random cases is `PROPTEST_CASES=100000 cargo test
+# --release --test engine_properties` (README, Tests).
+run "cargo test (native)" env PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" cargo test --locked
 
 # wasm-bindgen-test in headless Chromium through chromedriver (webdriver.json adds the
 # flags Chromium needs as root on this machine).
