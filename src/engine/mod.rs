@@ -21,6 +21,7 @@ pub mod reconcile;
 pub mod rejection;
 pub mod replication;
 pub mod rng;
+pub mod share_partition;
 pub mod time;
 pub mod topic;
 pub mod types;
