@@ -24,6 +24,7 @@ pub mod rng;
 pub mod share_partition;
 pub mod time;
 pub mod topic;
+pub mod transactions;
 pub mod types;
 
 use std::collections::BTreeMap;
