@@ -29,6 +29,7 @@ OUT="$ROOT/conformance/out"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cleanup() {
+  for dir in "$WORK"/settings-*; do [ -d "$dir" ] && scripts/kafka-broker.sh stop "$dir"; done || true
   scripts/kafka-broker.sh stop "$WORK/single-0" || true
   scripts/kafka-broker.sh stop "$WORK/single-1" || true
   scripts/kafka-broker.sh stop "$WORK/cluster" || true
@@ -71,5 +72,21 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "conformance: a runner failed" >&2; exit 1; }
 done
+
+# Scenarios with `# broker: k=v` directives (static broker settings, which Kafka reads only
+# at start): a broker of their own per distinct set of settings, started with them.
+n=0
+while IFS='|' read -r settings files_line; do
+  [ -n "$files_line" ] || continue
+  read -r -a settings_list <<< "$settings"
+  read -r -a files <<< "$files_line"
+  setting_args=()
+  for kv in "${settings_list[@]}"; do setting_args+=(--broker-setting "$kv"); done
+  dir="$WORK/settings-$n"
+  n=$((n + 1))
+  bootstrap=$(scripts/kafka-broker.sh start "$dir" 1 "${settings_list[@]}")
+  "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${setting_args[@]}" "${files[@]}"
+  scripts/kafka-broker.sh stop "$dir"
+done < <(python3 conformance/shards.py --brokers "${scenarios[@]}")
 echo "conformance: played on Kafka in $((SECONDS - started))s (real transcripts in conformance/out/)"
 exec python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}"

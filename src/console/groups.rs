@@ -1,11 +1,15 @@
 //! `kafka-consumer-groups` (ConsumerGroupCommand and GroupOffsetsResetter of Kafka 4.x):
 //! `--list`, `--describe` (offsets, `--members [--verbose]`, `--state`), `--delete` and
-//! `--reset-offsets`, with the tool's column widths, blank lines and messages.
+//! `--reset-offsets` and `--delete-offsets`, with the tool's column widths, blank lines and
+//! messages.
 
 use super::args::{self, flag, optional_value, value, OptSpec};
 use super::clock;
 use super::Console;
-use crate::engine::{Command, Group, GroupState, ResetScope, ResetSpec, TopicPartition};
+use crate::engine::{
+    Command, Event, Group, GroupState, OffsetDeletion, ResetScope, ResetSpec, TopicPartition,
+    GROUP_ID_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION,
+};
 
 pub(super) const GROUPS_OPTIONS: [OptSpec; 26] = [
     value("bootstrap-server"),
@@ -84,9 +88,9 @@ pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
     if actions.iter().filter(|a| p.has(a)).count() != 1 {
         return Err("Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into());
     }
-    if p.has("delete-offsets") {
+    if p.has("delete-offsets") && (!p.has("group") || !p.has("topic")) {
         return Err(
-            "The simulator does not support --delete-offsets yet; use --reset-offsets.\n".into(),
+            "Option [delete-offsets] takes the following options: [topic], [group]\n".into(),
         );
     }
     Ok(p)
@@ -189,6 +193,38 @@ pub(super) fn reset_parse(p: &args::Parsed) -> Result<(ResetScope, ResetSpec), S
     Ok((scope, spec))
 }
 
+/// Topics as `--topic` names them: each with its partitions, or `None` for all of them.
+type TopicArgs = Vec<(String, Option<Vec<u32>>)>;
+
+/// The `--topic` arguments of `--delete-offsets`: `t` (every partition, looked up by the
+/// tool) or `t:0,1`, in the order given; or the usage error the tool prints.
+fn delete_offsets_topics(p: &args::Parsed) -> Result<TopicArgs, String> {
+    let mut topics = Vec::new();
+    for arg in p.values("topic") {
+        match arg.split_once(':') {
+            None => topics.push((arg.to_string(), None)),
+            Some((topic, parts)) if topic.is_empty() || parts.is_empty() => {
+                return Err(format!(
+                    "Invalid topic arg '{arg}', expected topic name and partitions\n"
+                ));
+            }
+            Some((topic, parts)) => {
+                let mut numbers = Vec::new();
+                for part in parts.split(',') {
+                    let Ok(n) = part.parse::<u32>() else {
+                        return Err(format!(
+                            "Invalid partition '{part}' specified in topic arg '{arg}''\n"
+                        ));
+                    };
+                    numbers.push(n);
+                }
+                topics.push((topic.to_string(), Some(numbers)));
+            }
+        }
+    }
+    Ok(topics)
+}
+
 /// `"%-Ns"`: pads to at least `width` characters.
 fn pad(text: &str, width: usize) -> String {
     format!("{text:<width$}")
@@ -260,6 +296,11 @@ impl Console {
         if p.has("list") || p.has("describe") {
             return Ok(Vec::new());
         }
+        if p.has("delete-offsets") {
+            let group = p.value("group").unwrap_or_default().to_string();
+            let (partitions, _) = self.delete_offsets_partitions(&delete_offsets_topics(&p)?);
+            return Ok(vec![Command::DeleteOffsets { group, partitions }]);
+        }
         let mut groups = self.named_groups(&p)?;
         if p.has("delete") {
             if p.has("topic") {
@@ -291,6 +332,9 @@ impl Console {
         };
         if p.has("list") {
             return self.list_groups(p.has("state"), p.value("state"));
+        }
+        if p.has("delete-offsets") {
+            return self.delete_offsets(&p);
         }
         let groups = match self.named_groups(&p) {
             Ok(groups) => groups,
@@ -616,6 +660,118 @@ impl Console {
             g.state.name(),
             &g.members.len().to_string(),
         ));
+        out.push('\n');
+        out
+    }
+
+    /// The partitions `--delete-offsets` asks the coordinator about (in the order given; the
+    /// coordinator sorts them and drops repeats), and the topics named
+    /// without partitions that the cluster does not have (the admin client reports those
+    /// itself, partition `-`, and leaves them out of the request).
+    fn delete_offsets_partitions(
+        &self,
+        topics: &[(String, Option<Vec<u32>>)],
+    ) -> (Vec<TopicPartition>, Vec<String>) {
+        let state = self.timeline.state();
+        let mut partitions = Vec::new();
+        let mut unknown = Vec::new();
+        for (topic, parts) in topics {
+            match (parts, state.topics.get(topic)) {
+                (Some(ps), _) => {
+                    partitions.extend(ps.iter().map(|p| TopicPartition::new(topic.clone(), *p)))
+                }
+                (None, Some(t)) => partitions
+                    .extend((0..t.n_partitions()).map(|p| TopicPartition::new(topic.clone(), p))),
+                (None, None) => unknown.push(topic.clone()),
+            }
+        }
+        crate::sort::sort(&mut unknown);
+        unknown.dedup();
+        (partitions, unknown)
+    }
+
+    /// `kafka-consumer-groups --delete-offsets --group g --topic t[:0,1]…`: the outcome,
+    /// then a table of every partition with its status, as `ConsumerGroupCommand` prints it.
+    fn delete_offsets(&mut self, p: &args::Parsed) -> String {
+        let topics = match delete_offsets_topics(p) {
+            Ok(topics) => topics,
+            Err(text) => return text,
+        };
+        let group = p.value("group").unwrap_or_default().to_string();
+        let (partitions, unknown) = self.delete_offsets_partitions(&topics);
+        // Rows: (topic, partition or None for "-", the exception or None for a success).
+        let mut rows: Vec<(String, Option<u32>, Option<String>)> = unknown
+            .into_iter()
+            .map(|t| (t, None, Some(UNKNOWN_TOPIC_OR_PARTITION.to_string())))
+            .collect();
+        let mut out = match self.apply_checked(Command::DeleteOffsets {
+            group: group.clone(),
+            partitions: partitions.clone(),
+        }) {
+            Ok(events) => {
+                let results = events.iter().find_map(|e| match e {
+                    Event::OffsetsDeleted { results, .. } => Some(results.clone()),
+                    _ => None,
+                });
+                let results = results.unwrap_or_default();
+                let failed = results.iter().any(|(_, r)| *r != OffsetDeletion::Deleted);
+                rows.extend(results.into_iter().map(|(tp, r)| {
+                    (
+                        tp.topic,
+                        Some(tp.partition),
+                        r.exception().map(str::to_string),
+                    )
+                }));
+                if failed {
+                    error("Encountered some partition-level error, see the follow-up details.")
+                } else {
+                    format!("Request succeeded for deleting offsets from group {group}.\n")
+                }
+            }
+            Err(rejection) if rejection.reason == GROUP_ID_NOT_FOUND => {
+                let exception = format!(
+                    "org.apache.kafka.common.errors.GroupIdNotFoundException: {GROUP_ID_NOT_FOUND}"
+                );
+                rows.extend(
+                    partitions
+                        .into_iter()
+                        .map(|tp| (tp.topic, Some(tp.partition), Some(exception.clone()))),
+                );
+                error(GROUP_ID_NOT_FOUND)
+            }
+            Err(rejection) => return error(&rejection.reason),
+        };
+        // ConsumerGroupCommand sorts by the string topic + partition (-1 for a topic it
+        // could not find), so orders10 comes before orders2.
+        let key = |(topic, partition, _): &(String, Option<u32>, Option<String>)| {
+            format!("{topic}{}", partition.map_or(-1, i64::from))
+        };
+        crate::sort::sort_by(&mut rows, |a, b| key(a).cmp(&key(b)));
+        let width = rows
+            .iter()
+            .map(|(topic, _, _)| topic.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(15);
+        out.push_str(&format!(
+            "\n{} {} {}",
+            pad("TOPIC", width),
+            pad("PARTITION", 10),
+            pad("STATUS", 15)
+        ));
+        for (topic, partition, exception) in rows {
+            let status =
+                exception.map_or_else(|| "Successful".to_string(), |e| format!("Error: {e}"));
+            out.push_str(&format!(
+                "\n{} {} {}",
+                pad(&topic, width),
+                pad(
+                    &partition.map_or_else(|| "-".to_string(), |n| n.to_string()),
+                    10
+                ),
+                pad(&status, 15)
+            ));
+        }
         out.push('\n');
         out
     }

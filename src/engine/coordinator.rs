@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::assign::{self, MemberSubscription};
 use super::consumer::MemberPhase;
-use super::event::{Event, LeaveReason};
+use super::event::{Event, LeaveReason, OffsetDeletion};
 use super::group::{CommittedOffset, Group, GroupState, Member, Rebalance};
 use super::time::ms_to_ticks;
 use super::{rejected, Engine, Outcome, ResetScope, ResetSpec, TopicPartition};
@@ -720,6 +720,51 @@ impl Engine {
                 Ok(vec![Event::GroupDeleted { group: group_id.to_string() }])
             }
         }
+    }
+
+    /// `kafka-consumer-groups --delete-offsets` (the coordinator's OffsetDelete): each
+    /// partition separately, a missing one is UNKNOWN_TOPIC_OR_PARTITION, a topic a member
+    /// subscribes to is GROUP_SUBSCRIBED_TO_TOPIC, and the others lose their committed
+    /// offset (one that had none succeeds too). The group stays, even with no offsets left.
+    pub(super) fn delete_offsets(
+        &mut self,
+        group_id: &str,
+        partitions: &[TopicPartition],
+    ) -> Outcome {
+        let Some(group) = self
+            .groups
+            .get(group_id)
+            .filter(|g| g.state != GroupState::Dead)
+        else {
+            return rejected(super::GROUP_ID_NOT_FOUND);
+        };
+        let mut requested = partitions.to_vec();
+        crate::sort::sort(&mut requested);
+        requested.dedup();
+        let results: Vec<(TopicPartition, OffsetDeletion)> = requested
+            .into_iter()
+            .map(|tp| {
+                let result = if self.partition_log(&tp).is_none() {
+                    OffsetDeletion::UnknownTopicOrPartition
+                } else if group.members.iter().any(|m| m.topics.contains(&tp.topic)) {
+                    OffsetDeletion::GroupSubscribedToTopic
+                } else {
+                    OffsetDeletion::Deleted
+                };
+                (tp, result)
+            })
+            .collect();
+        if let Some(group) = self.groups.get_mut(group_id) {
+            for (tp, result) in &results {
+                if *result == OffsetDeletion::Deleted {
+                    group.committed.remove(tp);
+                }
+            }
+        }
+        Ok(vec![Event::OffsetsDeleted {
+            group: group_id.to_string(),
+            results,
+        }])
     }
 }
 

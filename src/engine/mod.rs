@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::command::{Command, ProducerStream, ResetScope, ResetSpec, SeekTarget};
 pub use self::consumer::{Consumer, ConsumerConfig, ConsumerStatus};
-pub use self::event::Event;
+pub use self::event::{Event, OffsetDeletion, GROUP_ID_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION};
 pub use self::group::{Group, GroupState};
 use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
@@ -257,6 +257,7 @@ impl Engine {
                 execute,
             } => self.reset_offsets(group, scope, *spec, *execute),
             Command::DeleteGroup { group } => self.delete_group(group),
+            Command::DeleteOffsets { group, partitions } => self.delete_offsets(group, partitions),
             Command::RunCleaner { topic } => self.run_cleaner(topic.as_deref()),
             Command::RunRetention { topic } => self.run_retention(topic.as_deref()),
             Command::DeleteRecords {
