@@ -4,7 +4,9 @@
 # Kafka's own tools is compared line by line. Ends with the line
 #   conformance: N/M scenarios, L lines compared, K known differences
 # and exits non-zero when a scenario disagrees outside its known differences. It also starts a
-# three-broker cluster and checks that it answers with a topic replicated to all three.
+# three-broker cluster and checks that it answers with a topic replicated to all three, and
+# (for the whole suite) runs the sessions of tests/export/ exported to bash on a fresh broker
+# and checks that they end where the simulator does (scripts/export-roundtrip.sh).
 #   scripts/conformance.sh [scenario.txt...]   (default: every scenario)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,7 @@ cleanup() {
   scripts/kafka-broker.sh stop "$WORK/single-0" || true
   scripts/kafka-broker.sh stop "$WORK/single-1" || true
   scripts/kafka-broker.sh stop "$WORK/cluster" || true
+  scripts/kafka-broker.sh stop "$WORK/export-broker" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -89,4 +92,17 @@ while IFS='|' read -r settings files_line; do
   scripts/kafka-broker.sh stop "$dir"
 done < <(python3 conformance/shards.py --brokers "${scenarios[@]}")
 echo "conformance: played on Kafka in $((SECONDS - started))s (real transcripts in conformance/out/)"
-exec python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}"
+
+# The export round trip (only with the whole suite): exported sessions run with bash on a
+# fresh broker end with the simulator's topics, records and committed offsets.
+export_status=0
+if [ "$#" -eq 0 ]; then
+  bootstrap=$(scripts/kafka-broker.sh start "$WORK/export-broker" 1)
+  scripts/export-roundtrip.sh "$bootstrap" "$WORK/export" "$SIM" || export_status=1
+  scripts/kafka-broker.sh stop "$WORK/export-broker"
+  mkdir -p "$OUT/export" && cp "$WORK/export"/*.sh "$OUT/export/"
+fi
+# The score line comes last.
+diff_status=0
+python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}" || diff_status=$?
+[ "$diff_status" = 0 ] && [ "$export_status" = 0 ]
