@@ -608,7 +608,7 @@ impl Engine {
         }]
     }
 
-    /// `kafka-consumer-groups --reset-offsets`.
+    /// `kafka-consumer-groups --reset-offsets`, refused as [`Engine::check_reset`] says.
     pub(super) fn reset_offsets(
         &mut self,
         group_id: &str,
@@ -617,50 +617,15 @@ impl Engine {
         execute: bool,
     ) -> Outcome {
         let now_ms = self.now_ms();
-        let state = self
-            .groups
-            .get(group_id)
-            .map_or(GroupState::Dead, |g| g.state);
-        if !matches!(state, GroupState::Empty | GroupState::Dead) {
-            return rejected(format!(
-                "Assignments can only be reset if the group '{group_id}' is inactive, but the current state is {}.",
-                state.name()
-            ));
-        }
+        let partitions = match self.check_reset(group_id, scope, spec) {
+            Ok(partitions) => partitions,
+            Err(refusal) => return rejected(refusal.to_string()),
+        };
         let committed = self
             .groups
             .get(group_id)
             .map(|g| g.committed.clone())
             .unwrap_or_default();
-        let partitions: Vec<TopicPartition> = match scope {
-            ResetScope::AllTopics => committed.keys().cloned().collect(),
-            ResetScope::Topics(list) => {
-                let mut out = Vec::new();
-                for (topic, parts) in list {
-                    let Some(t) = self.topics.get(topic) else {
-                        return rejected(format!("The partitions of topic '{topic}' could not be found: the topic does not exist."));
-                    };
-                    match parts {
-                        Some(ps) => {
-                            for p in ps {
-                                if *p >= t.n_partitions() {
-                                    return rejected(format!(
-                                        "Partition {topic}-{p} does not exist."
-                                    ));
-                                }
-                                out.push(TopicPartition::new(topic.clone(), *p));
-                            }
-                        }
-                        None => out.extend(
-                            (0..t.n_partitions()).map(|p| TopicPartition::new(topic.clone(), p)),
-                        ),
-                    }
-                }
-                crate::sort::sort(&mut out);
-                out.dedup();
-                out
-            }
-        };
         let mut offsets = Vec::new();
         for tp in partitions {
             let Some(log) = self.partition_log(&tp) else {
