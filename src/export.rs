@@ -252,12 +252,13 @@ impl Exporter {
         let needs_null = typable
             .iter()
             .any(|r| (keyed && r.key.is_none()) || r.value.is_none());
-        // A null marker that no key or value equals.
+        // A null marker that no key, value or header value equals.
         let mut marker = "<null>".to_string();
-        while typable
-            .iter()
-            .any(|r| r.key.as_deref() == Some(&marker) || r.value.as_deref() == Some(&marker))
-        {
+        while typable.iter().any(|r| {
+            r.key.as_deref() == Some(&marker)
+                || r.value.as_deref() == Some(&marker)
+                || r.headers.iter().any(|(_, v)| *v == marker)
+        }) {
             marker.insert(1, '_');
         }
         let mut format = String::new();
