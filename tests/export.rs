@@ -168,3 +168,27 @@ fn a_line_break_in_a_value_is_left_out_and_comments_stay_on_one_line() {
     assert!(!script.lines().any(|l| l.starts_with("rm")), "{script}");
     assert!(script.contains("cannot read; it is left out"), "{script}");
 }
+
+#[test]
+fn a_saved_session_file_exports_the_same_script_as_the_session() {
+    let mut console = Console::default();
+    console.run_script(
+        "kafka-topics --create --topic t --partitions 2\nproduce t a --key k\nconsumer start c --group g --topic t --config auto.offset.reset=earliest\nclock advance 10s\n",
+    );
+    let timeline = console.timeline();
+    let file =
+        kafka_sim::share::to_json(&kafka_sim::share::Scenario::from_timeline(timeline, None));
+    let loaded = kafka_sim::share::from_json(&file)
+        .and_then(|s| s.to_timeline())
+        .expect("the saved file loads");
+    assert_eq!(
+        export_script(loaded.seed(), &loaded.commands()),
+        export_script(timeline.seed(), &timeline.commands())
+    );
+    // The consumer still running at the end: what it read is read again, its commits set.
+    let script = export_script(timeline.seed(), &timeline.commands());
+    assert!(
+        script.contains("# Consumer c was still running when the session was exported."),
+        "{script}"
+    );
+}
