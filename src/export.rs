@@ -777,6 +777,6 @@ mod tests {
 
     #[test]
     fn a_comment_stays_on_one_line() {
-        assert_eq!(comment_text("a\nrm -rf /\r"), "a rm -rf /  ");
+        assert_eq!(comment_text("a\nrm -rf /\r"), "a rm -rf / ");
     }
 }
