@@ -11,7 +11,8 @@ between two runs (ids, hosts, timestamps, the broker's address) and compared lin
 
 Directives in a scenario, on the lines just above a command:
     # known-difference: REASON   the command's output differs on purpose; counted apart
-Kafka's option table after an argument error is cut off and counted as one known difference.
+Kafka's option table after an argument error is cut off and counted as one known difference;
+the option list of "Option [x] takes the following options: ..." is sorted (a Java HashSet's).
     # compare: sorted            compare the output's lines in sorted order (Kafka's order is not fixed)
     # compare: not REASON        the output is not compared (Kafka's output is not determined)
 A scenario whose real transcript has a `# skipped:` line could not be played and is not scored.
@@ -46,6 +47,18 @@ NORMALISE = [
     (re.compile(r"(CreateTime|LogAppendTime):-?\d+"), r"\1:<ts>"),
     (re.compile(r"\S+:\d+  \((\d+)\) *"), r"<coordinator> (\1) "),
 ]
+
+
+OPTION_SET = re.compile(r"^(Option \[[\w-]+\] takes the following options: )(.*)$")
+
+
+def sort_option_set(line):
+    """Kafka lists the options of a usage error from a Java HashSet, in no fixed order
+    (`[topic], [group]` in one run, `[group], [topic]` in the next): sorted on both sides."""
+    match = OPTION_SET.match(line)
+    if not match:
+        return line
+    return match.group(1) + ", ".join(sorted(match.group(2).split(", ")))
 
 
 def tool_of(command):
@@ -127,6 +140,7 @@ def normalise(lines, tool, real_bootstrap, command_had_bootstrap, real_side):
             continue
         for pattern, replacement in NORMALISE:
             line = pattern.sub(replacement, line)
+        line = sort_option_set(line)
         out.append(line.rstrip("\n"))
     return out
 

@@ -2,6 +2,11 @@
 """Splits scenarios into N shards of about equal waiting time, one line of paths per shard.
 
     shards.py N scenario.txt...
+    shards.py --brokers scenario.txt...
+
+A scenario that starts with `# broker: k=v` lines (above its first command) needs a broker
+started with those settings: the first form leaves it out, the second prints one line per
+distinct set of settings, `k=v k2=v2|path path`, for a broker of its own.
 
 A scenario's weight is the wall time it is expected to wait on a real broker: its clock
 advances, plus a few seconds for each console consumer and consumer start (joining a group
@@ -27,11 +32,34 @@ def weight(path):
     return seconds
 
 
+def broker_settings(path):
+    """The `# broker: k=v` directives above the scenario's first command, in order."""
+    settings = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("$ "):
+                break
+            match = re.match(r"^# broker: (\S+=\S*)\s*$", line)
+            if match:
+                settings.append(match.group(1))
+    return settings
+
+
 def main(argv):
+    if argv[0] == "--brokers":
+        groups = {}
+        for path in argv[1:]:
+            settings = broker_settings(path)
+            if settings:
+                groups.setdefault(" ".join(settings), []).append(path)
+        for settings, paths in sorted(groups.items()):
+            print(settings + "|" + " ".join(paths))
+        return
     count = int(argv[0])
     shards = [[] for _ in range(count)]
     loads = [0.0] * count
-    for path in sorted(argv[1:], key=weight, reverse=True):
+    plain = [path for path in argv[1:] if not broker_settings(path)]
+    for path in sorted(plain, key=weight, reverse=True):
         lightest = loads.index(min(loads))
         shards[lightest].append(path)
         loads[lightest] += weight(path)

@@ -4,7 +4,9 @@
 # Kafka's own tools is compared line by line. Ends with the line
 #   conformance: N/M scenarios, L lines compared, K known differences
 # and exits non-zero when a scenario disagrees outside its known differences. It also starts a
-# three-broker cluster and checks that it answers with a topic replicated to all three.
+# three-broker cluster and checks that it answers with a topic replicated to all three, and
+# (for the whole suite) runs the sessions of tests/export/ exported to bash on a fresh broker
+# and checks that they end where the simulator does (scripts/export-roundtrip.sh).
 #   scripts/conformance.sh [scenario.txt...]   (default: every scenario)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,9 +33,11 @@ OUT="$ROOT/conformance/out"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cleanup() {
+  for dir in "$WORK"/settings-*; do [ -d "$dir" ] && scripts/kafka-broker.sh stop "$dir"; done || true
   scripts/kafka-broker.sh stop "$WORK/single-0" || true
   scripts/kafka-broker.sh stop "$WORK/single-1" || true
   scripts/kafka-broker.sh stop "$WORK/cluster" || true
+  scripts/kafka-broker.sh stop "$WORK/export-broker" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -73,5 +77,34 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "conformance: a runner failed" >&2; exit 1; }
 done
+
+# Scenarios with `# broker: k=v` directives (static broker settings, which Kafka reads only
+# at start): a broker of their own per distinct set of settings, started with them.
+n=0
+while IFS='|' read -r settings files_line; do
+  [ -n "$files_line" ] || continue
+  read -r -a settings_list <<< "$settings"
+  read -r -a files <<< "$files_line"
+  setting_args=()
+  for kv in "${settings_list[@]}"; do setting_args+=(--broker-setting "$kv"); done
+  dir="$WORK/settings-$n"
+  n=$((n + 1))
+  bootstrap=$(scripts/kafka-broker.sh start "$dir" 1 "${settings_list[@]}")
+  "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${setting_args[@]}" "${files[@]}"
+  scripts/kafka-broker.sh stop "$dir"
+done < <(python3 conformance/shards.py --brokers "${scenarios[@]}")
 echo "conformance: played on Kafka in $((SECONDS - started))s (real transcripts in conformance/out/)"
-exec python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}"
+
+# The export round trip (only with the whole suite): exported sessions run with bash on a
+# fresh broker end with the simulator's topics, records and committed offsets.
+export_status=0
+if [ "$#" -eq 0 ]; then
+  bootstrap=$(scripts/kafka-broker.sh start "$WORK/export-broker" 1)
+  scripts/export-roundtrip.sh "$bootstrap" "$WORK/export" "$SIM" || export_status=1
+  scripts/kafka-broker.sh stop "$WORK/export-broker"
+  mkdir -p "$OUT/export" && cp "$WORK/export"/*.sh "$OUT/export/"
+fi
+# The score line comes last.
+diff_status=0
+python3 conformance/diff.py --sim "$SIM" --real "$OUT" "${scenarios[@]}" || diff_status=$?
+[ "$diff_status" = 0 ] && [ "$export_status" = 0 ]

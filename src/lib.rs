@@ -9,15 +9,17 @@
 //! - [`read`]: the read model, facts derived from the engine once for every view to format.
 //! - [`timeline`]: the history of commands and the state after each, for time travel.
 //! - [`lessons`]: lessons as data (JSON files in `static/lessons/`), their goals and replay.
+//! - [`export`]: a session as a bash script of Kafka's own tools, for a real cluster.
 //! - [`share`]: a timeline saved as a scenario: JSON files, short links and the autosave.
 //! - [`sort`]: stable sorting compiled once, to keep the download small.
 //! - `ui` (wasm32 only): Yew components that draw the engine's state and dispatch commands.
 //!
-//! Invariant: `engine`, `read`, `timeline`, `console`, `lessons` and `share` import no web
+//! Invariant: `engine`, `read`, `timeline`, `console`, `lessons`, `share` and `export` import no web
 //! crate; only `ui` does, and it is compiled only for the `wasm32` target.
 
 pub mod console;
 pub mod engine;
+pub mod export;
 pub mod lessons;
 pub mod read;
 pub mod share;

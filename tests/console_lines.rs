@@ -265,6 +265,15 @@ fn hand_written() -> Vec<Command> {
         Command::DeleteGroup {
             group: s("my group"),
         },
+        Command::DeleteOffsets {
+            group: s("my group"),
+            partitions: vec![
+                TopicPartition::new(s("orders"), 2),
+                TopicPartition::new(s("orders"), 0),
+                TopicPartition::new(s("payments"), 0),
+                TopicPartition::new(s("orders"), 2),
+            ],
+        },
         Command::RunCleaner { topic: None },
         Command::RunCleaner {
             topic: Some(s("compacted")),
@@ -340,6 +349,7 @@ fn variant(command: &Command) -> usize {
         Command::SetBrokerConfig { .. } => 23,
         Command::Advance { .. } => 24,
         Command::FillTopic { .. } => 25,
+        Command::DeleteOffsets { .. } => 26,
     }
 }
 
@@ -348,7 +358,7 @@ fn the_hand_written_list_covers_every_variant() {
     let mut seen: Vec<usize> = hand_written().iter().map(variant).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..26).collect::<Vec<_>>());
+    assert_eq!(seen, (0..27).collect::<Vec<_>>());
 }
 
 #[test]
@@ -636,6 +646,17 @@ fn command() -> impl Strategy<Value = Command> {
             }
         ),
         text().prop_map(|group| Command::DeleteGroup { group }),
+        (
+            text(),
+            proptest::collection::vec((topic(), any::<u32>()), 1..5)
+        )
+            .prop_map(|(group, partitions)| Command::DeleteOffsets {
+                group,
+                partitions: partitions
+                    .into_iter()
+                    .map(|(t, p)| TopicPartition::new(t, p))
+                    .collect(),
+            }),
         proptest::option::of(text()).prop_map(|topic| Command::RunCleaner { topic }),
         proptest::option::of(text()).prop_map(|topic| Command::RunRetention { topic }),
         (text(), any::<u32>(), any::<i64>()).prop_map(|(t, p, before_offset)| {

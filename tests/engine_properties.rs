@@ -87,6 +87,7 @@ fn command() -> impl Strategy<Value = Command> {
             execute,
         }),
         1 => name(&GROUPS).prop_map(|g| Command::DeleteGroup { group: g }),
+        1 => (name(&GROUPS), name(&TOPICS), 0u32..3).prop_map(|(g, t, p)| Command::DeleteOffsets { group: g, partitions: vec![TopicPartition::new(t, p)] }),
         1 => Just(Command::RunCleaner { topic: None }),
         1 => Just(Command::RunRetention { topic: None }),
         1 => (0i64..4).prop_map(|o| Command::DeleteRecords { partition: TopicPartition::new("a", 0), before_offset: o }),

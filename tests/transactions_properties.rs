@@ -23,6 +23,7 @@ proptest! {
         let mut losses = lost.iter().cycle();
         let mut sequence = 0i32;
         for (batch, &size) in sizes.iter().enumerate() {
+            let mut tries = 0;
             loop {
                 match state.check(P, sequence, size) {
                     AppendCheck::Append => {
@@ -37,8 +38,10 @@ proptest! {
                     }
                     other => prop_assert!(false, "unexpected {:?}", other),
                 }
-                // The acknowledgement arrives, or is lost and the batch is sent again.
-                if !*losses.next().unwrap() {
+                // The acknowledgement arrives, or is lost and the batch is sent again (at most
+                // three times in a row, as a delivery timeout would end it).
+                tries += 1;
+                if !*losses.next().unwrap() || tries > 3 {
                     break;
                 }
             }

@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
@@ -38,9 +40,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.internals.Exit;
+import org.apache.kafka.server.config.AbstractKafkaConfig;
 
 /**
  * The real side of a conformance scenario: plays the project's console transcript format on a
@@ -138,6 +145,8 @@ public final class Runner {
 
     private final String bootstrap;
     private final Map<String, String> brokerSettings;
+    /** The dynamic default broker configs the current scenario set (removed after it). */
+    private final Set<String> dynamicBrokerConfigs = new TreeSet<>();
     private final Map<String, SimConsumer> consumers = new LinkedHashMap<>();
     private final Map<String, KafkaProducer<String, String>> producers = new LinkedHashMap<>();
     private List<String> transcript;
@@ -240,9 +249,23 @@ public final class Runner {
     }
 
     /** Plays one scenario; returns its real transcript. */
+    /** The simulator's commands no real command stands for, whatever their arguments. */
+    static final Set<String> NEVER_PLAYED = Set.of("producer", "step", "reset", "seed", "records", "retention");
+
     List<String> play(List<String> scenario) {
         transcript = new ArrayList<>();
         transcript.add("# bootstrap: " + bootstrap);
+        // A scenario that will stop at such a command is not scored: skip it before playing
+        // (its waits would only cost time).
+        for (String line : scenario) {
+            if (line.startsWith("$ ")) {
+                String name = line.substring(2).trim().split("\\s+")[0];
+                if (NEVER_PLAYED.contains(name)) {
+                    skipped("the simulator's command '" + name + "' has no real counterpart (seen before playing)");
+                    return transcript;
+                }
+            }
+        }
         for (int i = 0; i < scenario.size(); i++) {
             String line = scenario.get(i);
             if (!line.startsWith("$ ")) {
@@ -311,6 +334,7 @@ public final class Runner {
             case "produce" -> produceCommand(words);
             case "clock" -> clockCommand(words);
             case "broker" -> brokerCommand(words);
+            case "cleaner" -> cleanerCommand(words);
             case "help" -> transcript.add("# simulator help: nothing to play");
             default -> skipped("the simulator's command '" + name + "' has no real counterpart");
         }
@@ -590,16 +614,98 @@ public final class Runner {
         }
     }
 
-    private void brokerCommand(List<String> words) {
-        if (words.size() == 3 && words.get(1).equals("set") && words.get(2).contains("=")) {
-            String[] kv = words.get(2).split("=", 2);
-            String value = brokerSettings.get(kv[0]);
-            if (kv[1].equals(value)) {
-                transcript.add("# runner: the broker was started with " + words.get(2));
-                return;
+    /**
+     * The simulator's {@code broker set k=v}. A setting the broker was started with (the
+     * scenario's {@code # broker: k=v} directive) needs nothing; one Kafka does not have, or a
+     * value Kafka's own definition of broker configs refuses, is refused by the simulator too
+     * (with the same message), so nothing is played; a valid value is played as the cluster's
+     * dynamic default broker config where Kafka allows that, and a static config stops the
+     * scenario with the directive it needs.
+     */
+    private void brokerCommand(List<String> words) throws Exception {
+        if (words.size() != 3 || !words.get(1).equals("set") || !words.get(2).contains("=")) {
+            transcript.add("# runner: not a broker setting; the simulator prints its usage");
+            return;
+        }
+        String[] kv = words.get(2).split("=", 2);
+        String key = kv[0];
+        String value = kv[1];
+        if (value.equals(brokerSettings.get(key))) {
+            transcript.add("# runner: the broker was started with " + words.get(2));
+            return;
+        }
+        ConfigDef.ConfigKey definition = AbstractKafkaConfig.CONFIG_DEF.configKeys().get(key);
+        if (definition == null) {
+            transcript.add("# runner: Kafka has no broker config " + key + "; the simulator refuses it too");
+            return;
+        }
+        try {
+            ConfigDef.parseType(key, value, definition.type);
+            if (definition.validator != null) {
+                definition.validator.ensureValid(key, ConfigDef.parseType(key, value, definition.type));
+            }
+        } catch (ConfigException e) {
+            transcript.add("# runner: Kafka refuses it too: " + e.getMessage());
+            return;
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            ConfigResource defaults = new ConfigResource(ConfigResource.Type.BROKER, "");
+            admin.incrementalAlterConfigs(Map.of(defaults,
+                    List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            dynamicBrokerConfigs.add(key);
+            transcript.add("# runner: played as the dynamic default broker config " + words.get(2));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof InvalidRequestException
+                    && String.valueOf(e.getCause().getMessage()).startsWith("Cannot update these configs dynamically")) {
+                skipped(key + " is a static broker config: the scenario needs '# broker: " + words.get(2)
+                        + "' above its first command, so that its broker starts with it");
+            } else {
+                skipped("Kafka refused the dynamic broker config " + words.get(2) + ": " + e.getCause());
             }
         }
-        skipped("broker settings are fixed when the real broker starts: " + String.join(" ", words));
+    }
+
+    /**
+     * The simulator's {@code cleaner run}: the broker's log cleaner runs on its own schedule,
+     * so it can only be played when there is nothing to compact: no topic on the broker has
+     * {@code cleanup.policy} with {@code compact}.
+     */
+    private void cleanerCommand(List<String> words) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(false))
+                    .names().get(30, TimeUnit.SECONDS);
+            List<ConfigResource> resources = topics.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                    .collect(Collectors.toList());
+            boolean compacted = !resources.isEmpty() && admin.describeConfigs(resources).all()
+                    .get(30, TimeUnit.SECONDS).values().stream()
+                    .map(config -> config.get("cleanup.policy"))
+                    .anyMatch(entry -> entry != null && entry.value() != null && entry.value().contains("compact"));
+            if (compacted) {
+                skipped("the log cleaner runs on the broker's own schedule: " + String.join(" ", words)
+                        + " cannot be played while a topic is compacted");
+            } else {
+                transcript.add("# runner: no compacted topic, so the log cleaner has nothing to do on either side");
+            }
+        }
+    }
+
+    /** Removes the dynamic default broker configs a scenario set. */
+    private void resetDynamicBrokerConfigs(Admin admin) throws Exception {
+        if (dynamicBrokerConfigs.isEmpty()) {
+            return;
+        }
+        ConfigResource defaults = new ConfigResource(ConfigResource.Type.BROKER, "");
+        List<AlterConfigOp> deletes = dynamicBrokerConfigs.stream()
+                .map(k -> new AlterConfigOp(new ConfigEntry(k, ""), AlterConfigOp.OpType.DELETE))
+                .collect(Collectors.toList());
+        admin.incrementalAlterConfigs(Map.of(defaults, deletes)).all().get(30, TimeUnit.SECONDS);
+        dynamicBrokerConfigs.clear();
     }
 
     // ---- Between scenarios. ----
@@ -621,6 +727,7 @@ public final class Runner {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
+            resetDynamicBrokerConfigs(admin);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 Set<String> groups = admin.listGroups().all().get(10, TimeUnit.SECONDS).stream()

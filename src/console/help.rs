@@ -9,7 +9,7 @@ pub(super) const OVERVIEW: &str =
   kafka-configs           change and show topic configs
   kafka-console-producer  type records, one per line; Ctrl-D ends
   kafka-console-consumer  read records
-  kafka-consumer-groups   list, describe, delete groups; reset their offsets
+  kafka-consumer-groups   list, describe, delete groups; reset or delete their offsets
   kafka-get-offsets       earliest, latest or by-time offsets of partitions
 The simulator's commands:
   consumer start|assign|stop|crash|restart|remove|pause|resume|set|seek|commit|list
@@ -50,7 +50,7 @@ pub(super) const ENTRIES: &[HelpEntry] = &[
     },
     HelpEntry {
         names: &["kafka-consumer-groups"],
-        text: "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
+        text: "kafka-consumer-groups --list [--state [S]]\nkafka-consumer-groups --describe (--group g | --all-groups) [--members [--verbose] | --state | --offsets]\nkafka-consumer-groups --delete --group g\nkafka-consumer-groups --delete-offsets --group g --topic t[:0,1]\nkafka-consumer-groups --reset-offsets --group g (--all-topics | --topic t[:0,1])\n    (--to-earliest | --to-latest | --to-current | --to-offset N | --shift-by N | --to-datetime YYYY-MM-DDTHH:mm:SS.sss | --by-duration PnDTnHnMnS)\n    (--dry-run | --execute)\n",
     },
     HelpEntry {
         names: &["kafka-get-offsets"],

@@ -378,6 +378,24 @@ pub fn command_line(command: &Command) -> String {
         Command::DeleteGroup { group } => LineBuilder::kafka_tool("kafka-consumer-groups")
             .flag("delete")
             .opt("group", group),
+        Command::DeleteOffsets { group, partitions } => {
+            let mut line = LineBuilder::kafka_tool("kafka-consumer-groups")
+                .flag("delete-offsets")
+                .opt("group", group);
+            let mut by_topic: Vec<(&str, Vec<String>)> = Vec::new();
+            for tp in partitions {
+                match by_topic.last_mut() {
+                    Some((topic, numbers)) if *topic == tp.topic => {
+                        numbers.push(tp.partition.to_string())
+                    }
+                    _ => by_topic.push((&tp.topic, vec![tp.partition.to_string()])),
+                }
+            }
+            for (topic, numbers) in by_topic {
+                line = line.opt("topic", &format!("{topic}:{}", numbers.join(",")));
+            }
+            line
+        }
         Command::RunCleaner { topic } => {
             LineBuilder::new(&["cleaner", "run"]).opt_if("topic", topic.as_deref())
         }
@@ -490,7 +508,9 @@ impl Console {
             | Command::ResumeConsumer { .. }
             | Command::Seek { .. }
             | Command::CommitSync { .. } => self.consumer_output(command, false),
-            Command::ResetOffsets { .. } | Command::DeleteGroup { .. } => {
+            Command::ResetOffsets { .. }
+            | Command::DeleteGroup { .. }
+            | Command::DeleteOffsets { .. } => {
                 let events = self.apply(command);
                 match rejection(&events) {
                     Some(reason) => groups::error(&reason),

@@ -16,6 +16,7 @@
 //! lines.
 
 pub mod args;
+mod broker_configs;
 mod clients;
 pub mod clock;
 mod complete;

@@ -29,7 +29,7 @@ pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
     value("partition-size-limit-per-response"),
 ];
 
-pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
+pub(super) const CONFIGS_OPTIONS: [OptSpec; 14] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("alter"),
@@ -41,8 +41,9 @@ pub(super) const CONFIGS_OPTIONS: [OptSpec; 13] = [
     value("delete-config"),
     flag("all"),
     flag("help"),
-    value("entity-default"),
+    flag("entity-default"),
     value("broker"),
+    flag("broker-defaults"),
 ];
 
 pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 7] = [
@@ -192,10 +193,10 @@ pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
     if p.has("alter") == p.has("describe") {
         return Err("Command must include exactly one action: --describe, --alter\n".into());
     }
-    if p.value("topic").is_none() {
+    if p.value("topic").is_none() && !super::broker_configs::names_brokers(&p) {
         match p.value("entity-type") {
             Some("topics") => {}
-            Some(other @ ("broker-loggers" | "clients" | "users" | "brokers" | "ips" | "client-metrics" | "groups")) => {
+            Some(other @ ("broker-loggers" | "clients" | "users" | "ips" | "client-metrics" | "groups")) => {
                 return Err(format!(
                     "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
                 ))
@@ -223,7 +224,7 @@ fn configs_entity(p: &args::Parsed) -> Option<String> {
 /// The command of a `kafka-configs --alter` line, read without looking at the cluster;
 /// `None` for `--describe`.
 pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, String> {
-    if p.has("describe") {
+    if p.has("describe") || super::broker_configs::names_brokers(p) {
         return Ok(None);
     }
     let Some(topic) = configs_entity(p) else {
@@ -602,6 +603,9 @@ impl Console {
         };
         let name = configs_entity(&p);
         let command_text = words.join(" ");
+        if super::broker_configs::names_brokers(&p) {
+            return self.broker_configs(&p, &command_text);
+        }
         if p.has("describe") {
             let state = self.timeline.state();
             let names: Vec<String> = match &name {

@@ -831,9 +831,6 @@ impl Engine {
         let mut budget = c.config.max_poll_records as usize;
         let mut fetched_any = false;
         for i in 0..partitions.len() {
-            if budget == 0 {
-                break;
-            }
             let tp = &partitions[(start + i) % partitions.len()];
             let Some(c) = self.consumers.get(client_id) else {
                 return events;
@@ -852,6 +849,14 @@ impl Engine {
                     Err(_) => continue,
                 },
             };
+            if budget == 0 {
+                // `updateFetchPositions` gives every owned partition a position before the
+                // poll, also those this poll's records do not come from.
+                if let Some(c) = self.consumers.get_mut(client_id) {
+                    c.positions.entry(tp.clone()).or_insert(position);
+                }
+                continue;
+            }
             let Some(log) = self.partition_log(tp) else {
                 continue;
             };

@@ -129,6 +129,12 @@ pub enum Command {
     DeleteGroup {
         group: String,
     },
+    /// `kafka-consumer-groups --delete-offsets`: removes the group's committed offsets of
+    /// these partitions (the tool has already turned a bare `--topic t` into its partitions).
+    DeleteOffsets {
+        group: String,
+        partitions: Vec<TopicPartition>,
+    },
     /// Runs the log cleaner (compaction) now on one topic or on every compacted topic.
     RunCleaner {
         #[serde(default)]

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::assign::{self, MemberSubscription};
 use super::consumer::MemberPhase;
-use super::event::{Event, LeaveReason};
+use super::event::{Event, LeaveReason, OffsetDeletion};
 use super::group::{CommittedOffset, Group, GroupState, Member, Rebalance};
 use super::time::ms_to_ticks;
 use super::{rejected, Engine, Outcome, ResetScope, ResetSpec, TopicPartition};
@@ -608,7 +608,7 @@ impl Engine {
         }]
     }
 
-    /// `kafka-consumer-groups --reset-offsets`.
+    /// `kafka-consumer-groups --reset-offsets`, refused as [`Engine::check_reset`] says.
     pub(super) fn reset_offsets(
         &mut self,
         group_id: &str,
@@ -617,50 +617,15 @@ impl Engine {
         execute: bool,
     ) -> Outcome {
         let now_ms = self.now_ms();
-        let state = self
-            .groups
-            .get(group_id)
-            .map_or(GroupState::Dead, |g| g.state);
-        if !matches!(state, GroupState::Empty | GroupState::Dead) {
-            return rejected(format!(
-                "Assignments can only be reset if the group '{group_id}' is inactive, but the current state is {}.",
-                state.name()
-            ));
-        }
+        let partitions = match self.check_reset(group_id, scope, spec) {
+            Ok(partitions) => partitions,
+            Err(refusal) => return rejected(refusal.to_string()),
+        };
         let committed = self
             .groups
             .get(group_id)
             .map(|g| g.committed.clone())
             .unwrap_or_default();
-        let partitions: Vec<TopicPartition> = match scope {
-            ResetScope::AllTopics => committed.keys().cloned().collect(),
-            ResetScope::Topics(list) => {
-                let mut out = Vec::new();
-                for (topic, parts) in list {
-                    let Some(t) = self.topics.get(topic) else {
-                        return rejected(format!("The partitions of topic '{topic}' could not be found: the topic does not exist."));
-                    };
-                    match parts {
-                        Some(ps) => {
-                            for p in ps {
-                                if *p >= t.n_partitions() {
-                                    return rejected(format!(
-                                        "Partition {topic}-{p} does not exist."
-                                    ));
-                                }
-                                out.push(TopicPartition::new(topic.clone(), *p));
-                            }
-                        }
-                        None => out.extend(
-                            (0..t.n_partitions()).map(|p| TopicPartition::new(topic.clone(), p)),
-                        ),
-                    }
-                }
-                crate::sort::sort(&mut out);
-                out.dedup();
-                out
-            }
-        };
         let mut offsets = Vec::new();
         for tp in partitions {
             let Some(log) = self.partition_log(&tp) else {
@@ -720,6 +685,51 @@ impl Engine {
                 Ok(vec![Event::GroupDeleted { group: group_id.to_string() }])
             }
         }
+    }
+
+    /// `kafka-consumer-groups --delete-offsets` (the coordinator's OffsetDelete): each
+    /// partition separately, a missing one is UNKNOWN_TOPIC_OR_PARTITION, a topic a member
+    /// subscribes to is GROUP_SUBSCRIBED_TO_TOPIC, and the others lose their committed
+    /// offset (one that had none succeeds too). The group stays, even with no offsets left.
+    pub(super) fn delete_offsets(
+        &mut self,
+        group_id: &str,
+        partitions: &[TopicPartition],
+    ) -> Outcome {
+        let Some(group) = self
+            .groups
+            .get(group_id)
+            .filter(|g| g.state != GroupState::Dead)
+        else {
+            return rejected(super::GROUP_ID_NOT_FOUND);
+        };
+        let mut requested = partitions.to_vec();
+        crate::sort::sort(&mut requested);
+        requested.dedup();
+        let results: Vec<(TopicPartition, OffsetDeletion)> = requested
+            .into_iter()
+            .map(|tp| {
+                let result = if self.partition_log(&tp).is_none() {
+                    OffsetDeletion::UnknownTopicOrPartition
+                } else if group.members.iter().any(|m| m.topics.contains(&tp.topic)) {
+                    OffsetDeletion::GroupSubscribedToTopic
+                } else {
+                    OffsetDeletion::Deleted
+                };
+                (tp, result)
+            })
+            .collect();
+        if let Some(group) = self.groups.get_mut(group_id) {
+            for (tp, result) in &results {
+                if *result == OffsetDeletion::Deleted {
+                    group.committed.remove(tp);
+                }
+            }
+        }
+        Ok(vec![Event::OffsetsDeleted {
+            group: group_id.to_string(),
+            results,
+        }])
     }
 }
 

@@ -44,6 +44,38 @@ pub enum ResetCause {
     OutOfRange,
 }
 
+/// What `--delete-offsets` did to one partition (the OffsetDelete response's error code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetDeletion {
+    /// The committed offset is gone (or there was none): Kafka's NONE.
+    Deleted,
+    /// The topic or the partition does not exist: UNKNOWN_TOPIC_OR_PARTITION.
+    UnknownTopicOrPartition,
+    /// A member of the group subscribes to the topic: GROUP_SUBSCRIBED_TO_TOPIC.
+    GroupSubscribedToTopic,
+}
+
+impl OffsetDeletion {
+    /// The exception the admin client reports for the partition, as
+    /// `kafka-consumer-groups --delete-offsets` prints it; `None` for a success.
+    pub fn exception(self) -> Option<&'static str> {
+        match self {
+            OffsetDeletion::Deleted => None,
+            OffsetDeletion::UnknownTopicOrPartition => Some(UNKNOWN_TOPIC_OR_PARTITION),
+            OffsetDeletion::GroupSubscribedToTopic => Some(
+                "org.apache.kafka.common.errors.GroupSubscribedToTopicException: Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.",
+            ),
+        }
+    }
+}
+
+/// The admin client's exception for a topic or partition the cluster does not have.
+pub const UNKNOWN_TOPIC_OR_PARTITION: &str = "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.";
+
+/// The coordinator's answer for a group it does not know (GROUP_ID_NOT_FOUND).
+pub const GROUP_ID_NOT_FOUND: &str = "The group id does not exist.";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
@@ -211,6 +243,11 @@ pub enum Event {
         offsets: Vec<(TopicPartition, i64)>,
         executed: bool,
     },
+    /// `kafka-consumer-groups --delete-offsets`: what happened to each requested partition.
+    OffsetsDeleted {
+        group: String,
+        results: Vec<(TopicPartition, OffsetDeletion)>,
+    },
     SegmentsDeleted {
         partition: TopicPartition,
         segments: usize,
@@ -363,6 +400,18 @@ impl Event {
                 "{client_id} rejoined group {group} as static member {group_instance_id}: same partitions, no rebalance."
             ),
             Event::GroupDeleted { group } => format!("Group {group} was deleted."),
+            Event::OffsetsDeleted { group, results } => {
+                let deleted: Vec<String> = results
+                    .iter()
+                    .filter(|(_, r)| *r == OffsetDeletion::Deleted)
+                    .map(|(tp, _)| tp.to_string())
+                    .collect();
+                if deleted.is_empty() {
+                    format!("No committed offset of group {group} was deleted.")
+                } else {
+                    format!("Group {group} forgot its committed offsets of {}.", deleted.join(", "))
+                }
+            }
             Event::OffsetsReset { group, offsets, executed } => format!(
                 "{} of group {group} {}: {}.",
                 if offsets.len() == 1 { "The offset" } else { "Offsets" },

@@ -20,6 +20,7 @@ pub mod partitioner;
 pub mod reconcile;
 pub mod rejection;
 pub mod replication;
+mod reset;
 pub mod rng;
 pub mod share_partition;
 pub mod time;
@@ -34,11 +35,12 @@ use serde::{Deserialize, Serialize};
 
 pub use self::command::{Command, ProducerStream, ResetScope, ResetSpec, SeekTarget};
 pub use self::consumer::{Consumer, ConsumerConfig, ConsumerStatus};
-pub use self::event::Event;
+pub use self::event::{Event, OffsetDeletion, GROUP_ID_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION};
 pub use self::group::{Group, GroupState};
 use self::log::{CleanupPolicy, PartitionLog};
 use self::partitioner::{NullKeyState, NullKeyStrategy};
 pub use self::rejection::{Rejection, RejectionKind};
+pub use self::reset::ResetRefusal;
 use self::rng::SimRng;
 pub use self::topic::Topic;
 pub use self::types::{record_size_bytes, Placement, Record, TopicPartition};
@@ -261,6 +263,7 @@ impl Engine {
                 execute,
             } => self.reset_offsets(group, scope, *spec, *execute),
             Command::DeleteGroup { group } => self.delete_group(group),
+            Command::DeleteOffsets { group, partitions } => self.delete_offsets(group, partitions),
             Command::RunCleaner { topic } => self.run_cleaner(topic.as_deref()),
             Command::RunRetention { topic } => self.run_retention(topic.as_deref()),
             Command::DeleteRecords {

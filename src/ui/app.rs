@@ -432,6 +432,16 @@ pub fn app() -> Html {
             }
         })
     };
+    let onexport_shell = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            if persist::export_shell(sim.console.borrow().timeline()).is_none() {
+                sim.dispatch(Action::ShowError(
+                    "The script could not be offered for download.".into(),
+                ));
+            }
+        })
+    };
     let onimport = {
         let sim = sim.clone();
         Callback::from(move |e: Event| {
@@ -544,6 +554,7 @@ pub fn app() -> Html {
                 <button id="presenter" aria-label="Present (presenter mode, large type)" aria-pressed={sim.presenter.to_string()} onclick={dispatch(|| Action::TogglePresenter)}>{"Present"}</button>
                 <button id="share" aria-label="Share: copy a link to this exact state" onclick={onshare}>{"Share"}</button>
                 <button id="export" aria-label="Export as a JSON file" onclick={onexport}>{"Export"}</button>
+                <button id="export-shell" title="Export as shell script" aria-label="Export .sh: the session as a shell script of Kafka's tools, for a real cluster" onclick={onexport_shell}>{"Export .sh"}</button>
                 <label class="button" for="import-file">{"Import"}</label>
                 <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Import a scenario file" onchange={onimport} />
                 <button id="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch(|| Action::ToggleHelp)}>{"?"}</button>

@@ -138,15 +138,26 @@ pub fn share_link(timeline: &Timeline) -> Option<String> {
 /// Offers the session as a JSON file download.
 pub fn export_json(timeline: &Timeline) -> Option<()> {
     let json = share::to_json(&Scenario::from_timeline(timeline, None));
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
+    download(&json, "application/json", "kafka-sim-scenario.json")
+}
+
+/// Offers the session as a bash script of Kafka's tools (`crate::export`) to download.
+pub fn export_shell(timeline: &Timeline) -> Option<()> {
+    let script = crate::export::export_script(timeline.seed(), &timeline.commands());
+    download(&script, "text/x-shellscript", "kafka-sim-session.sh")
+}
+
+/// Offers `text` as a file download named `file_name`.
+fn download(text: &str, mime_type: &str, file_name: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime_type);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let document = window()?.document()?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
     anchor.set_href(&url);
-    anchor.set_download("kafka-sim-scenario.json");
+    anchor.set_download(file_name);
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Some(())

@@ -2,6 +2,7 @@
 // corrupted autosave gives a clear message and a working app.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { serveDist, launch, openPage, screenshot } from './harness.mjs';
 
 let server, browser;
@@ -35,6 +36,23 @@ test('a shared link opens exactly the same state', async () => {
   assert.equal(Number(await other.page.getAttribute('.clock', 'data-step')), Number(step) - 1);
   await screenshot(other.page, 'shared-link-1920x1080-light');
   assert.deepEqual([...errors, ...other.errors], []);
+});
+
+test('Export .sh downloads the session as a bash script of Kafka tools', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await page.waitForSelector('[data-partition="orders-0"]');
+  await page.fill('#produce-key', 'exported-key');
+  await page.click('#produce-button');
+  await page.waitForSelector('g.record[data-key="exported-key"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-shell')]);
+  assert.equal(download.suggestedFilename(), 'kafka-sim-session.sh');
+  const text = await fs.readFile(await download.path(), 'utf8');
+  assert.match(text, /^#!\/usr\/bin\/env bash\n/);
+  assert.match(text, /checked against Apache Kafka 4\.4\.0/);
+  assert.match(text, /\nBOOTSTRAP=\$\{BOOTSTRAP:-localhost:9092\}\n/);
+  assert.match(text, /\nkafka-topics\.sh --bootstrap-server "\$BOOTSTRAP" --create --topic orders --partitions 3/);
+  assert.match(text, /exported-key/);
+  assert.deepEqual(errors, []);
 });
 
 test('a damaged link shows a message and a working sandbox', async () => {
