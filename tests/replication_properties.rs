@@ -60,6 +60,7 @@ proptest! {
             now += 100;
             let leader_before = p.leader;
             let hw_before = p.high_watermark();
+            let epoch_before = (p.leader_epoch, p.partition_epoch);
             match *op {
                 Op::Append(n, a) => {
                     let acks = [Acks::None, Acks::Leader, Acks::All][a as usize];
@@ -86,6 +87,8 @@ proptest! {
                 }
                 Op::Advance(ms) => now += ms,
             }
+            // Leader and partition epochs only grow.
+            prop_assert!(p.leader_epoch >= epoch_before.0 && p.partition_epoch >= epoch_before.1);
             // The leader is in the ISR and alive; ISR and ELR are disjoint replicas.
             if let Some(leader) = p.leader {
                 prop_assert!(p.isr.contains(&leader), "leader {leader} not in ISR {:?}", p.isr);
