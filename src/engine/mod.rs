@@ -9,6 +9,7 @@ pub mod assign;
 mod client;
 pub mod command;
 pub mod consumer;
+pub mod consumer_group;
 mod coordinator;
 pub use self::coordinator::session_expiry_tick;
 pub mod event;
