@@ -5,9 +5,11 @@
 use std::collections::VecDeque;
 
 use super::consumer::{
-    CommitMode, Consumer, ConsumerConfig, ConsumerStatus, FetchedRange, MemberPhase, OffsetReset,
+    ClassicMembership, CommitMode, Consumer, ConsumerConfig, ConsumerStatus, FetchedRange,
+    OffsetReset,
 };
 use super::event::{Event, LeaveReason, ResetCause};
+use super::group::Ownership;
 use super::time::{ms_to_ticks, MS_PER_TICK};
 use super::{
     limits, over_limit, rejected, Engine, Outcome, Rejection, RejectionKind, SeekTarget,
@@ -121,9 +123,8 @@ impl Engine {
             config,
             self.tick,
         );
-        if consumer.is_subscriber() {
-            consumer.rejoin_needed = true;
-        } else {
+        // A subscriber starts Unjoined and joins at its first poll.
+        if !consumer.is_subscriber() {
             consumer.assignment = consumer.manual.clone();
         }
         consumer.started_rank = self.consumers_started;
@@ -177,7 +178,11 @@ impl Engine {
         let owned = c.assignment.clone();
         let subscriber = c.is_subscriber();
         let is_static = c.config.group_instance_id.is_some();
-        let member = c.member_id.clone().zip(c.group.clone());
+        let member = c
+            .membership
+            .member_id()
+            .map(str::to_string)
+            .zip(c.group.clone());
         events.extend(self.drop_in_flight(client_id, None));
         if auto_commit {
             events.extend(self.commit_offsets(client_id, offsets));
@@ -252,9 +257,7 @@ impl Engine {
         let started_rank = c.started_rank;
         *c = fresh;
         c.started_rank = started_rank;
-        if c.is_subscriber() {
-            c.rejoin_needed = true;
-        } else {
+        if !c.is_subscriber() {
             c.assignment = c.manual.clone();
         }
         Ok(vec![Event::ConsumerStarted {
@@ -301,7 +304,7 @@ impl Engine {
         c.config = config;
         if strategy_changed && c.is_subscriber() && c.is_running() {
             // The new assignor list travels in the next JoinGroup.
-            c.rejoin_needed = true;
+            c.membership.request_rejoin();
         }
         let value = c.config.get(key).unwrap_or_else(|| value.to_string());
         Ok(vec![Event::ConsumerConfigChanged {
@@ -453,7 +456,10 @@ impl Engine {
         let Some(c) = self.consumers.get(client_id) else {
             return Vec::new();
         };
-        let (Some(group_id), Some(member_id)) = (c.group.clone(), c.member_id.clone()) else {
+        let (Some(group_id), Some(member_id)) = (
+            c.group.clone(),
+            c.membership.member_id().map(str::to_string),
+        ) else {
             return Vec::new();
         };
         if !c.is_subscriber()
@@ -469,7 +475,7 @@ impl Engine {
                 match g.member_mut(&member_id) {
                     Some(m) => {
                         m.last_heartbeat_tick = now;
-                        Some(preparing && !m.joined)
+                        Some(preparing && !m.join.is_joined())
                     }
                     None => None,
                 }
@@ -482,7 +488,7 @@ impl Engine {
         c.last_heartbeat_tick = now;
         match known {
             Some(true) => {
-                c.rejoin_needed = true;
+                c.membership.request_rejoin();
                 Vec::new()
             }
             Some(false) => Vec::new(),
@@ -490,7 +496,6 @@ impl Engine {
                 // UNKNOWN_MEMBER_ID: the coordinator removed it; its partitions are lost (no commit).
                 let lost = std::mem::take(&mut c.assignment);
                 reset_client_state(c);
-                c.rejoin_needed = true;
                 let mut events = self.drop_in_flight(client_id, None);
                 if !lost.is_empty() {
                     events.push(Event::PartitionsRevoked {
@@ -510,14 +515,20 @@ impl Engine {
         let Some(c) = self.consumers.get(client_id) else {
             return Vec::new();
         };
-        if !c.is_subscriber() || c.member_id.is_none() || c.phase == MemberPhase::Unjoined {
+        let member_id = match &c.membership {
+            ClassicMembership::Joining { member_id, .. }
+            | ClassicMembership::Syncing { member_id, .. }
+            | ClassicMembership::Stable { member_id, .. } => member_id.clone(),
+            ClassicMembership::Unjoined | ClassicMembership::Lapsed { .. } => return Vec::new(),
+        };
+        if !c.is_subscriber() {
             return Vec::new();
         }
         if now.saturating_sub(c.last_poll_tick) <= ms_to_ticks(c.config.max_poll_interval_ms) {
             return Vec::new();
         }
         let is_static = c.config.group_instance_id.is_some();
-        let (Some(group), Some(member_id)) = (c.group.clone(), c.member_id.clone()) else {
+        let Some(group) = c.group.clone() else {
             return Vec::new();
         };
         let mut events = Vec::new();
@@ -528,7 +539,6 @@ impl Engine {
             let busy = std::mem::take(&mut c.in_flight);
             reset_client_state(c);
             c.in_flight = busy;
-            c.rejoin_needed = true;
             if !lost.is_empty() {
                 events.push(Event::PartitionsRevoked {
                     group: group.clone(),
@@ -537,7 +547,10 @@ impl Engine {
                 });
             }
             if is_static {
-                c.member_id = Some(member_id.clone());
+                // No LeaveGroup: the coordinator keeps the membership for its session.
+                c.membership = ClassicMembership::Lapsed {
+                    member_id: member_id.clone(),
+                };
             }
         }
         if !is_static {
@@ -611,7 +624,7 @@ impl Engine {
         c.last_poll_tick = now;
         let cooperative = c.config.is_cooperative();
         if c.is_subscriber() {
-            if c.rejoin_needed || (c.member_id.is_none() && c.phase == MemberPhase::Unjoined) {
+            if c.membership.rejoin_needed() {
                 events.extend(self.prepare_join(client_id));
                 events.extend(self.join_group(client_id));
             }
@@ -621,7 +634,7 @@ impl Engine {
             if !c.is_running() {
                 return events;
             }
-            if matches!(c.phase, MemberPhase::Joining | MemberPhase::Syncing) && !cooperative {
+            if c.membership.is_rebalancing() && !cooperative {
                 return events;
             }
             self.refresh_metadata(client_id);
@@ -650,9 +663,9 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
         };
-        c.rejoin_needed = false;
+        c.membership.clear_rejoin();
         let group = c.group.clone().unwrap_or_default();
-        let auto_commit = c.config.enable_auto_commit && c.member_id.is_some();
+        let auto_commit = c.config.enable_auto_commit && c.membership.member_id().is_some();
         let offsets = Self::positions_to_commit(c);
         if auto_commit && !offsets.is_empty() {
             events.extend(self.commit_offsets(client_id, offsets));
@@ -721,9 +734,10 @@ impl Engine {
             .as_ref()
             .and_then(|g| self.groups.get(g))
             .is_some_and(|group| {
-                let is_leader = c.member_id.is_some() && group.leader == c.member_id;
-                let stable =
-                    group.state == super::GroupState::Stable && c.phase == MemberPhase::Stable;
+                let member_id = c.membership.member_id();
+                let is_leader = member_id.is_some() && group.leader.as_deref() == member_id;
+                let stable = group.state == super::GroupState::Stable
+                    && matches!(c.membership, ClassicMembership::Stable { .. });
                 let subscribed: std::collections::BTreeSet<&String> =
                     group.members.iter().flat_map(|m| m.topics.iter()).collect();
                 let current: std::collections::BTreeMap<String, u32> =
@@ -737,7 +751,7 @@ impl Engine {
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.last_metadata_tick = Some(now);
             if changed {
-                c.rejoin_needed = true;
+                c.membership.request_rejoin();
             }
         }
     }
@@ -903,10 +917,12 @@ impl Engine {
         events
     }
 
-    /// A member receives its assignment from SyncGroup (`onJoinComplete`).
+    /// A member receives its assignment from SyncGroup (`onJoinComplete`); the response
+    /// is addressed to `member_id` on its client.
     pub(super) fn deliver_assignment(
         &mut self,
         client_id: &str,
+        member_id: &str,
         group: &str,
         generation: i32,
         assigned: Vec<TopicPartition>,
@@ -949,14 +965,18 @@ impl Engine {
         for tp in &revoked {
             c.positions.remove(tp);
         }
-        if !revoked.is_empty() {
-            c.rejoin_needed = true;
-        }
+        // Cooperative: whatever it revoked is assigned in a second round.
+        let rejoin_needed = c.membership.rejoin_needed() || !revoked.is_empty();
         c.assignment = assigned.clone();
-        c.last_assignment = assigned.clone();
-        c.last_assignment_generation = Some(generation);
-        c.generation = generation;
-        c.phase = MemberPhase::Stable;
+        c.last_assignment = Some(Ownership {
+            partitions: assigned.clone(),
+            generation,
+        });
+        c.membership = ClassicMembership::Stable {
+            member_id: member_id.to_string(),
+            generation,
+            rejoin_needed,
+        };
         // ConsumerCoordinator.onJoinComplete reschedules the auto-commit from now, so a new
         // member's first auto-commit comes auto.commit.interval.ms after its assignment.
         c.last_auto_commit_tick = self.tick;
@@ -971,11 +991,10 @@ impl Engine {
     }
 }
 
-/// Forgets membership, positions and fetched records (after close, loss or expiry).
+/// Forgets membership, positions and fetched records (after close, loss or expiry); a
+/// subscriber rejoins at its next poll.
 fn reset_client_state(c: &mut Consumer) {
-    c.member_id = None;
-    c.generation = -1;
-    c.phase = MemberPhase::Unjoined;
+    c.membership = ClassicMembership::Unjoined;
     c.assignment = if c.is_subscriber() {
         Vec::new()
     } else {
@@ -983,5 +1002,4 @@ fn reset_client_state(c: &mut Consumer) {
     };
     c.positions.clear();
     c.in_flight.clear();
-    c.rejoin_needed = false;
 }
