@@ -455,26 +455,17 @@ impl Engine {
                 .unwrap_or_default(),
             members: group.members.iter().map(|m| m.client_id.clone()).collect(),
         });
-        // The JoinGroup responses go to the members' own clients: a member whose client has
-        // gone (a removed static member waiting out its session) answers nobody, even when a
-        // new client with the same client id now reads in another group.
+        // The JoinGroup responses go to the members' own clients, each addressed to its
+        // member id: a member whose client has gone (a removed static member waiting out its
+        // session) answers nobody, even when a new client with the same client id now reads
+        // in another group.
         let members: Vec<(String, String)> = group
             .members
             .iter()
             .map(|m| (m.client_id.clone(), m.member_id.clone()))
             .collect();
         for (client, member_id) in members {
-            if let Some(c) = self.consumers.get_mut(&client) {
-                if c.membership.member_id() == Some(member_id.as_str())
-                    && c.group.as_deref() == Some(group_id)
-                {
-                    c.membership = ClassicMembership::Syncing {
-                        rejoin_needed: c.membership.rejoin_needed(),
-                        member_id,
-                        generation,
-                    };
-                }
-            }
+            self.receive_join_response(&client, group_id, &member_id, generation);
         }
         events
     }
@@ -536,14 +527,9 @@ impl Engine {
             })
             .collect();
         for (client, member_id, partitions) in deliveries {
-            let addressed = self.consumers.get(&client).is_some_and(|c| {
-                c.is_running() && c.membership.member_id() == Some(member_id.as_str())
-            });
-            if addressed {
-                events.extend(
-                    self.deliver_assignment(&client, &member_id, group_id, generation, partitions),
-                );
-            }
+            events.extend(
+                self.deliver_assignment(&client, &member_id, group_id, generation, partitions),
+            );
         }
         events
     }

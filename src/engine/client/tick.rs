@@ -509,8 +509,31 @@ impl Engine {
         events
     }
 
-    /// A member receives its assignment from SyncGroup (`onJoinComplete`); the response
-    /// is addressed to `member_id` on its client.
+    /// A JoinGroup response for `member_id` of `group` reaches the client: the client takes
+    /// it only if its own membership is that member of that group, and waits for SyncGroup.
+    pub(in crate::engine) fn receive_join_response(
+        &mut self,
+        client_id: &str,
+        group: &str,
+        member_id: &str,
+        generation: i32,
+    ) {
+        let Some(c) = self.consumers.get_mut(client_id) else {
+            return;
+        };
+        if c.membership.member_id() != Some(member_id) || c.group.as_deref() != Some(group) {
+            return;
+        }
+        c.membership = ClassicMembership::Syncing {
+            member_id: member_id.to_string(),
+            generation,
+            rejoin_needed: c.membership.rejoin_needed(),
+        };
+    }
+
+    /// A member receives its assignment from SyncGroup (`onJoinComplete`). The response is
+    /// addressed to `member_id`: a client that is not running, or whose membership names
+    /// another member id, takes nothing.
     pub(in crate::engine) fn deliver_assignment(
         &mut self,
         client_id: &str,
@@ -523,6 +546,9 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
         };
+        if !c.is_running() || c.membership.member_id() != Some(member_id) {
+            return events;
+        }
         let owned = c.assignment.clone();
         let revoked: Vec<TopicPartition> = owned
             .iter()
