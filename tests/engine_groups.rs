@@ -53,7 +53,9 @@ fn settle(engine: &mut Engine, group: &str) -> Vec<Event> {
             .consumers
             .values()
             .filter(|c| c.is_running() && c.group.as_deref() == Some(group) && c.is_subscriber())
-            .all(|c| c.generation == g.generation && !c.rejoin_needed);
+            .all(|c| {
+                c.membership.generation() == Some(g.generation) && !c.membership.rejoin_needed()
+            });
         if g.state == GroupState::Stable && running_members {
             return events;
         }
@@ -527,4 +529,125 @@ fn the_last_member_leaving_empties_the_group_at_once() {
             ..
         }
     )));
+}
+
+/// A JoinGroup response is addressed to a member id on its own client: a static member
+/// whose client crashed and was removed after it rejoined stays in the join, and a new
+/// client that reuses its client id in another group is not pulled into that generation.
+#[test]
+fn a_join_response_reaches_only_the_member_it_names() {
+    let mut e = Engine::new(5);
+    topic(&mut e, "orders", 2);
+    start(
+        &mut e,
+        "c1",
+        "g1",
+        &["orders"],
+        &[("group.instance.id", "node-a")],
+    );
+    settle(&mut e, "g1");
+    start(&mut e, "c2", "g1", &["orders"], &[]);
+    let mut rejoined = false;
+    for _ in 0..200 {
+        let events = advance(&mut e, 1);
+        rejoined = events.iter().any(|ev| {
+            matches!(ev, Event::JoinRequested { client_id, group, .. } if client_id == "c1" && group == "g1")
+        });
+        if rejoined {
+            break;
+        }
+    }
+    assert!(rejoined, "c1 never rejoined g1");
+    assert_eq!(e.groups["g1"].state, GroupState::PreparingRebalance);
+    for command in [
+        Command::CrashConsumer {
+            client_id: "c1".into(),
+        },
+        Command::RemoveConsumer {
+            client_id: "c1".into(),
+        },
+    ] {
+        apply_ok(&mut e, command);
+    }
+    start(&mut e, "c1", "g2", &["orders"], &[]);
+    let events = advance(&mut e, 1);
+    let g1_generation = e.groups["g1"].generation;
+    assert!(
+        events.iter().any(|ev| matches!(ev,
+            Event::JoinCompleted { group, members, .. } if group == "g1" && members.iter().any(|m| m == "c1"))),
+        "the removed static member is still in g1's join: {events:?}"
+    );
+    assert_ne!(
+        e.consumers["c1"].membership.generation(),
+        Some(g1_generation),
+        "the new c1 took g1's JoinGroup response: {:?}",
+        e.consumers["c1"].membership
+    );
+    settle(&mut e, "g2");
+    assert_eq!(owned(&e, "c1"), ["orders-0", "orders-1"]);
+    // The static member's session expires and c2 takes everything in g1.
+    advance(&mut e, 500);
+    settle(&mut e, "g1");
+    assert_eq!(owned(&e, "c2"), ["orders-0", "orders-1"]);
+}
+
+/// A static member whose poll loop takes longer than `max.poll.interval.ms` gives up its
+/// partitions without LeaveGroup, and its next poll rejoins under the same member id.
+#[test]
+fn a_static_member_past_the_poll_interval_rejoins_under_its_member_id() {
+    let mut e = Engine::new(8);
+    topic(&mut e, "orders", 1);
+    produce(&mut e, "orders", "k", 10);
+    start(
+        &mut e,
+        "c1",
+        "g",
+        &["orders"],
+        &[
+            ("group.instance.id", "node-a"),
+            ("max.poll.interval.ms", "5000"),
+            ("session.timeout.ms", "10000"),
+            ("processing.rate", "0.5"),
+            ("auto.offset.reset", "earliest"),
+        ],
+    );
+    settle(&mut e, "g");
+    let member_id = e.consumers["c1"]
+        .membership
+        .member_id()
+        .expect("a member id once settled")
+        .to_string();
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        events.extend(advance(&mut e, 1));
+        if !e.consumers["c1"].membership.is_settled() {
+            break;
+        }
+    }
+    assert!(
+        events.iter().any(
+            |ev| matches!(ev, Event::PartitionsRevoked { client_id, .. } if client_id == "c1")
+        ),
+        "it gives up its partition: {events:?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|ev| matches!(ev, Event::MemberRemoved { .. })),
+        "no LeaveGroup from a static member"
+    );
+    assert_eq!(
+        e.consumers["c1"].membership.member_id(),
+        Some(member_id.as_str())
+    );
+    let events = settle(&mut e, "g");
+    assert!(
+        events.iter().any(|ev| matches!(ev,
+            Event::JoinRequested { client_id, member_id: id, .. } if client_id == "c1" && *id == member_id)),
+        "it rejoins as {member_id}: {events:?}"
+    );
+    assert!(!events
+        .iter()
+        .any(|ev| matches!(ev, Event::MemberRemoved { .. })));
+    assert_eq!(owned(&e, "c1"), ["orders-0"]);
 }

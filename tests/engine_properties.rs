@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use kafka_sim::engine::consumer::MemberPhase;
+use kafka_sim::engine::consumer::ClassicMembership;
 use kafka_sim::engine::{
     Command, Engine, GroupState, ResetScope, ResetSpec, SeekTarget, TopicPartition,
 };
@@ -133,14 +133,15 @@ fn settled_and_read(e: &Engine) -> Result<(), String> {
             let Some(group) = c.group.as_deref().and_then(|g| e.groups.get(g)) else {
                 return Err(format!("{} is in no group", c.client_id));
             };
-            if group.state != GroupState::Stable
-                || c.phase != MemberPhase::Stable
-                || c.rejoin_needed
-                || c.generation != group.generation
-            {
+            let member_settled = matches!(
+                c.membership,
+                ClassicMembership::Stable { generation, rejoin_needed: false, .. }
+                    if generation == group.generation
+            );
+            if group.state != GroupState::Stable || !member_settled {
                 return Err(format!(
-                    "{} not settled: group {} is {:?}, member {:?} at generation {} of {}",
-                    c.client_id, group.id, group.state, c.phase, c.generation, group.generation
+                    "{} not settled: group {} is {:?} at generation {}, member {:?}",
+                    c.client_id, group.id, group.state, group.generation, c.membership
                 ));
             }
         }

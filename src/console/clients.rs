@@ -10,7 +10,7 @@
 
 use super::args::{self, flag, value, OptSpec};
 use super::{Console, ProducerSession};
-use crate::engine::consumer::MemberPhase;
+use crate::engine::consumer::ClassicMembership;
 use crate::engine::{Command, Engine, Event, RejectionKind, SeekTarget, TopicPartition};
 
 pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
@@ -171,8 +171,11 @@ fn caught_up(engine: &Engine, client: &str) -> bool {
     if !c.is_running() {
         return true;
     }
-    if c.is_subscriber() && (c.phase != MemberPhase::Stable || c.rejoin_needed || c.generation < 1)
-    {
+    let settled = matches!(
+        c.membership,
+        ClassicMembership::Stable { generation, rejoin_needed: false, .. } if generation >= 1
+    );
+    if c.is_subscriber() && !settled {
         return false;
     }
     c.in_flight.is_empty()

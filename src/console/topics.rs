@@ -3,7 +3,7 @@
 
 use super::args::{self, flag, value, OptSpec};
 use super::{lines, Console};
-use crate::engine::{Command, TopicPartition};
+use crate::engine::{Command, Rejection, RejectionKind, TopicPartition};
 
 pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
     value("bootstrap-server"),
@@ -58,31 +58,35 @@ pub(super) const GET_OFFSETS_OPTIONS: [OptSpec; 7] = [
 
 const TOPIC_ERROR: &str = "Error while executing topic command : ";
 
+/// TopicCommand's own refusals of its arguments.
+const ILLEGAL_ARGUMENT: &str = "java.lang.IllegalArgumentException";
+
 /// What `kafka-topics` prints when a command fails: its error line, then the ERROR line its
 /// logger writes to standard error (Kafka's tools-log4j2 pattern; the simulator leaves out the
 /// timestamp and stack trace) with the exception the message came from.
-fn topic_error(message: &str) -> String {
-    let exception = topic_exception(message);
+fn topic_error(exception: &str, message: &str) -> String {
     format!("{TOPIC_ERROR}{message}\nERROR {exception}: {message}\n (org.apache.kafka.tools.TopicCommand)\n")
 }
 
-/// The exception class behind a `kafka-topics` error message (TopicCommand and the broker).
-fn topic_exception(message: &str) -> &'static str {
-    if message.contains("already exists") {
-        "org.apache.kafka.common.errors.TopicExistsException"
-    } else if message.contains("would not be an increase") {
-        "org.apache.kafka.common.errors.InvalidPartitionsException"
-    } else if message.contains("Unable to replicate") {
-        "org.apache.kafka.common.errors.InvalidReplicationFactorException"
-    } else if message.starts_with("Topic name is invalid") || message.contains("collides with") {
-        "org.apache.kafka.common.errors.InvalidTopicException"
-    } else if message.starts_with("Invalid value") {
-        "org.apache.kafka.common.config.ConfigException"
-    } else if message.starts_with("Unknown topic config") {
-        "org.apache.kafka.common.errors.InvalidConfigurationException"
-    } else {
-        "java.lang.IllegalArgumentException"
-    }
+/// [`topic_error`] for a command the engine refused: the exception follows its kind.
+fn topic_rejection(rejection: &Rejection) -> String {
+    let exception = match rejection.kind {
+        RejectionKind::TopicExists => "org.apache.kafka.common.errors.TopicExistsException",
+        RejectionKind::InvalidPartitions => {
+            "org.apache.kafka.common.errors.InvalidPartitionsException"
+        }
+        RejectionKind::InvalidTopic => "org.apache.kafka.common.errors.InvalidTopicException",
+        RejectionKind::InvalidConfigValue => "org.apache.kafka.common.config.ConfigException",
+        RejectionKind::UnknownConfig => {
+            "org.apache.kafka.common.errors.InvalidConfigurationException"
+        }
+        RejectionKind::UnknownTopic
+        | RejectionKind::InvalidRecord
+        | RejectionKind::RecordTooLarge
+        | RejectionKind::OverLimit
+        | RejectionKind::Invalid => ILLEGAL_ARGUMENT,
+    };
+    topic_error(exception, &rejection.reason)
 }
 
 /// The cluster-wide dynamic default a Kafka 4 cluster gets when it is formatted.
@@ -135,10 +139,13 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
         match p.value("replication-factor").map(str::parse::<i64>) {
             None | Some(Ok(1)) => {}
             Some(Ok(n)) if n < 1 => {
-                return Err(topic_error("Replication factor must be larger than 0."))
+                return Err(topic_error(
+                    ILLEGAL_ARGUMENT,
+                    "Replication factor must be larger than 0.",
+                ))
             }
             Some(Ok(n)) => {
-                return Err(topic_error(&format!(
+                return Err(topic_error("org.apache.kafka.common.errors.InvalidReplicationFactorException", &format!(
                     "Unable to replicate the partition {n} time(s): The target replication factor of {n} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned."
                 )))
             }
@@ -155,6 +162,7 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
                 Some((k, v)) if !k.is_empty() => configs.push((k.to_string(), v.to_string())),
                 _ => {
                     return Err(topic_error(
+                        ILLEGAL_ARGUMENT,
                         "requirement failed: Invalid topic config: all configs to be added must be in the format \"key=val\".",
                     ))
                 }
@@ -511,7 +519,10 @@ impl Console {
             return if p.has("if-exists") {
                 String::new()
             } else {
-                topic_error(&format!("Topic '{topic}' does not exist as expected"))
+                topic_error(
+                    ILLEGAL_ARGUMENT,
+                    &format!("Topic '{topic}' does not exist as expected"),
+                )
             };
         }
         let command = match topics_command(&p) {
@@ -538,7 +549,7 @@ impl Console {
         let result = match (self.apply_checked(command), created) {
             (Ok(_), Some(topic)) => format!("Created topic {topic}.\n"),
             (Ok(_), None) => String::new(),
-            (Err(reason), _) => topic_error(&reason.reason),
+            (Err(rejection), _) => topic_rejection(&rejection),
         };
         format!("{warning}{result}")
     }
@@ -550,7 +561,10 @@ impl Console {
                 return if if_exists {
                     String::new()
                 } else {
-                    topic_error(&format!("Topic '{name}' does not exist as expected"))
+                    topic_error(
+                        ILLEGAL_ARGUMENT,
+                        &format!("Topic '{name}' does not exist as expected"),
+                    )
                 };
             }
         }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::assign::Strategy;
+use super::group::Ownership;
 use super::types::TopicPartition;
 
 /// `auto.offset.reset`.
@@ -280,18 +281,111 @@ pub enum ConsumerStatus {
     Failed(String),
 }
 
-/// Where a group member is in the join/sync exchange, from the client's side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A consumer's membership of its group under the classic protocol, from the client's
+/// side (`AbstractCoordinator`'s `MemberState` with its `Generation`). Each state holds
+/// only what is valid in it: a member id comes with the states that have one, and a
+/// generation only with a member id, so "a generation without a member id" or "syncing
+/// without the generation the JoinGroup response gave" cannot be written. KIP-848's consumer
+/// protocol (member epochs, reconciliation; SEMANTICS-4 §B) and share groups (§C) are
+/// other protocols: they get sibling enums, chosen by the consumer's `group.protocol`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum MemberPhase {
-    /// Not in a group (standalone, or not joined yet).
+pub enum ClassicMembership {
+    /// Not in a group: a standalone reader, a subscriber that has not joined yet, or one
+    /// that forgot its membership (after close, or when the coordinator no longer knew
+    /// it). A subscriber in this state joins at its next poll.
     Unjoined,
-    /// JoinGroup sent, waiting for the join to complete.
-    Joining,
-    /// JoinGroup answered, waiting for SyncGroup.
-    Syncing,
-    /// Has its assignment for the current generation.
-    Stable,
+    /// A static member that gave up on `max.poll.interval.ms` without LeaveGroup: the
+    /// coordinator keeps its membership until its session expires, and it rejoins under
+    /// the same member id at its next poll.
+    Lapsed { member_id: String },
+    /// JoinGroup sent, waiting for the join phase to complete. `generation` is that of
+    /// the assignment it still holds (what its JoinGroup reports owning), if it had one.
+    Joining {
+        member_id: String,
+        generation: Option<i32>,
+        rejoin_needed: bool,
+    },
+    /// JoinGroup answered with `generation`, waiting for SyncGroup.
+    Syncing {
+        member_id: String,
+        generation: i32,
+        rejoin_needed: bool,
+    },
+    /// Has its assignment for `generation`.
+    Stable {
+        member_id: String,
+        generation: i32,
+        rejoin_needed: bool,
+    },
+}
+
+impl ClassicMembership {
+    /// The member id the coordinator gave it, while it has one.
+    pub fn member_id(&self) -> Option<&str> {
+        match self {
+            Self::Unjoined => None,
+            Self::Lapsed { member_id }
+            | Self::Joining { member_id, .. }
+            | Self::Syncing { member_id, .. }
+            | Self::Stable { member_id, .. } => Some(member_id),
+        }
+    }
+
+    /// The generation it belongs to, if a JoinGroup response gave it one.
+    pub fn generation(&self) -> Option<i32> {
+        match self {
+            Self::Unjoined | Self::Lapsed { .. } => None,
+            Self::Joining { generation, .. } => *generation,
+            Self::Syncing { generation, .. } | Self::Stable { generation, .. } => Some(*generation),
+        }
+    }
+
+    /// Whether its next poll (re)joins the group: always when it is not in one.
+    pub fn rejoin_needed(&self) -> bool {
+        match self {
+            Self::Unjoined | Self::Lapsed { .. } => true,
+            Self::Joining { rejoin_needed, .. }
+            | Self::Syncing { rejoin_needed, .. }
+            | Self::Stable { rejoin_needed, .. } => *rejoin_needed,
+        }
+    }
+
+    /// Asks for a rejoin at the next poll (a rebalance seen in a heartbeat, new metadata,
+    /// a new assignor list).
+    pub fn request_rejoin(&mut self) {
+        self.set_rejoin_needed(true);
+    }
+
+    /// Forgets a requested rejoin: the poll is joining now (`onJoinPrepare`).
+    pub fn clear_rejoin(&mut self) {
+        self.set_rejoin_needed(false);
+    }
+
+    fn set_rejoin_needed(&mut self, value: bool) {
+        match self {
+            Self::Unjoined | Self::Lapsed { .. } => {}
+            Self::Joining { rejoin_needed, .. }
+            | Self::Syncing { rejoin_needed, .. }
+            | Self::Stable { rejoin_needed, .. } => *rejoin_needed = value,
+        }
+    }
+
+    /// Waiting for the join or the sync to complete.
+    pub fn is_rebalancing(&self) -> bool {
+        matches!(self, Self::Joining { .. } | Self::Syncing { .. })
+    }
+
+    /// In a generation with its assignment, no rejoin pending.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            Self::Stable {
+                rejoin_needed: false,
+                ..
+            }
+        )
+    }
 }
 
 /// Records a poll returned that the application has not processed yet.
@@ -313,14 +407,13 @@ pub struct Consumer {
     pub manual: Vec<TopicPartition>,
     pub config: ConsumerConfig,
     pub status: ConsumerStatus,
-    pub member_id: Option<String>,
-    pub generation: i32,
-    pub phase: MemberPhase,
+    /// Its membership of `group` (classic protocol); `Unjoined` for a standalone reader.
+    pub membership: ClassicMembership,
     /// Partitions it owns now, sorted.
     pub assignment: Vec<TopicPartition>,
-    /// The last assignment and its generation (the eager sticky assignor's `userData`).
-    pub last_assignment: Vec<TopicPartition>,
-    pub last_assignment_generation: Option<i32>,
+    /// The last assignment and its generation (the eager sticky assignor's `userData`):
+    /// kept when the membership is forgotten, as the assignor instance keeps it.
+    pub last_assignment: Option<Ownership>,
     /// Fetch position per owned partition: the next offset a poll returns.
     pub positions: BTreeMap<TopicPartition, i64>,
     /// Next offset the application will process, per partition it has fetched from.
@@ -329,7 +422,6 @@ pub struct Consumer {
     /// Processing credit, in thousandths of a record.
     pub credit_millirecords: u64,
     pub paused: bool,
-    pub rejoin_needed: bool,
     pub last_poll_tick: u64,
     pub last_heartbeat_tick: u64,
     pub last_auto_commit_tick: u64,
@@ -360,18 +452,14 @@ impl Consumer {
             manual,
             config,
             status: ConsumerStatus::Running,
-            member_id: None,
-            generation: -1,
-            phase: MemberPhase::Unjoined,
+            membership: ClassicMembership::Unjoined,
             assignment: Vec::new(),
-            last_assignment: Vec::new(),
-            last_assignment_generation: None,
+            last_assignment: None,
             positions: BTreeMap::new(),
             processed: BTreeMap::new(),
             in_flight: VecDeque::new(),
             credit_millirecords: 0,
             paused: false,
-            rejoin_needed: false,
             last_poll_tick: now_tick,
             last_heartbeat_tick: now_tick,
             last_auto_commit_tick: now_tick,

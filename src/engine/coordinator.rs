@@ -10,10 +10,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::assign::Strategy;
 use super::assign::{self, MemberSubscription};
-use super::consumer::MemberPhase;
+use super::consumer::ClassicMembership;
 use super::event::{Event, LeaveReason, OffsetDeletion};
-use super::group::{CommittedOffset, Group, GroupState, Member, Rebalance};
+use super::group::{CommittedOffset, Group, GroupState, Member, MemberJoin, Ownership, Rebalance};
 use super::time::ms_to_ticks;
 use super::{rejected, Engine, Outcome, ResetScope, ResetSpec, TopicPartition};
 
@@ -35,10 +36,15 @@ impl Engine {
     /// Starts a rebalance (`prepareRebalance`): every member must rejoin.
     fn prepare_rebalance(&mut self, group_id: &str, reason: String) -> Vec<Event> {
         let now = self.tick;
+        match self.groups.get_mut(group_id) {
+            Some(group) => Self::prepare_group_rebalance(group, now, reason),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Self::prepare_rebalance`] on a group already at hand.
+    fn prepare_group_rebalance(group: &mut Group, now: u64, reason: String) -> Vec<Event> {
         let mut events = Vec::new();
-        let Some(group) = self.groups.get_mut(group_id) else {
-            return events;
-        };
         let timeout_ticks = group
             .members
             .iter()
@@ -46,7 +52,7 @@ impl Engine {
             .max()
             .unwrap_or(0);
         for m in &mut group.members {
-            m.joined = false;
+            m.join = MemberJoin::Awaited;
         }
         group.join_completed_tick = None;
         group.rebalance = Some(Rebalance {
@@ -58,49 +64,47 @@ impl Engine {
         });
         Self::set_group_state(group, GroupState::PreparingRebalance, &mut events);
         events.push(Event::RebalanceStarted {
-            group: group_id.to_string(),
+            group: group.id.clone(),
             generation: group.generation,
             reason,
         });
         events
     }
 
-    /// A consumer's JoinGroup.
-    pub(super) fn join_group(&mut self, client_id: &str) -> Vec<Event> {
-        let now = self.tick;
-        let delay_ticks = ms_to_ticks(self.broker.group_initial_rebalance_delay_ms);
-        let Some(consumer) = self.consumers.get(client_id) else {
-            return Vec::new();
-        };
-        let Some(group_id) = consumer.group.clone() else {
-            return Vec::new();
-        };
-        // ownedPartitions: what it still owns (nothing, after an eager revoke). The eager
-        // StickyAssignor reads its last assignment from userData instead.
-        let owned = consumer.assignment.clone();
-        let owned_generation = (consumer.generation >= 0).then_some(consumer.generation);
-        let sticky_user_data = consumer.last_assignment.clone();
-        let sticky_generation = consumer.last_assignment_generation;
-        let instance_id = consumer.config.group_instance_id.clone();
-        let template = Member {
-            member_id: String::new(),
+    /// What a consumer's JoinGroup carries, read from the client once.
+    fn join_request(&self, client_id: &str) -> Option<JoinRequest> {
+        let consumer = self.consumers.get(client_id)?;
+        let group_id = consumer.group.clone()?;
+        let generation = consumer.membership.generation();
+        Some(JoinRequest {
+            group_id,
             client_id: client_id.to_string(),
-            host: "/127.0.0.1".to_string(),
-            group_instance_id: instance_id.clone(),
+            member_id: consumer.membership.member_id().map(str::to_string),
+            generation,
+            group_instance_id: consumer.config.group_instance_id.clone(),
             topics: consumer.topics.clone(),
             assignors: consumer.config.assignors.clone(),
-            owned,
-            owned_generation,
-            sticky_user_data,
-            sticky_generation,
-            joined: true,
-            assignment: Vec::new(),
-            last_heartbeat_tick: now,
+            // ownedPartitions: what it still owns (nothing, after an eager revoke). The
+            // eager StickyAssignor reads its last assignment from userData instead.
+            join: MemberJoin::Joined {
+                owned: generation.map(|generation| Ownership {
+                    partitions: consumer.assignment.clone(),
+                    generation,
+                }),
+                sticky_user_data: consumer.last_assignment.clone(),
+            },
             session_timeout_ms: consumer.config.session_timeout_ms,
             rebalance_timeout_ms: consumer.config.max_poll_interval_ms,
-        };
-        let known_member = consumer.member_id.clone();
+        })
+    }
 
+    /// A consumer's JoinGroup: a member the group knows rejoins, a static member takes
+    /// over its old membership under a new id, or a new member is added.
+    pub(super) fn join_group(&mut self, client_id: &str) -> Vec<Event> {
+        let Some(request) = self.join_request(client_id) else {
+            return Vec::new();
+        };
+        let group_id = request.group_id.clone();
         let group = self
             .groups
             .entry(group_id.clone())
@@ -112,8 +116,8 @@ impl Engine {
         let others_ok = group
             .members
             .iter()
-            .filter(|m| Some(&m.member_id) != known_member.as_ref())
-            .all(|m| m.assignors.iter().any(|s| template.assignors.contains(s)));
+            .filter(|m| Some(&m.member_id) != request.member_id.as_ref())
+            .all(|m| m.assignors.iter().any(|s| request.assignors.contains(s)));
         if !others_ok {
             let error = "InconsistentGroupProtocolException: The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.".to_string();
             if let Some(c) = self.consumers.get_mut(client_id) {
@@ -124,177 +128,173 @@ impl Engine {
                 error,
             }];
         }
-
-        let mut events = Vec::new();
-        // A known member rejoining.
-        if let Some(member_id) = known_member
+        let known = request
+            .member_id
             .as_ref()
             .filter(|id| group.member(id).is_some())
-        {
-            let state = group.state;
-            if matches!(state, GroupState::Stable | GroupState::CompletingRebalance) {
-                events.extend(self.prepare_rebalance(
-                    &group_id,
-                    format!(
-                        "Updating metadata for member {member_id} during {}",
-                        state.name()
-                    ),
-                ));
-            }
-            let Some(group) = self.groups.get_mut(&group_id) else {
-                return events;
-            };
-            if let Some(m) = group.member_mut(member_id) {
-                let id = m.member_id.clone();
-                *m = Member {
-                    member_id: id,
-                    ..template
-                };
-            }
-            events.push(Event::JoinRequested {
-                group: group_id.clone(),
-                client_id: client_id.to_string(),
-                member_id: member_id.clone(),
-            });
-            self.set_phase(client_id, MemberPhase::Joining);
-            return events;
-        }
-
-        // A static member coming back: it takes over its old membership.
-        if let Some(instance) = instance_id.as_ref() {
-            if let Some(pos) = group
+            .cloned();
+        let static_position = request.group_instance_id.as_ref().and_then(|instance| {
+            group
                 .members
                 .iter()
                 .position(|m| m.group_instance_id.as_ref() == Some(instance))
-            {
-                // Kafka names a static member after its group.instance.id.
-                let new_id = self.new_member_id(instance);
-                let Some(group) = self.groups.get_mut(&group_id) else {
-                    return events;
-                };
-                let old = group.members[pos].clone();
-                let unchanged =
-                    old.topics == template.topics && old.assignors == template.assignors;
-                if group.leader.as_ref() == Some(&old.member_id) {
-                    group.leader = Some(new_id.clone());
-                }
-                group.members[pos] = Member {
-                    member_id: new_id.clone(),
-                    assignment: old.assignment.clone(),
-                    ..template
-                };
-                events.push(Event::JoinRequested {
-                    group: group_id.clone(),
-                    client_id: client_id.to_string(),
-                    member_id: new_id.clone(),
-                });
-                if group.state == GroupState::Stable && unchanged {
-                    let generation = group.generation;
-                    let assignment = old.assignment.clone();
-                    events.push(Event::StaticMemberRejoined {
-                        group: group_id.clone(),
-                        client_id: client_id.to_string(),
-                        group_instance_id: instance.clone(),
-                    });
-                    if let Some(c) = self.consumers.get_mut(client_id) {
-                        c.member_id = Some(new_id);
-                        c.generation = generation;
-                    }
-                    events.extend(
-                        self.deliver_assignment(client_id, &group_id, generation, assignment),
-                    );
-                    return events;
-                }
-                if let Some(c) = self.consumers.get_mut(client_id) {
-                    c.member_id = Some(new_id);
-                }
-                let state = group.state;
-                if matches!(state, GroupState::Stable | GroupState::CompletingRebalance) {
-                    events.extend(self.prepare_rebalance(
-                        &group_id,
-                        format!(
-                            "Updating metadata for static member {instance} during {}",
-                            state.name()
-                        ),
-                    ));
-                    if let Some(m) = self
-                        .groups
-                        .get_mut(&group_id)
-                        .and_then(|g| g.members.get_mut(pos))
-                    {
-                        m.joined = true;
-                    }
-                }
-                self.set_phase(client_id, MemberPhase::Joining);
-                return events;
-            }
+        });
+        match (known, static_position) {
+            (Some(member_id), _) => self.rejoin_known_member(request, member_id),
+            (None, Some(position)) => self.replace_static_member(request, position),
+            (None, None) => self.add_new_member(request),
         }
+    }
 
-        // A new member: a static one is named after its group.instance.id, as in Kafka.
-        let member_id = self.new_member_id(instance_id.as_deref().unwrap_or(client_id));
-        let Some(group) = self.groups.get_mut(&group_id) else {
+    /// A member the group knows sends JoinGroup again: in a settled group that starts a
+    /// rebalance.
+    fn rejoin_known_member(&mut self, request: JoinRequest, member_id: String) -> Vec<Event> {
+        let now = self.tick;
+        let mut events = Vec::new();
+        let Some(group) = self.groups.get_mut(&request.group_id) else {
             return events;
         };
         let state = group.state;
-        group.members.push(Member {
-            member_id: member_id.clone(),
-            ..template
-        });
-        events.push(Event::JoinRequested {
-            group: group_id.clone(),
-            client_id: client_id.to_string(),
-            member_id: member_id.clone(),
-        });
-        match state {
-            GroupState::Empty | GroupState::Dead => {
-                events.extend(
-                    self.prepare_rebalance(&group_id, format!("Adding new member {member_id}")),
-                );
-                if let Some(group) = self.groups.get_mut(&group_id) {
-                    if let Some(r) = group.rebalance.as_mut() {
-                        // InitialDelayedJoin: wait a little for more members.
-                        r.not_before_tick = now + delay_ticks;
-                    }
-                    for m in &mut group.members {
-                        m.joined = true;
-                    }
-                }
-            }
-            GroupState::Stable | GroupState::CompletingRebalance => {
-                events.extend(
-                    self.prepare_rebalance(&group_id, format!("Adding new member {member_id}")),
-                );
-                if let Some(m) = self
-                    .groups
-                    .get_mut(&group_id)
-                    .and_then(|g| g.member_mut(&member_id))
-                {
-                    m.joined = true;
-                }
-            }
-            GroupState::PreparingRebalance => {
-                if let Some(group) = self.groups.get_mut(&group_id) {
-                    let new_group = group.generation == 0;
-                    if let Some(r) = group.rebalance.as_mut() {
-                        if r.not_before_tick > now && new_group {
-                            // The delay is not restarted: when it ends, one more whole
-                            // period follows (GroupMetadataManager's InitialDelayedJoin).
-                            r.new_member_added = true;
-                        }
-                    }
-                }
-            }
+        if matches!(state, GroupState::Stable | GroupState::CompletingRebalance) {
+            let reason = format!(
+                "Updating metadata for member {member_id} during {}",
+                state.name()
+            );
+            events.extend(Self::prepare_group_rebalance(group, now, reason));
         }
-        if let Some(c) = self.consumers.get_mut(client_id) {
-            c.member_id = Some(member_id);
+        if let Some(m) = group.member_mut(&member_id) {
+            *m = request.member(member_id.clone(), Vec::new(), now);
         }
-        self.set_phase(client_id, MemberPhase::Joining);
+        events.push(request.join_requested(&member_id));
+        self.set_membership(&request, request.joining(member_id));
         events
     }
 
-    fn set_phase(&mut self, client_id: &str, phase: MemberPhase) {
-        if let Some(c) = self.consumers.get_mut(client_id) {
-            c.phase = phase;
+    /// A static member comes back with a new client (or after it forgot its id): it takes
+    /// over its old membership under a new member id. In a stable group with an unchanged
+    /// subscription it gets its old assignment back at once, without a rebalance.
+    fn replace_static_member(&mut self, request: JoinRequest, position: usize) -> Vec<Event> {
+        let now = self.tick;
+        let mut events = Vec::new();
+        let Some(instance) = request.group_instance_id.clone() else {
+            return events;
+        };
+        // Kafka names a static member after its group.instance.id.
+        let new_id = self.new_member_id(&instance);
+        let Some(group) = self.groups.get_mut(&request.group_id) else {
+            return events;
+        };
+        let Some(old) = group.members.get(position) else {
+            return events;
+        };
+        let unchanged = old.topics == request.topics && old.assignors == request.assignors;
+        let assignment = old.assignment.clone();
+        let old_id = old.member_id.clone();
+        if group.leader.as_ref() == Some(&old_id) {
+            group.leader = Some(new_id.clone());
+        }
+        group.members[position] = request.member(new_id.clone(), assignment.clone(), now);
+        events.push(request.join_requested(&new_id));
+        let state = group.state;
+        if state == GroupState::Stable && unchanged {
+            let generation = group.generation;
+            events.push(Event::StaticMemberRejoined {
+                group: request.group_id.clone(),
+                client_id: request.client_id.clone(),
+                group_instance_id: instance,
+            });
+            // The JoinGroup response carries the current generation; SyncGroup returns
+            // the old assignment.
+            self.set_membership(
+                &request,
+                ClassicMembership::Syncing {
+                    member_id: new_id.clone(),
+                    generation,
+                    rejoin_needed: false,
+                },
+            );
+            events.extend(self.deliver_assignment(
+                &request.client_id,
+                &new_id,
+                &request.group_id,
+                generation,
+                assignment,
+            ));
+            return events;
+        }
+        if matches!(state, GroupState::Stable | GroupState::CompletingRebalance) {
+            let reason = format!(
+                "Updating metadata for static member {instance} during {}",
+                state.name()
+            );
+            events.extend(Self::prepare_group_rebalance(group, now, reason));
+            if let Some(m) = group.members.get_mut(position) {
+                m.join = request.join.clone();
+            }
+        }
+        self.set_membership(&request, request.joining(new_id));
+        events
+    }
+
+    /// A new member: a static one is named after its group.instance.id, as in Kafka.
+    fn add_new_member(&mut self, request: JoinRequest) -> Vec<Event> {
+        let now = self.tick;
+        let delay_ticks = ms_to_ticks(self.broker.group_initial_rebalance_delay_ms);
+        let mut events = Vec::new();
+        let name = request
+            .group_instance_id
+            .as_deref()
+            .unwrap_or(&request.client_id)
+            .to_string();
+        let member_id = self.new_member_id(&name);
+        let Some(group) = self.groups.get_mut(&request.group_id) else {
+            return events;
+        };
+        let state = group.state;
+        group
+            .members
+            .push(request.member(member_id.clone(), Vec::new(), now));
+        events.push(request.join_requested(&member_id));
+        match state {
+            GroupState::Empty | GroupState::Dead => {
+                let reason = format!("Adding new member {member_id}");
+                events.extend(Self::prepare_group_rebalance(group, now, reason));
+                if let Some(r) = group.rebalance.as_mut() {
+                    // InitialDelayedJoin: wait a little for more members.
+                    r.not_before_tick = now + delay_ticks;
+                }
+                // An empty group has no other member: the new one is the whole join.
+                for m in &mut group.members {
+                    m.join = request.join.clone();
+                }
+            }
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                let reason = format!("Adding new member {member_id}");
+                events.extend(Self::prepare_group_rebalance(group, now, reason));
+                if let Some(m) = group.member_mut(&member_id) {
+                    m.join = request.join.clone();
+                }
+            }
+            GroupState::PreparingRebalance => {
+                let new_group = group.generation == 0;
+                if let Some(r) = group.rebalance.as_mut() {
+                    if r.not_before_tick > now && new_group {
+                        // The delay is not restarted: when it ends, one more whole
+                        // period follows (GroupMetadataManager's InitialDelayedJoin).
+                        r.new_member_added = true;
+                    }
+                }
+            }
+        }
+        self.set_membership(&request, request.joining(member_id));
+        events
+    }
+
+    /// The client's side of a JoinGroup exchange: its own membership changes (the request
+    /// names the client it came from).
+    fn set_membership(&mut self, request: &JoinRequest, membership: ClassicMembership) {
+        if let Some(c) = self.consumers.get_mut(&request.client_id) {
+            c.membership = membership;
         }
     }
 
@@ -382,14 +382,14 @@ impl Engine {
                         }
                         continue;
                     }
-                    let all_joined = group.members.iter().all(|m| m.joined);
+                    let all_joined = group.members.iter().all(|m| m.join.is_joined());
                     if all_joined && now >= r.not_before_tick {
                         events.extend(self.complete_join(&id));
                     } else if now >= r.deadline_tick && now >= r.not_before_tick {
                         let late: Vec<String> = group
                             .members
                             .iter()
-                            .filter(|m| !m.joined)
+                            .filter(|m| !m.join.is_joined())
                             .map(|m| m.member_id.clone())
                             .collect();
                         for member_id in late {
@@ -455,23 +455,17 @@ impl Engine {
                 .unwrap_or_default(),
             members: group.members.iter().map(|m| m.client_id.clone()).collect(),
         });
-        // The JoinGroup responses go to the members' own clients: a member whose client has
-        // gone (a removed static member waiting out its session) answers nobody, even when a
-        // new client with the same client id now reads in another group.
+        // The JoinGroup responses go to the members' own clients, each addressed to its
+        // member id: a member whose client has gone (a removed static member waiting out its
+        // session) answers nobody, even when a new client with the same client id now reads
+        // in another group.
         let members: Vec<(String, String)> = group
             .members
             .iter()
             .map(|m| (m.client_id.clone(), m.member_id.clone()))
             .collect();
         for (client, member_id) in members {
-            if let Some(c) = self.consumers.get_mut(&client) {
-                if c.member_id.as_deref() == Some(member_id.as_str())
-                    && c.group.as_deref() == Some(group_id)
-                {
-                    c.phase = MemberPhase::Syncing;
-                    c.generation = generation;
-                }
-            }
+            self.receive_join_response(&client, group_id, &member_id, generation);
         }
         events
     }
@@ -489,20 +483,21 @@ impl Engine {
         let subscriptions: Vec<MemberSubscription> = group
             .members
             .iter()
-            .map(|m| MemberSubscription {
-                member_id: m.member_id.clone(),
-                group_instance_id: m.group_instance_id.clone(),
-                topics: m.topics.clone(),
-                owned: if strategy == assign::Strategy::Sticky {
-                    m.sticky_user_data.clone()
-                } else {
-                    m.owned.clone()
-                },
-                generation: if strategy == assign::Strategy::Sticky {
-                    m.sticky_generation
-                } else {
-                    m.owned_generation
-                },
+            .map(|m| {
+                let reported = match &m.join {
+                    MemberJoin::Joined {
+                        sticky_user_data, ..
+                    } if strategy == Strategy::Sticky => sticky_user_data.as_ref(),
+                    MemberJoin::Joined { owned, .. } => owned.as_ref(),
+                    MemberJoin::Awaited => None,
+                };
+                MemberSubscription {
+                    member_id: m.member_id.clone(),
+                    group_instance_id: m.group_instance_id.clone(),
+                    topics: m.topics.clone(),
+                    owned: reported.map(|o| o.partitions.clone()).unwrap_or_default(),
+                    generation: reported.map(|o| o.generation),
+                }
             })
             .collect();
         let assignment = assign::assign(strategy, &counts, &subscriptions);
@@ -532,14 +527,9 @@ impl Engine {
             })
             .collect();
         for (client, member_id, partitions) in deliveries {
-            if let Some(c) = self.consumers.get_mut(&client) {
-                if c.member_id.as_deref() != Some(member_id.as_str()) || !c.is_running() {
-                    continue;
-                }
-            } else {
-                continue;
-            }
-            events.extend(self.deliver_assignment(&client, group_id, generation, partitions));
+            events.extend(
+                self.deliver_assignment(&client, &member_id, group_id, generation, partitions),
+            );
         }
         events
     }
@@ -564,8 +554,8 @@ impl Engine {
             return Vec::new();
         }
         let subscriber = consumer.is_subscriber();
-        let member_id = consumer.member_id.clone();
-        let generation = consumer.generation;
+        let member_id = consumer.membership.member_id().map(str::to_string);
+        let generation = consumer.membership.generation();
         let group = self
             .groups
             .entry(group_id.clone())
@@ -574,7 +564,7 @@ impl Engine {
             member_id
                 .as_ref()
                 .is_some_and(|id| group.member(id).is_some())
-                && generation == group.generation
+                && generation == Some(group.generation)
                 && group.state != GroupState::CompletingRebalance
         } else {
             group.members.is_empty()
@@ -740,4 +730,58 @@ pub fn session_expiry_tick(member: &Member) -> u64 {
         .last_heartbeat_tick
         .saturating_add(ms_to_ticks(member.session_timeout_ms))
         .saturating_add(1)
+}
+
+/// What a consumer's JoinGroup carries, read once from its client.
+struct JoinRequest {
+    group_id: String,
+    /// The client it came from: the response goes back to it alone.
+    client_id: String,
+    /// The member id the client already has, if any.
+    member_id: Option<String>,
+    /// The client's generation, kept while it joins (its commits name it).
+    generation: Option<i32>,
+    group_instance_id: Option<String>,
+    topics: Vec<String>,
+    assignors: Vec<Strategy>,
+    /// `MemberJoin::Joined` with what it reports owning.
+    join: MemberJoin,
+    session_timeout_ms: i64,
+    rebalance_timeout_ms: i64,
+}
+
+impl JoinRequest {
+    /// The coordinator's member for this request, under `member_id`.
+    fn member(&self, member_id: String, assignment: Vec<TopicPartition>, now: u64) -> Member {
+        Member {
+            member_id,
+            client_id: self.client_id.clone(),
+            host: "/127.0.0.1".to_string(),
+            group_instance_id: self.group_instance_id.clone(),
+            topics: self.topics.clone(),
+            assignors: self.assignors.clone(),
+            join: self.join.clone(),
+            assignment,
+            last_heartbeat_tick: now,
+            session_timeout_ms: self.session_timeout_ms,
+            rebalance_timeout_ms: self.rebalance_timeout_ms,
+        }
+    }
+
+    fn join_requested(&self, member_id: &str) -> Event {
+        Event::JoinRequested {
+            group: self.group_id.clone(),
+            client_id: self.client_id.clone(),
+            member_id: member_id.to_string(),
+        }
+    }
+
+    /// The client's membership once this JoinGroup is sent under `member_id`.
+    fn joining(&self, member_id: String) -> ClassicMembership {
+        ClassicMembership::Joining {
+            member_id,
+            generation: self.generation,
+            rejoin_needed: false,
+        }
+    }
 }

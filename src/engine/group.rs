@@ -31,6 +31,39 @@ impl GroupState {
     }
 }
 
+/// Partitions a member owned and the generation it owned them in (a JoinGroup's
+/// `ownedPartitions` with its generation, or the eager sticky assignor's `userData`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ownership {
+    pub partitions: Vec<TopicPartition>,
+    pub generation: i32,
+}
+
+/// Where a member is in the current rebalance, as the coordinator sees it (classic
+/// protocol: JoinGroup is the barrier; KIP-848's members reconcile one by one instead and
+/// will carry their member epoch in a sibling type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberJoin {
+    /// A rebalance started and its JoinGroup has not come yet: it is removed if it does
+    /// not come before the rebalance timeout.
+    Awaited,
+    /// It sent JoinGroup in the current (or, once the group is stable, the last)
+    /// rebalance, with what it reported owning; the assignor reads these at SyncGroup.
+    Joined {
+        /// `ownedPartitions` and their generation; `None` for a member that owned nothing
+        /// in any generation.
+        owned: Option<Ownership>,
+        /// The eager sticky assignor's `userData`: its last assignment and that generation.
+        sticky_user_data: Option<Ownership>,
+    },
+}
+
+impl MemberJoin {
+    pub fn is_joined(&self) -> bool {
+        matches!(self, MemberJoin::Joined { .. })
+    }
+}
+
 /// A member as the coordinator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -42,14 +75,8 @@ pub struct Member {
     pub topics: Vec<String>,
     /// Supported assignors, most preferred first.
     pub assignors: Vec<Strategy>,
-    /// What it reported owning at its last JoinGroup, and the generation of that ownership.
-    pub owned: Vec<TopicPartition>,
-    pub owned_generation: Option<i32>,
-    /// The eager sticky assignor's `userData`: its last assignment and that generation.
-    pub sticky_user_data: Vec<TopicPartition>,
-    pub sticky_generation: Option<i32>,
-    /// Whether it has sent JoinGroup in the current rebalance.
-    pub joined: bool,
+    /// Whether it has sent JoinGroup in the current rebalance, and what that carried.
+    pub join: MemberJoin,
     /// Its assignment in the current generation.
     pub assignment: Vec<TopicPartition>,
     pub last_heartbeat_tick: u64,

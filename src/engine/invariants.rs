@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::consumer::MemberPhase;
+use super::consumer::ClassicMembership;
 use super::log::PartitionLog;
 use super::types::Record;
 use super::{Engine, GroupState, TopicPartition};
@@ -88,10 +88,11 @@ pub fn check(e: &Engine) -> Result<(), String> {
             && group.members.iter().all(|m| {
                 e.consumers.get(&m.client_id).is_some_and(|c| {
                     c.is_running()
-                        && c.member_id.as_deref() == Some(m.member_id.as_str())
-                        && c.phase == MemberPhase::Stable
-                        && !c.rejoin_needed
-                        && c.generation == group.generation
+                        && matches!(&c.membership, ClassicMembership::Stable {
+                            member_id,
+                            generation,
+                            rejoin_needed: false,
+                        } if *member_id == m.member_id && *generation == group.generation)
                 })
             })
             && !group.members.is_empty();

@@ -138,18 +138,41 @@ impl Engine {
     // The only panic: a broken invariant in a debug build, which is the engine's bug.
     #[allow(clippy::panic_in_result_fn)]
     pub fn apply(&mut self, command: &Command) -> Outcome {
-        let events = self.apply_command(command);
-        // Ticks note their own handovers as they happen (see `advance_one_tick`).
-        if let Ok(events) = &events {
-            if !matches!(command, Command::Advance { .. }) {
-                self.note_handovers(events);
-            }
-        }
+        let events = match command {
+            // Each tick of an advance is a moment of its own (see `advance`).
+            Command::Advance { ticks } => self.advance(*ticks),
+            _ => self.moment(|engine| engine.apply_command(command)),
+        };
         #[cfg(debug_assertions)]
         if let Err(why) = invariants::check(self) {
             panic!("an engine invariant broke after {command:?}: {why}");
         }
         events
+    }
+
+    /// Runs one moment of the cluster, a command or one tick of time, then keeps what
+    /// follows from its events at that moment's tick: each group's record of partitions
+    /// nobody reads. The only caller of [`Self::note_handovers`].
+    fn moment(&mut self, run: impl FnOnce(&mut Self) -> Outcome) -> Outcome {
+        let events = run(self)?;
+        self.note_handovers(&events);
+        Ok(events)
+    }
+
+    /// `ticks` moments of simulated time, each noted at its own tick.
+    fn advance(&mut self, ticks: u32) -> Outcome {
+        if u64::from(ticks) > limits::MAX_TICKS_PER_ADVANCE {
+            return over_limit(limits::over(
+                "ticks in one advance",
+                limits::MAX_TICKS_PER_ADVANCE,
+            ));
+        }
+        let mut events = Vec::new();
+        for _ in 0..ticks {
+            events.extend(self.moment(|engine| Ok(engine.advance_one_tick()))?);
+        }
+        events.push(Event::ClockAdvanced { tick: self.tick });
+        Ok(events)
     }
 
     /// Keeps each group's record of partitions nobody reads, from what just happened.
@@ -276,20 +299,7 @@ impl Engine {
                 topic,
                 records_per_partition,
             } => self.fill_topic(topic, *records_per_partition),
-            Command::Advance { ticks } => {
-                if u64::from(*ticks) > limits::MAX_TICKS_PER_ADVANCE {
-                    return over_limit(limits::over(
-                        "ticks in one advance",
-                        limits::MAX_TICKS_PER_ADVANCE,
-                    ));
-                }
-                let mut events = Vec::new();
-                for _ in 0..*ticks {
-                    events.extend(self.advance_one_tick());
-                }
-                events.push(Event::ClockAdvanced { tick: self.tick });
-                Ok(events)
-            }
+            Command::Advance { ticks } => self.advance(*ticks),
         }
     }
 
@@ -354,11 +364,12 @@ impl Engine {
         partitions: i64,
         configs: &[(String, String)],
     ) -> Outcome {
-        if let Err(e) = topic::validate_topic_name(name) {
-            return rejected(e);
-        }
+        topic::validate_topic_name(name)?;
         if self.topics.contains_key(name) {
-            return rejected(format!("Topic '{name}' already exists."));
+            return Err(Rejection::new(
+                RejectionKind::TopicExists,
+                format!("Topic '{name}' already exists."),
+            ));
         }
         // Metric names turn '.' into '_': Kafka refuses a name that would collide.
         let metric_name = |topic: &str| topic.replace('.', "_");
@@ -367,8 +378,9 @@ impl Engine {
             .keys()
             .find(|t| metric_name(t) == metric_name(name))
         {
-            return rejected(format!(
-                "Topic '{name}' collides with existing topic: {existing}"
+            return Err(Rejection::new(
+                RejectionKind::InvalidTopic,
+                format!("Topic '{name}' collides with existing topic: {existing}"),
             ));
         }
         if partitions < 1 {
@@ -390,10 +402,7 @@ impl Engine {
             ));
         }
         let overrides: BTreeMap<String, String> = crate::sort::collect_map(configs.iter().cloned());
-        let config = match topic::config_with_overrides(&overrides) {
-            Ok(c) => c,
-            Err(e) => return rejected(e),
-        };
+        let config = topic::config_with_overrides(&overrides)?;
         let id = topic::new_topic_id(&mut self.rng);
         let n = partitions as u32;
         self.topics.insert(
@@ -442,8 +451,9 @@ impl Engine {
         };
         let current = i64::from(topic.n_partitions());
         if total <= current {
-            return rejected(format!(
-                "The topic {name} currently has {current} partition(s); {total} would not be an increase."
+            return Err(Rejection::new(
+                RejectionKind::InvalidPartitions,
+                format!("The topic {name} currently has {current} partition(s); {total} would not be an increase."),
             ));
         }
         if total > i64::from(limits::MAX_PARTITIONS_PER_TOPIC) {
@@ -486,17 +496,14 @@ impl Engine {
         let mut overrides = topic.overrides.clone();
         for key in delete {
             if !topic::TOPIC_CONFIGS.contains(&key.as_str()) {
-                return rejected(format!("Unknown topic config name: {key}"));
+                return Err(topic::unknown_config(key));
             }
             overrides.remove(key);
         }
         for (k, v) in set {
             overrides.insert(k.clone(), v.clone());
         }
-        let config = match topic::config_with_overrides(&overrides) {
-            Ok(c) => c,
-            Err(e) => return rejected(e),
-        };
+        let config = topic::config_with_overrides(&overrides)?;
         topic.config = config;
         topic.overrides = overrides;
         let mut events: Vec<Event> = delete
@@ -982,7 +989,6 @@ impl Engine {
         if self.tick % group::LAG_SAMPLE_EVERY_TICKS == 0 {
             self.sample_lag();
         }
-        self.note_handovers(&events);
         events
     }
 

@@ -19,6 +19,17 @@ pub enum RejectionKind {
     RecordTooLarge,
     /// Past one of the simulator's limits ([`crate::engine::limits`]).
     OverLimit,
+    /// A topic of that name exists (Kafka's `TopicExistsException`).
+    TopicExists,
+    /// A topic name Kafka refuses, or one that collides with another topic's metric name
+    /// (Kafka's `InvalidTopicException`).
+    InvalidTopic,
+    /// A partition count that is not an increase (Kafka's `InvalidPartitionsException`).
+    InvalidPartitions,
+    /// A config value its definition refuses (Kafka's `ConfigException`).
+    InvalidConfigValue,
+    /// A config name the topic does not have (Kafka's `InvalidConfigurationException`).
+    UnknownConfig,
     /// Anything else invalid about the command.
     Invalid,
 }

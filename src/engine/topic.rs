@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::log::{CleanupPolicy, LogConfig, PartitionLog};
+use super::rejection::{Rejection, RejectionKind};
 use super::rng::SimRng;
 
 /// A topic: its id, its partitions' logs and its configs.
@@ -53,15 +54,16 @@ pub const TOPIC_CONFIGS: [&str; 10] = [
 ];
 
 /// Checks a topic name the way Kafka's `Topic.validate` does.
-pub fn validate_topic_name(name: &str) -> Result<(), String> {
+pub fn validate_topic_name(name: &str) -> Result<(), Rejection> {
+    let illegal = |reason: String| Err(Rejection::new(RejectionKind::Invalid, reason));
     if name.is_empty() {
-        return Err("Topic name is illegal, it can't be empty".into());
+        return illegal("Topic name is illegal, it can't be empty".into());
     }
     if name == "." || name == ".." {
-        return Err("Topic name cannot be \".\" or \"..\"".into());
+        return illegal("Topic name cannot be \".\" or \"..\"".into());
     }
     if name.len() > 249 {
-        return Err(format!(
+        return illegal(format!(
             "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
         ));
     }
@@ -69,17 +71,25 @@ pub fn validate_topic_name(name: &str) -> Result<(), String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
     {
-        return Err(format!(
-            "Topic name is invalid: '{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+        return Err(Rejection::new(
+            RejectionKind::InvalidTopic,
+            format!(
+                "Topic name is invalid: '{name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
+            ),
         ));
     }
     Ok(())
 }
 
 /// Applies one config to a `LogConfig`, validating it as Kafka's `ConfigDef` would.
-pub fn apply_topic_config(config: &mut LogConfig, key: &str, value: &str) -> Result<(), String> {
-    let invalid = |why: &str| format!("Invalid value {value} for configuration {key}: {why}");
-    let long_at_least = |min: i64| -> Result<i64, String> {
+pub fn apply_topic_config(config: &mut LogConfig, key: &str, value: &str) -> Result<(), Rejection> {
+    let invalid = |why: &str| {
+        Rejection::new(
+            RejectionKind::InvalidConfigValue,
+            format!("Invalid value {value} for configuration {key}: {why}"),
+        )
+    };
+    let long_at_least = |min: i64| -> Result<i64, Rejection> {
         let v: i64 = value
             .trim()
             .parse()
@@ -129,19 +139,27 @@ pub fn apply_topic_config(config: &mut LogConfig, key: &str, value: &str) -> Res
                 return Err(invalid(&format!("Value must be at least {min}")));
             }
         }
-        _ => return Err(format!("Unknown topic config name: {key}")),
+        _ => return Err(unknown_config(key)),
     }
     Ok(())
 }
 
 /// The config a topic has after `set` and `delete` are applied to its overrides, or the
 /// first error. Nothing changes on error.
-pub fn config_with_overrides(overrides: &BTreeMap<String, String>) -> Result<LogConfig, String> {
+pub fn config_with_overrides(overrides: &BTreeMap<String, String>) -> Result<LogConfig, Rejection> {
     let mut config = LogConfig::default();
     for (k, v) in overrides {
         apply_topic_config(&mut config, k, v)?;
     }
     Ok(config)
+}
+
+/// The refusal of a config name topics do not have.
+pub fn unknown_config(key: &str) -> Rejection {
+    Rejection::new(
+        RejectionKind::UnknownConfig,
+        format!("Unknown topic config name: {key}"),
+    )
 }
 
 /// A fresh Kafka-style topic id.
@@ -162,9 +180,13 @@ mod tests {
         assert!(validate_topic_name("orders.v1_x-2").is_ok());
         assert!(validate_topic_name("").is_err());
         assert!(validate_topic_name("..").is_err());
-        assert!(validate_topic_name("a b")
-            .unwrap_err()
-            .contains("ASCII alphanumerics"));
+        let refused = validate_topic_name("a b").unwrap_err();
+        assert!(refused.reason.contains("ASCII alphanumerics"));
+        assert_eq!(refused.kind, RejectionKind::InvalidTopic);
+        assert_eq!(
+            validate_topic_name("").unwrap_err().kind,
+            RejectionKind::Invalid
+        );
         assert!(validate_topic_name(&"x".repeat(250)).is_err());
     }
 
@@ -173,15 +195,24 @@ mod tests {
         let mut c = LogConfig::default();
         assert_eq!(
             apply_topic_config(&mut c, "retention.ms", "abc").unwrap_err(),
-            "Invalid value abc for configuration retention.ms: Not a number of type LONG"
+            Rejection::new(
+                RejectionKind::InvalidConfigValue,
+                "Invalid value abc for configuration retention.ms: Not a number of type LONG"
+            )
         );
         assert_eq!(
             apply_topic_config(&mut c, "segment.bytes", "10").unwrap_err(),
-            "Invalid value 10 for configuration segment.bytes: Value must be at least 14"
+            Rejection::new(
+                RejectionKind::InvalidConfigValue,
+                "Invalid value 10 for configuration segment.bytes: Value must be at least 14"
+            )
         );
         assert_eq!(
             apply_topic_config(&mut c, "foo", "1").unwrap_err(),
-            "Unknown topic config name: foo"
+            Rejection::new(
+                RejectionKind::UnknownConfig,
+                "Unknown topic config name: foo"
+            )
         );
         apply_topic_config(&mut c, "cleanup.policy", "delete,compact").unwrap();
         assert_eq!(c.cleanup_policy, CleanupPolicy::CompactDelete);

@@ -15,7 +15,7 @@
 
 pub mod lane;
 
-use crate::engine::consumer::MemberPhase;
+use crate::engine::consumer::ClassicMembership;
 use crate::engine::group::Member;
 use crate::engine::partitioner::partition_for_key;
 use crate::engine::time::MS_PER_TICK;
@@ -110,9 +110,9 @@ pub fn reader_status(engine: &Engine, consumer: &Consumer) -> ReaderStatus {
     } else if !consumer.is_subscriber() {
         Membership::Standalone
     } else {
-        match consumer.phase {
-            MemberPhase::Joining => Membership::Joining,
-            MemberPhase::Syncing => Membership::Syncing,
+        match consumer.membership {
+            ClassicMembership::Joining { .. } => Membership::Joining,
+            ClassicMembership::Syncing { .. } => Membership::Syncing,
             _ if consumer.assignment.is_empty() => Membership::Idle,
             _ => Membership::Owner,
         }
@@ -136,7 +136,7 @@ pub fn reader_status(engine: &Engine, consumer: &Consumer) -> ReaderStatus {
 /// The coordinator's record of a consumer, while the coordinator still has one.
 fn coordinator_member<'a>(engine: &'a Engine, consumer: &Consumer) -> Option<&'a Member> {
     let group = engine.groups.get(consumer.group.as_ref()?)?;
-    match consumer.member_id.as_ref() {
+    match consumer.membership.member_id() {
         Some(id) => group.member(id),
         None => group
             .members

@@ -797,7 +797,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let colour = colours.get(client).copied().unwrap_or("#64748b");
             let status = status_line(&reader_status(engine, c));
             let dead = !c.is_running();
-            let idle = c.is_running() && c.assignment.is_empty() && c.phase == crate::engine::consumer::MemberPhase::Stable;
+            let idle = c.is_running() && c.assignment.is_empty() && matches!(c.membership, crate::engine::consumer::ClassicMembership::Stable { .. });
             let selected = props.selection == Some(Selection::Consumer(client.clone()));
             if compact {
                 // In an overview a consumer is a chip with its name; its status is its tooltip

@@ -69,8 +69,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     <dl class="facts">
                         <dt>{"Status"}</dt><dd data-field="status">{status}</dd>
                         <dt>{"Group"}</dt><dd>{c.group.clone().unwrap_or_else(|| "none".into())}</dd>
-                        <dt>{"Member id"}</dt><dd class="mono">{c.member_id.clone().unwrap_or_else(|| "-".into())}</dd>
-                        <dt>{"Generation"}</dt><dd>{c.generation}</dd>
+                        <dt>{"Member id"}</dt><dd class="mono">{c.membership.member_id().unwrap_or("-").to_string()}</dd>
+                        <dt>{"Generation"}</dt><dd>{c.membership.generation().unwrap_or(-1)}</dd>
                         <dt>{"Processing"}</dt><dd>{format!("{} records/s, {} fetched waiting", format_thousandths(rate), c.in_flight_records())}</dd>
                         <dt>{"Assignor"}</dt><dd>{c.config.get("partition.assignment.strategy").unwrap_or_default()}</dd>
                     </dl>

@@ -1,18 +1,15 @@
-//! The consumer client: starting, stopping and crashing consumers, and what each running
-//! consumer does every tick — heartbeat, leave on poll timeout, process fetched records at
-//! its own speed, and poll (rejoin if needed, auto-commit, fetch).
+//! What each running consumer does every tick: heartbeat, leave on poll timeout, process
+//! fetched records at its own speed, and poll (rejoin if needed, auto-commit, fetch); and
+//! the SyncGroup answer that hands it its partitions.
 
-use std::collections::VecDeque;
-
-use super::consumer::{
-    CommitMode, Consumer, ConsumerConfig, ConsumerStatus, FetchedRange, MemberPhase, OffsetReset,
+use super::reset_client_state;
+use crate::engine::consumer::{
+    ClassicMembership, CommitMode, Consumer, ConsumerStatus, FetchedRange, OffsetReset,
 };
-use super::event::{Event, LeaveReason, ResetCause};
-use super::time::{ms_to_ticks, MS_PER_TICK};
-use super::{
-    limits, over_limit, rejected, Engine, Outcome, Rejection, RejectionKind, SeekTarget,
-    TopicPartition,
-};
+use crate::engine::event::{Event, LeaveReason, ResetCause};
+use crate::engine::group::Ownership;
+use crate::engine::time::{ms_to_ticks, MS_PER_TICK};
+use crate::engine::{Engine, GroupState, TopicPartition};
 
 /// Thousandths of a record per record.
 const MILLI: u64 = 1000;
@@ -21,410 +18,8 @@ const MILLI: u64 = 1000;
 const RETRY_BACKOFF_MAX_MS: i64 = 1000;
 
 impl Engine {
-    fn running_consumer(&self, client_id: &str) -> Result<&Consumer, Rejection> {
-        match self.consumers.get(client_id) {
-            None => Err(Rejection::new(
-                RejectionKind::Invalid,
-                format!("Consumer {client_id} does not exist."),
-            )),
-            Some(c) if !c.is_running() => Err(Rejection::new(
-                RejectionKind::Invalid,
-                format!("Consumer {client_id} is not running."),
-            )),
-            Some(c) => Ok(c),
-        }
-    }
-
-    pub(super) fn start_consumer(
-        &mut self,
-        client_id: &str,
-        group: Option<&str>,
-        topics: &[String],
-        assign: &[TopicPartition],
-        settings: &[(String, String)],
-    ) -> Outcome {
-        if client_id.trim().is_empty() || client_id.contains(char::is_whitespace) {
-            return rejected("A consumer needs a client.id without spaces.");
-        }
-        if self.consumers.contains_key(client_id) {
-            return rejected(format!("Consumer {client_id} already exists."));
-        }
-        if self.consumers.len() >= limits::MAX_CONSUMERS {
-            return over_limit(limits::over("consumers", limits::MAX_CONSUMERS as u64));
-        }
-        if let Some(g) = group {
-            let known = self.groups.contains_key(g)
-                || self
-                    .consumers
-                    .values()
-                    .any(|c| c.group.as_deref() == Some(g));
-            if !known && self.group_count() >= limits::MAX_GROUPS {
-                return over_limit(limits::over("consumer groups", limits::MAX_GROUPS as u64));
-            }
-        }
-        if group.is_some_and(|g| g.trim().is_empty()) {
-            return rejected("The group.id must not be empty.");
-        }
-        if topics.is_empty() && assign.is_empty() {
-            return rejected("A consumer needs topics to subscribe to or partitions to assign.");
-        }
-        if !topics.is_empty() && !assign.is_empty() {
-            return rejected(
-                "Subscription to topics, partitions and pattern are mutually exclusive",
-            );
-        }
-        if !topics.is_empty() && group.is_none() {
-            return rejected("To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.");
-        }
-        for tp in assign {
-            if self.partition_log(tp).is_none() {
-                return rejected(format!("Partition {tp} does not exist."));
-            }
-        }
-        let mut config = ConsumerConfig::default();
-        for (k, v) in settings {
-            if k == "client.id" && v.trim() != client_id {
-                return rejected(format!(
-                    "client.id {v} differs from the consumer's name {client_id}: in the simulator the name given to consumer start is its client.id."
-                ));
-            }
-            if k == "client.id" || k == "group.id" {
-                continue;
-            }
-            if let Err(e) = config.set(k, v) {
-                return rejected(e);
-            }
-        }
-        if let (Some(g), Some(instance)) = (group, config.group_instance_id.as_ref()) {
-            if let Some(other) = self.consumers.values().find(|c| {
-                c.is_running()
-                    && c.group.as_deref() == Some(g)
-                    && c.config.group_instance_id.as_ref() == Some(instance)
-            }) {
-                return rejected(format!(
-                    "group.instance.id {instance} is already used by running consumer {} in group {g}.",
-                    other.client_id
-                ));
-            }
-        }
-        let mut topics_sorted: Vec<String> = topics.to_vec();
-        crate::sort::sort(&mut topics_sorted);
-        topics_sorted.dedup();
-        let mut manual = assign.to_vec();
-        crate::sort::sort(&mut manual);
-        manual.dedup();
-        let mut consumer = Consumer::new(
-            client_id.to_string(),
-            group.map(str::to_string),
-            topics_sorted,
-            manual,
-            config,
-            self.tick,
-        );
-        if consumer.is_subscriber() {
-            consumer.rejoin_needed = true;
-        } else {
-            consumer.assignment = consumer.manual.clone();
-        }
-        consumer.started_rank = self.consumers_started;
-        self.consumers_started += 1;
-        self.consumers.insert(client_id.to_string(), consumer);
-        Ok(vec![Event::ConsumerStarted {
-            client_id: client_id.to_string(),
-            group: group.map(str::to_string),
-        }])
-    }
-
-    /// Drops records fetched but not processed, with an event per partition.
-    fn drop_in_flight(&mut self, client_id: &str, only: Option<&[TopicPartition]>) -> Vec<Event> {
-        let Some(c) = self.consumers.get_mut(client_id) else {
-            return Vec::new();
-        };
-        let mut events = Vec::new();
-        let mut kept = VecDeque::new();
-        for range in c.in_flight.drain(..) {
-            if only.is_some_and(|o| !o.contains(&range.partition)) {
-                kept.push_back(range);
-                continue;
-            }
-            if let (Some(first), Some(last)) = (range.offsets.front(), range.offsets.back()) {
-                events.push(Event::RecordsDropped {
-                    client_id: client_id.to_string(),
-                    partition: range.partition.clone(),
-                    from_offset: *first,
-                    to_offset: last + 1,
-                });
-            }
-        }
-        c.in_flight = kept;
-        events
-    }
-
-    /// The current positions of the owned partitions, to commit.
-    fn positions_to_commit(c: &Consumer) -> Vec<(TopicPartition, i64)> {
-        c.assignment
-            .iter()
-            .filter_map(|tp| c.positions.get(tp).map(|o| (tp.clone(), *o)))
-            .collect()
-    }
-
-    pub(super) fn stop_consumer(&mut self, client_id: &str) -> Outcome {
-        let c = self.running_consumer(client_id)?;
-        let mut events = Vec::new();
-        // close(): auto-commit commits the positions, then the partitions are revoked.
-        let auto_commit = c.config.enable_auto_commit && c.group.is_some();
-        let offsets = Self::positions_to_commit(c);
-        let owned = c.assignment.clone();
-        let subscriber = c.is_subscriber();
-        let is_static = c.config.group_instance_id.is_some();
-        let member = c.member_id.clone().zip(c.group.clone());
-        events.extend(self.drop_in_flight(client_id, None));
-        if auto_commit {
-            events.extend(self.commit_offsets(client_id, offsets));
-        }
-        if subscriber && !owned.is_empty() {
-            events.push(Event::PartitionsRevoked {
-                group: self.consumers[client_id].group.clone().unwrap_or_default(),
-                client_id: client_id.to_string(),
-                partitions: owned,
-            });
-        }
-        if let Some(c) = self.consumers.get_mut(client_id) {
-            c.status = ConsumerStatus::Stopped;
-            reset_client_state(c);
-        }
-        events.push(Event::ConsumerStopped {
-            client_id: client_id.to_string(),
-        });
-        if let Some((member_id, group)) = member {
-            // A static member does not send LeaveGroup: the coordinator waits for its session to expire.
-            if subscriber && !is_static {
-                events.extend(self.remove_member(&group, &member_id, LeaveReason::Left));
-            }
-        }
-        Ok(events)
-    }
-
-    pub(super) fn crash_consumer(&mut self, client_id: &str) -> Outcome {
-        self.running_consumer(client_id)?;
-        let mut events = self.drop_in_flight(client_id, None);
-        if let Some(c) = self.consumers.get_mut(client_id) {
-            c.status = ConsumerStatus::Crashed;
-        }
-        events.push(Event::ConsumerCrashed {
-            client_id: client_id.to_string(),
-        });
-        Ok(events)
-    }
-
-    pub(super) fn restart_consumer(&mut self, client_id: &str) -> Outcome {
-        let Some(c) = self.consumers.get(client_id) else {
-            return rejected(format!("Consumer {client_id} does not exist."));
-        };
-        if c.is_running() {
-            return rejected(format!("Consumer {client_id} is already running."));
-        }
-        if let (Some(g), Some(instance)) = (c.group.as_ref(), c.config.group_instance_id.as_ref()) {
-            if let Some(other) = self.consumers.values().find(|o| {
-                o.client_id != client_id
-                    && o.is_running()
-                    && o.group.as_ref() == Some(g)
-                    && o.config.group_instance_id.as_ref() == Some(instance)
-            }) {
-                return rejected(format!(
-                    "group.instance.id {instance} is already used by running consumer {}.",
-                    other.client_id
-                ));
-            }
-        }
-        let now = self.tick;
-        let Some(c) = self.consumers.get_mut(client_id) else {
-            return Ok(Vec::new());
-        };
-        let fresh = Consumer::new(
-            c.client_id.clone(),
-            c.group.clone(),
-            c.topics.clone(),
-            c.manual.clone(),
-            c.config.clone(),
-            now,
-        );
-        let started_rank = c.started_rank;
-        *c = fresh;
-        c.started_rank = started_rank;
-        if c.is_subscriber() {
-            c.rejoin_needed = true;
-        } else {
-            c.assignment = c.manual.clone();
-        }
-        Ok(vec![Event::ConsumerStarted {
-            client_id: client_id.to_string(),
-            group: c.group.clone(),
-        }])
-    }
-
-    pub(super) fn remove_consumer(&mut self, client_id: &str) -> Outcome {
-        let Some(c) = self.consumers.get(client_id) else {
-            return rejected(format!("Consumer {client_id} does not exist."));
-        };
-        let mut events = if c.is_running() {
-            self.stop_consumer(client_id)?
-        } else {
-            Vec::new()
-        };
-        self.consumers.remove(client_id);
-        events.push(Event::ConsumerRemoved {
-            client_id: client_id.to_string(),
-        });
-        Ok(events)
-    }
-
-    pub(super) fn set_consumer_config(
-        &mut self,
-        client_id: &str,
-        key: &str,
-        value: &str,
-    ) -> Outcome {
-        let Some(c) = self.consumers.get_mut(client_id) else {
-            return rejected(format!("Consumer {client_id} does not exist."));
-        };
-        if key == "group.instance.id" && c.is_running() {
-            return rejected(
-                "group.instance.id can only be changed while the consumer is stopped.",
-            );
-        }
-        let mut config = c.config.clone();
-        if let Err(e) = config.set(key, value) {
-            return rejected(e);
-        }
-        let strategy_changed = config.assignors != c.config.assignors;
-        c.config = config;
-        if strategy_changed && c.is_subscriber() && c.is_running() {
-            // The new assignor list travels in the next JoinGroup.
-            c.rejoin_needed = true;
-        }
-        let value = c.config.get(key).unwrap_or_else(|| value.to_string());
-        Ok(vec![Event::ConsumerConfigChanged {
-            client_id: client_id.to_string(),
-            key: key.to_string(),
-            value,
-        }])
-    }
-
-    pub(super) fn pause_consumer(&mut self, client_id: &str, paused: bool) -> Outcome {
-        self.running_consumer(client_id)?;
-        if let Some(c) = self.consumers.get_mut(client_id) {
-            c.paused = paused;
-        }
-        let client_id = client_id.to_string();
-        Ok(vec![if paused {
-            Event::ConsumerPaused { client_id }
-        } else {
-            Event::ConsumerResumed { client_id }
-        }])
-    }
-
-    pub(super) fn seek(
-        &mut self,
-        client_id: &str,
-        partition: Option<&TopicPartition>,
-        to: SeekTarget,
-    ) -> Outcome {
-        let c = self.running_consumer(client_id)?;
-        let targets: Vec<TopicPartition> = match partition {
-            Some(tp) if !c.assignment.contains(tp) => {
-                return rejected(format!("No current assignment for partition {tp}"));
-            }
-            Some(tp) => vec![tp.clone()],
-            None if c.assignment.is_empty() => {
-                return rejected(format!(
-                    "Consumer {client_id} has no partitions assigned to seek."
-                ));
-            }
-            None => c.assignment.clone(),
-        };
-        let mut moves = Vec::new();
-        for tp in targets {
-            let Some(log) = self.partition_log(&tp) else {
-                continue;
-            };
-            let offset = match to {
-                SeekTarget::Beginning => log.log_start_offset(),
-                SeekTarget::End => log.high_watermark(),
-                SeekTarget::Offset(o) if o < 0 => return rejected("seek offset must not be a negative number"),
-                SeekTarget::Offset(o) if o > log.log_end_offset() => {
-                    return rejected(format!(
-                        "Offset {o} is past the end of {tp} (log end offset {}); Kafka would reset it with auto.offset.reset.",
-                        log.log_end_offset()
-                    ))
-                }
-                SeekTarget::Offset(o) => o,
-                SeekTarget::Timestamp(ms) => log.offset_for_timestamp(ms).unwrap_or_else(|| log.high_watermark()),
-            };
-            moves.push((tp, offset));
-        }
-        let Some(c) = self.consumers.get_mut(client_id) else {
-            return Ok(Vec::new());
-        };
-        let mut events = Vec::new();
-        for (tp, offset) in moves {
-            c.positions.insert(tp.clone(), offset);
-            events.push(Event::Seeked {
-                client_id: client_id.to_string(),
-                partition: tp,
-                offset,
-            });
-        }
-        Ok(events)
-    }
-
-    pub(super) fn commit_sync(&mut self, client_id: &str) -> Outcome {
-        let c = self.running_consumer(client_id)?;
-        let offsets = Self::positions_to_commit(c);
-        if offsets.is_empty() && c.group.is_some() {
-            return rejected(format!(
-                "Consumer {client_id} has no positions to commit yet."
-            ));
-        }
-        Ok(self.commit_offsets(client_id, offsets))
-    }
-
-    /// A topic was deleted or changed: consumers reading it refresh their metadata now
-    /// (a deleted topic makes their fetches fail, which forces a refresh in Kafka).
-    pub(super) fn on_metadata_change(&mut self, topic: &str) -> Vec<Event> {
-        let exists = self.topics.get(topic).map(|t| t.n_partitions());
-        let mut events = Vec::new();
-        let ids: Vec<String> = self.consumers.keys().cloned().collect();
-        for id in ids {
-            let Some(c) = self.consumers.get_mut(&id) else {
-                continue;
-            };
-            if exists.is_none() {
-                let gone: Vec<TopicPartition> = c
-                    .assignment
-                    .iter()
-                    .filter(|tp| tp.topic == topic)
-                    .cloned()
-                    .collect();
-                c.manual.retain(|tp| tp.topic != topic);
-                c.positions.retain(|tp, _| tp.topic != topic);
-                c.processed.retain(|tp, _| tp.topic != topic);
-                if !c.is_subscriber() {
-                    c.assignment.retain(|tp| tp.topic != topic);
-                }
-                if c.topics.iter().any(|t| t == topic) {
-                    c.last_metadata_tick = None;
-                }
-                if !gone.is_empty() {
-                    events.extend(self.drop_in_flight(&id, Some(&gone)));
-                }
-            }
-        }
-        events
-    }
-
     /// Every running consumer, in client-id order.
-    pub(super) fn tick_consumers(&mut self) -> Vec<Event> {
+    pub(in crate::engine) fn tick_consumers(&mut self) -> Vec<Event> {
         let mut events = Vec::new();
         let ids: Vec<String> = self
             .consumers
@@ -453,7 +48,10 @@ impl Engine {
         let Some(c) = self.consumers.get(client_id) else {
             return Vec::new();
         };
-        let (Some(group_id), Some(member_id)) = (c.group.clone(), c.member_id.clone()) else {
+        let (Some(group_id), Some(member_id)) = (
+            c.group.clone(),
+            c.membership.member_id().map(str::to_string),
+        ) else {
             return Vec::new();
         };
         if !c.is_subscriber()
@@ -465,11 +63,11 @@ impl Engine {
         let group = self.groups.get_mut(&group_id);
         let known = match group {
             Some(g) => {
-                let preparing = g.state == super::GroupState::PreparingRebalance;
+                let preparing = g.state == GroupState::PreparingRebalance;
                 match g.member_mut(&member_id) {
                     Some(m) => {
                         m.last_heartbeat_tick = now;
-                        Some(preparing && !m.joined)
+                        Some(preparing && !m.join.is_joined())
                     }
                     None => None,
                 }
@@ -482,7 +80,7 @@ impl Engine {
         c.last_heartbeat_tick = now;
         match known {
             Some(true) => {
-                c.rejoin_needed = true;
+                c.membership.request_rejoin();
                 Vec::new()
             }
             Some(false) => Vec::new(),
@@ -490,7 +88,6 @@ impl Engine {
                 // UNKNOWN_MEMBER_ID: the coordinator removed it; its partitions are lost (no commit).
                 let lost = std::mem::take(&mut c.assignment);
                 reset_client_state(c);
-                c.rejoin_needed = true;
                 let mut events = self.drop_in_flight(client_id, None);
                 if !lost.is_empty() {
                     events.push(Event::PartitionsRevoked {
@@ -510,14 +107,20 @@ impl Engine {
         let Some(c) = self.consumers.get(client_id) else {
             return Vec::new();
         };
-        if !c.is_subscriber() || c.member_id.is_none() || c.phase == MemberPhase::Unjoined {
+        let member_id = match &c.membership {
+            ClassicMembership::Joining { member_id, .. }
+            | ClassicMembership::Syncing { member_id, .. }
+            | ClassicMembership::Stable { member_id, .. } => member_id.clone(),
+            ClassicMembership::Unjoined | ClassicMembership::Lapsed { .. } => return Vec::new(),
+        };
+        if !c.is_subscriber() {
             return Vec::new();
         }
         if now.saturating_sub(c.last_poll_tick) <= ms_to_ticks(c.config.max_poll_interval_ms) {
             return Vec::new();
         }
         let is_static = c.config.group_instance_id.is_some();
-        let (Some(group), Some(member_id)) = (c.group.clone(), c.member_id.clone()) else {
+        let Some(group) = c.group.clone() else {
             return Vec::new();
         };
         let mut events = Vec::new();
@@ -528,7 +131,6 @@ impl Engine {
             let busy = std::mem::take(&mut c.in_flight);
             reset_client_state(c);
             c.in_flight = busy;
-            c.rejoin_needed = true;
             if !lost.is_empty() {
                 events.push(Event::PartitionsRevoked {
                     group: group.clone(),
@@ -537,7 +139,10 @@ impl Engine {
                 });
             }
             if is_static {
-                c.member_id = Some(member_id.clone());
+                // No LeaveGroup: the coordinator keeps the membership for its session.
+                c.membership = ClassicMembership::Lapsed {
+                    member_id: member_id.clone(),
+                };
             }
         }
         if !is_static {
@@ -611,7 +216,7 @@ impl Engine {
         c.last_poll_tick = now;
         let cooperative = c.config.is_cooperative();
         if c.is_subscriber() {
-            if c.rejoin_needed || (c.member_id.is_none() && c.phase == MemberPhase::Unjoined) {
+            if c.membership.rejoin_needed() {
                 events.extend(self.prepare_join(client_id));
                 events.extend(self.join_group(client_id));
             }
@@ -621,7 +226,7 @@ impl Engine {
             if !c.is_running() {
                 return events;
             }
-            if matches!(c.phase, MemberPhase::Joining | MemberPhase::Syncing) && !cooperative {
+            if c.membership.is_rebalancing() && !cooperative {
                 return events;
             }
             self.refresh_metadata(client_id);
@@ -650,9 +255,9 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
         };
-        c.rejoin_needed = false;
+        c.membership.clear_rejoin();
         let group = c.group.clone().unwrap_or_default();
-        let auto_commit = c.config.enable_auto_commit && c.member_id.is_some();
+        let auto_commit = c.config.enable_auto_commit && c.membership.member_id().is_some();
         let offsets = Self::positions_to_commit(c);
         if auto_commit && !offsets.is_empty() {
             events.extend(self.commit_offsets(client_id, offsets));
@@ -721,9 +326,10 @@ impl Engine {
             .as_ref()
             .and_then(|g| self.groups.get(g))
             .is_some_and(|group| {
-                let is_leader = c.member_id.is_some() && group.leader == c.member_id;
-                let stable =
-                    group.state == super::GroupState::Stable && c.phase == MemberPhase::Stable;
+                let member_id = c.membership.member_id();
+                let is_leader = member_id.is_some() && group.leader.as_deref() == member_id;
+                let stable = group.state == GroupState::Stable
+                    && matches!(c.membership, ClassicMembership::Stable { .. });
                 let subscribed: std::collections::BTreeSet<&String> =
                     group.members.iter().flat_map(|m| m.topics.iter()).collect();
                 let current: std::collections::BTreeMap<String, u32> =
@@ -737,7 +343,7 @@ impl Engine {
         if let Some(c) = self.consumers.get_mut(client_id) {
             c.last_metadata_tick = Some(now);
             if changed {
-                c.rejoin_needed = true;
+                c.membership.request_rejoin();
             }
         }
     }
@@ -908,10 +514,35 @@ impl Engine {
         events
     }
 
-    /// A member receives its assignment from SyncGroup (`onJoinComplete`).
-    pub(super) fn deliver_assignment(
+    /// A JoinGroup response for `member_id` of `group` reaches the client: the client takes
+    /// it only if its own membership is that member of that group, and waits for SyncGroup.
+    pub(in crate::engine) fn receive_join_response(
         &mut self,
         client_id: &str,
+        group: &str,
+        member_id: &str,
+        generation: i32,
+    ) {
+        let Some(c) = self.consumers.get_mut(client_id) else {
+            return;
+        };
+        if c.membership.member_id() != Some(member_id) || c.group.as_deref() != Some(group) {
+            return;
+        }
+        c.membership = ClassicMembership::Syncing {
+            member_id: member_id.to_string(),
+            generation,
+            rejoin_needed: c.membership.rejoin_needed(),
+        };
+    }
+
+    /// A member receives its assignment from SyncGroup (`onJoinComplete`). The response is
+    /// addressed to `member_id`: a client that is not running, or whose membership names
+    /// another member id, takes nothing.
+    pub(in crate::engine) fn deliver_assignment(
+        &mut self,
+        client_id: &str,
+        member_id: &str,
         group: &str,
         generation: i32,
         assigned: Vec<TopicPartition>,
@@ -920,6 +551,9 @@ impl Engine {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
         };
+        if !c.is_running() || c.membership.member_id() != Some(member_id) {
+            return events;
+        }
         let owned = c.assignment.clone();
         let revoked: Vec<TopicPartition> = owned
             .iter()
@@ -954,14 +588,18 @@ impl Engine {
         for tp in &revoked {
             c.positions.remove(tp);
         }
-        if !revoked.is_empty() {
-            c.rejoin_needed = true;
-        }
+        // Cooperative: whatever it revoked is assigned in a second round.
+        let rejoin_needed = c.membership.rejoin_needed() || !revoked.is_empty();
         c.assignment = assigned.clone();
-        c.last_assignment = assigned.clone();
-        c.last_assignment_generation = Some(generation);
-        c.generation = generation;
-        c.phase = MemberPhase::Stable;
+        c.last_assignment = Some(Ownership {
+            partitions: assigned.clone(),
+            generation,
+        });
+        c.membership = ClassicMembership::Stable {
+            member_id: member_id.to_string(),
+            generation,
+            rejoin_needed,
+        };
         // ConsumerCoordinator.onJoinComplete reschedules the auto-commit from now, so a new
         // member's first auto-commit comes auto.commit.interval.ms after its assignment.
         c.last_auto_commit_tick = self.tick;
@@ -974,19 +612,4 @@ impl Engine {
         });
         events
     }
-}
-
-/// Forgets membership, positions and fetched records (after close, loss or expiry).
-fn reset_client_state(c: &mut Consumer) {
-    c.member_id = None;
-    c.generation = -1;
-    c.phase = MemberPhase::Unjoined;
-    c.assignment = if c.is_subscriber() {
-        Vec::new()
-    } else {
-        c.manual.clone()
-    };
-    c.positions.clear();
-    c.in_flight.clear();
-    c.rejoin_needed = false;
 }
