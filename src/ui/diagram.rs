@@ -697,8 +697,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                        data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
                        data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
                         <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
-                        { for reader_marks }
-                        { for committed_mark }
+                        <>{ for reader_marks }</>
+                        <>{ for committed_mark }</>
                         <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
                             <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
                             <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
@@ -715,8 +715,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
                           aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
-                    { for gaps }
-                    { for cells }
+                    <>{ for gaps }</>
+                    <>{ for cells }</>
                     if let Some(text) = removed.get(&tp) {
                         <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text.clone()}</text>
                     }
@@ -726,7 +726,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
                         <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
                     </g>
-                    { for track_rows }
+                    <>{ for track_rows }</>
                     if let Some(f) = focus {
                         <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
                             <title>{"Back to following the readers and the log end (Esc)"}</title>
@@ -761,7 +761,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         {format!("{} partition(s){}", topic.n_partitions(), if configs.is_empty() { String::new() } else { format!(" · {configs}") })}
                     </tspan>
                 </text>
-                { for lanes }
+                <>{ for lanes }</>
             </g>
         }
     });
@@ -845,7 +845,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <title>{format!("Group {title}: {state_class}, generation {}, lag {lag}", group.map(|g| g.generation).unwrap_or(0))}</title>
                     <text x={(GROUP_X + 10).to_string()} y={(header_y + 15).to_string()} class="group-name">{short(&title, 12)}</text>
                     <text x={(GROUP_X + GROUP_W - 8).to_string()} y={(header_y + 15).to_string()} text-anchor="end" class={classes!("group-meta", rebalancing.then_some("rebalancing"))}>{meta}</text>
-                    { for rows }
+                    <>{ for rows }</>
                 </g>
             };
         }
@@ -862,7 +862,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                     <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
                 </text>
-                { for rows }
+                <>{ for rows }</>
             </g>
         }
     });
@@ -957,11 +957,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text x={(TOPIC_X + 150).to_string()} y={(TOP + 8).to_string()} class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
             }
             <g class="links">{ for links }</g>
-            { for producers }
-            { for topics }
-            { for groups }
-            { for flights }
-            { for handovers }
+            <>{ for producers }</>
+            <>{ for topics }</>
+            <>{ for groups }</>
+            <>{ for flights }</>
+            <>{ for handovers }</>
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }
@@ -1183,7 +1183,7 @@ fn overview_topic(t: OverviewTopic) -> Html {
                       aria-label={format!("P{p} {start} to {end}: partition {tp}, log start {start}, log end {end}; Enter shows its records")} />
                 <text x={(x + 5).to_string()} y={(y + 12).to_string()} class="lane-label thin">{format!("P{p}")}</text>
                 <rect class="thin-log" x={format!("{:.1}", x_of(start))} y={(y + 5).to_string()} width={format!("{:.1}", (x_of(end) - x_of(start)).max(1.0))} height={(THIN_H - 10).to_string()} />
-                { for committed }
+                <>{ for committed }</>
                 <text x={(x + lane_w - 5).to_string()} y={(y + 12).to_string()} text-anchor="end" class="lane-meta thin">
                     {format!("{}–{}", short_count(start), short_count(end))}
                 </text>
@@ -1193,7 +1193,7 @@ fn overview_topic(t: OverviewTopic) -> Html {
     html! {
         <g key={format!("topic-{}", topic.name)} class={classes!("topic", "overview", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
             { header }
-            { for thin }
+            <>{ for thin }</>
             <g key="detail" class="topic-detail">{ detail }</g>
         </g>
     }
