@@ -18,6 +18,7 @@ use super::lesson_player::{LessonList, LessonPlayer};
 use super::persist;
 use super::state::{Action, Selection, Sim, SPEEDS};
 use crate::engine::{Command, ProducerStream};
+use crate::read::scene::Scene;
 use crate::timeline::Timeline;
 
 /// Real milliseconds between two playback updates.
@@ -216,9 +217,28 @@ pub fn app() -> Html {
         });
     }
 
+    // The views read the engine in the console (no copy); its derived facts are computed
+    // once per engine version and shared by the diagram and the inspector.
+    let shown = sim.shown();
+    let scene = {
+        let shown = shown.clone();
+        use_memo(sim.engine_version, move |_| Scene::of(&shown.engine()))
+    };
+    // Kept from render to render, so the diagram's pieces see equal props when nothing changed.
+    let onselect = {
+        let sim = sim.dispatcher();
+        use_callback((), move |s: Option<Selection>, _| {
+            sim.dispatch(Action::Select(s))
+        })
+    };
     let console = sim.console.borrow();
     let timeline = console.timeline();
-    let engine = Rc::new(timeline.state().clone());
+    let engine = timeline.state();
+    let tick = engine.tick;
+    let topics: Vec<String> = engine.topics.keys().cloned().collect();
+    let producers: Vec<String> = engine.producers.keys().cloned().collect();
+    let groups: Vec<String> = engine.groups.keys().cloned().collect();
+    let stream_running = engine.producers.values().any(|p| p.stream.is_some());
     let events = Rc::new(
         timeline
             .last_step()
@@ -258,10 +278,6 @@ pub fn app() -> Html {
     let dispatch = |action: fn() -> Action| {
         let sim = sim.clone();
         Callback::from(move |_: MouseEvent| sim.dispatch(action()))
-    };
-    let onselect = {
-        let sim = sim.clone();
-        Callback::from(move |s: Option<Selection>| sim.dispatch(Action::Select(s)))
     };
     let onjump = {
         let sim = sim.clone();
@@ -341,9 +357,13 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| send())
     };
     let onaddproducer = {
-        let (sim, engine) = (sim.clone(), engine.clone());
+        let sim = sim.clone();
         Callback::from(move |_: MouseEvent| {
-            let name = next_name("producer", |n| engine.producers.contains_key(n));
+            let name = {
+                let console = sim.console.borrow();
+                let engine = console.timeline().state();
+                next_name("producer", |n| engine.producers.contains_key(n))
+            };
             sim.dispatch(Action::Do(Command::AddProducer {
                 name,
                 null_key: Default::default(),
@@ -355,12 +375,11 @@ pub fn app() -> Html {
     let group_ref = use_node_ref();
     let assignor_ref = use_node_ref();
     let onaddconsumer = {
-        let (sim, group_ref, assignor_ref, topic_ref, engine) = (
+        let (sim, group_ref, assignor_ref, topic_ref) = (
             sim.clone(),
             group_ref.clone(),
             assignor_ref.clone(),
             topic_ref.clone(),
-            engine.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -371,7 +390,11 @@ pub fn app() -> Html {
                 group.trim().to_string()
             };
             let topic = node_value(&topic_ref);
-            let client_id = next_name(&group, |n| engine.consumers.contains_key(n));
+            let client_id = {
+                let console = sim.console.borrow();
+                let engine = console.timeline().state();
+                next_name(&group, |n| engine.consumers.contains_key(n))
+            };
             let assignor = node_value(&assignor_ref);
             let mut config = vec![("processing.rate".to_string(), "5".to_string())];
             if !assignor.is_empty() {
@@ -471,9 +494,6 @@ pub fn app() -> Html {
         .as_ref()
         .and_then(|s| s.lesson.steps.get(s.step))
         .and_then(|st| st.illustration);
-    let topics: Vec<String> = engine.topics.keys().cloned().collect();
-    let producers: Vec<String> = engine.producers.keys().cloned().collect();
-    let groups: Vec<String> = engine.groups.keys().cloned().collect();
     let playing = sim.playing;
     // The lesson after the one being played, which its last step leads to.
     let next_lesson = sim.lesson.as_ref().and_then(|s| {
@@ -486,21 +506,19 @@ pub fn app() -> Html {
         None => "theme-auto",
     };
     let first_producer = producers.first().cloned();
-    let stream_running = engine.producers.values().any(|p| p.stream.is_some());
     let onstream = {
-        let (sim, producer_ref, topic_ref, engine) = (
-            sim.clone(),
-            producer_ref.clone(),
-            topic_ref.clone(),
-            engine.clone(),
-        );
+        let (sim, producer_ref, topic_ref) = (sim.clone(), producer_ref.clone(), topic_ref.clone());
         Callback::from(move |_: MouseEvent| {
             let producer = node_value(&producer_ref);
             let topic = node_value(&topic_ref);
             if producer.is_empty() || topic.is_empty() {
                 return;
             }
-            let running = engine
+            let running = sim
+                .console
+                .borrow()
+                .timeline()
+                .state()
                 .producers
                 .get(&producer)
                 .is_some_and(|p| p.stream.is_some());
@@ -528,8 +546,8 @@ pub fn app() -> Html {
                     </select>
                 </label>
                 <input id="scrubber" class="scrubber" type="range" min="0" max={len.to_string()} value={cursor.to_string()} aria-label="History scrubber" oninput={onscrub} />
-                <span class="clock" data-tick={engine.tick.to_string()} data-step={cursor.to_string()}>
-                    {format!("t = {:.1}s · step {cursor}/{len}", engine.tick as f64 / 10.0)}
+                <span class="clock" data-tick={tick.to_string()} data-step={cursor.to_string()}>
+                    {format!("t = {:.1}s · step {cursor}/{len}", tick as f64 / 10.0)}
                 </span>
                 <button id="lessons" aria-label="Lessons" onclick={{
                     let sim = sim.clone();
@@ -566,7 +584,7 @@ pub fn app() -> Html {
                         <IllustrationPicture {kind} />
                     }
                     <section class="stage" aria-label="Cluster diagram">
-                        <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
+                        <Diagram state={shown.clone()} scene={scene.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>
                     <div class="bottom">
                         <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
@@ -575,7 +593,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side">
                     if let Some(session) = sim.lesson.clone() {
-                        <LessonPlayer {session} engine={engine.clone()} version={sim.version} {playing} next_lesson={next_lesson.clone()}
+                        <LessonPlayer {session} state={shown.clone()} {playing} next_lesson={next_lesson.clone()}
                             onopenlesson={{ let sim = sim.clone(); Callback::from(move |l: Rc<crate::lessons::Lesson>| sim.dispatch(Action::OpenLesson(l, 0))) }}
                             onstep={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonStep(i))) }}
                             onanswer={{ let sim = sim.clone(); Callback::from(move |i: usize| sim.dispatch(Action::LessonAnswer(i))) }}
@@ -591,7 +609,7 @@ pub fn app() -> Html {
                             }} />
                     }
                     // First under the lesson: a click on the diagram shows its actions at the top.
-                    <Inspector engine={engine.clone()} version={sim.version} selection={sim.selection.clone()} {oncommand} {describe} />
+                    <Inspector state={shown.clone()} scene={scene.clone()} selection={sim.selection.clone()} {oncommand} {describe} />
                     <form class="panel produce-form" onsubmit={onproduce} aria-label="Produce a record">
                         <h2>{"Produce"}</h2>
                         <div class="row">
@@ -631,7 +649,7 @@ pub fn app() -> Html {
                         </div>
                         <div class="row buttons"><button type="submit" id="add-consumer" class="primary">{"Add consumer"}</button></div>
                     </form>
-                    <LagChart engine={engine.clone()} version={sim.version} group={selected_group} />
+                    <LagChart state={shown.clone()} group={selected_group} />
                     <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
                         <h2>{"Topics"}</h2>
                         <div class="row">

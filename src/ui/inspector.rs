@@ -5,14 +5,16 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::state::Selection;
+use super::state::{Selection, Shown};
 use crate::engine::consumer::format_thousandths;
 use crate::engine::{Command, Engine, SeekTarget, TopicPartition};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
-    pub engine: Rc<Engine>,
-    pub version: u64,
+    /// The engine at the cursor.
+    pub state: Shown,
+    /// The step's derived facts.
+    pub scene: Rc<crate::read::scene::Scene>,
     pub selection: Option<Selection>,
     pub oncommand: Callback<Command>,
     /// For a group: what `kafka-consumer-groups --describe` prints.
@@ -27,7 +29,8 @@ fn button(label: &str, id: &str, oncommand: &Callback<Command>, command: Command
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
-    let e = &*props.engine;
+    let engine = props.state.engine();
+    let e: &Engine = &engine;
     let oc = &props.oncommand;
     let seek_partition_ref = use_node_ref();
     let seek_offset_ref = use_node_ref();
@@ -43,7 +46,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
             Some(c) => {
                 let rate = c.config.processing_millirecords_per_second;
                 let running = c.is_running();
-                let reader = crate::read::reader_status(e, c);
+                let reader = props
+                    .scene
+                    .statuses
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| crate::read::reader_status(e, c));
                 let status = match (&reader.process, reader.session_expires_in_seconds()) {
                     (crate::read::ProcessState::Paused, _) => "running, paused".to_string(),
                     (crate::read::ProcessState::Crashed, Some(s)) => {
@@ -51,7 +59,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     }
                     (process, _) => process.label(),
                 };
-                let rows = crate::read::reader_offsets(e, c).into_iter().map(|o| {
+                let offsets = props.scene.offsets.get(id).cloned().unwrap_or_default();
+                let rows = offsets.into_iter().map(|o| {
                     html! { <tr data-partition={o.partition.to_string()}><td>{o.partition.to_string()}</td><td data-field="fetched">{o.fetched_to}</td><td data-field="processed">{o.processed_to}</td>
                         <td data-field="committed">{o.committed.map_or("-".into(), |p| p.to_string())}</td><td>{o.log_end}</td>
                         <td data-field="lag">{o.committed.map_or("-".into(), |p| (o.log_end - p).to_string())}</td></tr> }
