@@ -82,6 +82,11 @@ impl Shown {
         Ref::map(self.console.borrow(), |c| c.timeline().state())
     }
 
+    /// The whole history, for what saves or shares it.
+    pub fn timeline(&self) -> Ref<'_, Timeline> {
+        Ref::map(self.console.borrow(), |c| c.timeline())
+    }
+
     pub fn version(&self) -> u64 {
         self.version
     }
