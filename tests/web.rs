@@ -61,31 +61,36 @@ async fn the_diagram_links_partitions_to_their_owners() {
 
     use kafka_sim::ui::diagram::{Diagram, DiagramProps};
 
-    let mut engine = Engine::new(5);
-    engine
-        .apply(&Command::CreateTopic {
-            name: "orders".into(),
-            partitions: 2,
-            configs: vec![],
-        })
-        .expect("the topic is created");
+    let mut commands = vec![Command::CreateTopic {
+        name: "orders".into(),
+        partitions: 2,
+        configs: vec![],
+    }];
     for client in ["c1", "c2", "c3"] {
-        engine
-            .apply(&Command::StartConsumer {
-                client_id: client.into(),
-                group: Some("g".into()),
-                topics: vec!["orders".into()],
-                assign: vec![],
-                config: vec![],
-            })
-            .expect("the consumer starts");
+        commands.push(Command::StartConsumer {
+            client_id: client.into(),
+            group: Some("g".into()),
+            topics: vec!["orders".into()],
+            assign: vec![],
+            config: vec![],
+        });
     }
-    engine
-        .apply(&Command::Advance { ticks: 80 })
-        .expect("time runs");
+    commands.push(Command::Advance { ticks: 80 });
+    let timeline = kafka_sim::timeline::Timeline::from_commands(5, commands);
+    assert!(
+        timeline.steps().iter().all(|s| !s
+            .events
+            .iter()
+            .any(|e| matches!(e, kafka_sim::engine::Event::Rejected { .. }))),
+        "every command applies"
+    );
+    let console = kafka_sim::console::Console::with_timeline(timeline);
+    let scene = Rc::new(kafka_sim::read::scene::Scene::of(
+        console.timeline().state(),
+    ));
     let props = DiagramProps {
-        version: 1,
-        engine: Rc::new(engine),
+        state: kafka_sim::ui::state::Shown::new(Rc::new(std::cell::RefCell::new(console)), 1),
+        scene,
         events: Rc::new(Vec::new()),
         selection: None,
         onselect: yew::Callback::noop(),

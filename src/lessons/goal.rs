@@ -11,8 +11,10 @@ use crate::engine::{Engine, GroupState, TopicPartition};
 /// In a lesson file a goal is an object with one key, its kind:
 /// `{"group_members": {"group": "payment", "count": 3}}`. Numbers are compared with
 /// `at_most`, `at_least` and `equals`; at least one of them must be given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+///
+/// It is read by hand (`goal_decode.rs`), for the download size; it is written by serde.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Goal {
     /// Every partition of the topic is owned by exactly one running consumer of the
     /// group, and the group is Stable.

@@ -33,6 +33,7 @@
 //! Rust and serde, no web crate: the lesson player in `ui` and the native tests share it.
 
 pub mod goal;
+mod goal_decode;
 
 use std::fmt;
 

@@ -11,9 +11,11 @@
 //! - [`group_phase`]: a group's state, whether it rebalances, and eager or cooperative.
 //! - [`unowned_for_ticks`]: how long a partition has gone without a reader in a group.
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
+//! - [`scene`]: all of the above for one state at once, indexed for the views (one per step).
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
 
 pub mod lane;
+pub mod scene;
 
 use crate::engine::consumer::ClassicMembership;
 use crate::engine::group::Member;

@@ -138,7 +138,9 @@ pub fn event_log(props: &EventLogProps) -> Html {
             <h2 id="event-log-title">{"What happened"}</h2>
             <p id="event-narration" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{(*spoken).clone()}</p>
             <ol>
-                { for props.entries.iter().map(|(step, text, rejected)| {
+                // One keyed list of its own, so a new entry inserts one item rather than
+                // shifting every item against the next one's key.
+                <>{ for props.entries.iter().map(|(step, text, rejected)| {
                     let onjump = props.onjump.clone();
                     let step = *step;
                     html! {
@@ -148,7 +150,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                             </button>
                         </li>
                     }
-                }) }
+                }) }</>
                 if props.entries.is_empty() {
                     <li class="empty">{"Nothing yet. Press play, produce a record or add a consumer."}</li>
                 }

@@ -1,11 +1,10 @@
 //! The lag chart: committed lag over time for every group, or for each partition of the
 //! selected group, drawn from the engine's bounded lag history.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::palette::consumer_colour;
+use super::state::Shown;
 use crate::engine::Engine;
 
 const W: f64 = 300.0;
@@ -14,15 +13,16 @@ const PAD: f64 = 22.0;
 
 #[derive(Properties, PartialEq)]
 pub struct LagChartProps {
-    pub engine: Rc<Engine>,
-    pub version: u64,
+    /// The engine at the cursor.
+    pub state: Shown,
     /// Show this group's partitions instead of every group's total.
     pub group: Option<String>,
 }
 
 #[function_component(LagChart)]
 pub fn lag_chart(props: &LagChartProps) -> Html {
-    let e = &*props.engine;
+    let engine = props.state.engine();
+    let e: &Engine = &engine;
     // Series: (label, points (tick, lag)).
     let series: Vec<(String, Vec<(u64, i64)>)> =
         match props.group.as_ref().and_then(|g| e.groups.get(g)) {

@@ -6,8 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::LessonSession;
-use crate::engine::Engine;
+use super::state::{LessonSession, Shown};
 use crate::lessons::{spans, Lesson, Level, Span, Task};
 
 /// Renders lesson text: `**bold**` as strong, `` `code` `` as code.
@@ -25,8 +24,8 @@ fn rich(text: &str) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct LessonPlayerProps {
     pub session: LessonSession,
-    pub engine: Rc<Engine>,
-    pub version: u64,
+    /// The engine at the cursor, which a task's goal is checked against.
+    pub state: Shown,
     pub onstep: Callback<usize>,
     pub onanswer: Callback<usize>,
     pub onshowme: Callback<()>,
@@ -63,7 +62,7 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
     let task = match &step.task {
         None => html! {},
         Some(Task::Goal(goal_task)) => {
-            let met = goal_task.goal.check(&props.engine);
+            let met = goal_task.goal.check(&props.state.engine());
             let onshowme = props.onshowme.clone();
             let onhint = props.onhint.clone();
             html! {

@@ -5,6 +5,9 @@ mod app;
 mod console_panel;
 pub mod diagram;
 mod event_log;
+mod forms;
+mod help;
+mod hooks;
 mod illustration;
 mod inspector;
 mod lag_chart;
@@ -13,6 +16,7 @@ mod palette;
 mod persist;
 mod scenario;
 pub mod state;
+mod toolbar;
 
 pub use app::App;
 

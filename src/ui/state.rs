@@ -2,16 +2,18 @@
 //!
 //! The console (which owns the timeline: snapshots, history) is large, so it lives behind
 //! `Rc<RefCell<_>>` and is mutated in place; `version` changes on every action so
-//! components re-render. Every action goes through the console, so what a click does and
-//! what the same typed command does are one code path.
+//! components re-render, and `engine_version` on every action that may change the engine.
+//! The views read the engine through [`Shown`], a handle on the console, never a copy.
+//! Every action goes through the console, so what a click does and what the same typed
+//! command does are one code path.
 
-use std::cell::RefCell;
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::console::Console;
-use crate::engine::{Command, Event};
+use crate::engine::{Command, Engine, Event};
 use crate::lessons::Lesson;
 use crate::timeline::Timeline;
 
@@ -61,6 +63,41 @@ pub struct LessonSession {
     pub show_hint: bool,
 }
 
+/// The engine at the timeline's cursor, for the views: the console it lives in (shared,
+/// not copied) and the engine version it was taken at, which is what props compare.
+#[derive(Clone)]
+pub struct Shown {
+    console: Rc<RefCell<Console>>,
+    version: u64,
+}
+
+impl Shown {
+    pub fn new(console: Rc<RefCell<Console>>, version: u64) -> Self {
+        Self { console, version }
+    }
+
+    /// The engine, borrowed while a view renders (the reducer changes it only between
+    /// renders, in a dispatch).
+    pub fn engine(&self) -> Ref<'_, Engine> {
+        Ref::map(self.console.borrow(), |c| c.timeline().state())
+    }
+
+    /// The whole history, for what saves or shares it.
+    pub fn timeline(&self) -> Ref<'_, Timeline> {
+        Ref::map(self.console.borrow(), |c| c.timeline())
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.console, &other.console)
+    }
+}
+
 #[derive(Clone)]
 pub struct Sim {
     pub lesson: Option<LessonSession>,
@@ -71,6 +108,8 @@ pub struct Sim {
     /// Lines typed, oldest first, for the up and down keys.
     pub history: Rc<Vec<String>>,
     pub version: u64,
+    /// Changes on every action that may change the engine (not on a selection, a theme…).
+    pub engine_version: u64,
     pub playing: bool,
     pub speed: usize,
     pub selection: Option<Selection>,
@@ -138,6 +177,33 @@ pub enum Action {
     Notice(String),
 }
 
+impl Action {
+    /// Whether the action may change the engine shown: false only for those that change
+    /// what the page shows around it (playback settings, selection, dialogs, messages).
+    fn may_change_engine(&self) -> bool {
+        !matches!(
+            self,
+            Action::ShowCompletions(_)
+                | Action::TogglePlay
+                | Action::SetSpeed(_)
+                | Action::Faster
+                | Action::Slower
+                | Action::Escape
+                | Action::Select(_)
+                | Action::ToggleHelp
+                | Action::TogglePresenter
+                | Action::SetDark(_)
+                | Action::DismissError
+                | Action::ShowLessons(_)
+                | Action::LessonAnswer(_)
+                | Action::LessonHint
+                | Action::ExitLesson
+                | Action::ShowError(_)
+                | Action::Notice(_)
+        )
+    }
+}
+
 impl Sim {
     pub fn new(timeline: Timeline) -> Self {
         Self {
@@ -149,6 +215,7 @@ impl Sim {
             )]),
             history: Rc::new(Vec::new()),
             version: 0,
+            engine_version: 0,
             playing: true,
             speed: DEFAULT_SPEED,
             selection: None,
@@ -158,6 +225,11 @@ impl Sim {
             presenter: false,
             dark: None,
         }
+    }
+
+    /// The engine at the cursor, for the views.
+    pub fn shown(&self) -> Shown {
+        Shown::new(self.console.clone(), self.engine_version)
     }
 
     pub fn ticks_per_second(&self) -> u32 {
@@ -294,6 +366,9 @@ impl Reducible for Sim {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.version += 1;
+        if action.may_change_engine() {
+            next.engine_version += 1;
+        }
         match action {
             Action::RunLine(line) => next.run_line(line),
             Action::EndInput => next.end_input(),

@@ -1,0 +1,310 @@
+//! One partition drawn in full: its record cells (a window of the log, with gaps for what
+//! lies between), its log start and end, and under the cells a track per reader with
+//! ▲ processed, ┃ fetched and ▼ its group's committed offset. A component whose props are
+//! plain values, so a lane whose records and readers did not change is not drawn again.
+
+use yew::prelude::*;
+
+use super::super::palette::{key_colour, short};
+use super::super::state::Selection;
+use super::{
+    label_width, AXIS_SIZES, AXIS_W, CELLS_TOP, CELL_GAP, CELL_H, CELL_W, LANE_LABEL_W, TOPIC_W,
+    TOPIC_X, TRACKS_TOP, TRACK_H,
+};
+use crate::engine::TopicPartition;
+use crate::read::lane::{label_room, place_label, short_count, LaneAxis, Piece};
+use crate::read::scene::Track;
+
+/// One record cell of a lane.
+#[derive(Clone, PartialEq)]
+pub struct CellView {
+    pub offset: i64,
+    pub key: Option<std::sync::Arc<str>>,
+    pub value: Option<std::sync::Arc<str>>,
+    /// Written by the step shown.
+    pub fresh: bool,
+    /// Fetched in the step shown, by this client.
+    pub read_by: Option<String>,
+    /// The colour of the reader that just fetched it, or the cell's usual stroke.
+    pub stroke: &'static str,
+    pub selected: bool,
+}
+
+/// One reader's track with the colour of its consumer.
+#[derive(Clone, PartialEq)]
+pub struct TrackView {
+    pub track: Track,
+    /// Its reader's colour (the page's text colour for a track without a reader).
+    pub colour: &'static str,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LaneProps {
+    pub tp: TopicPartition,
+    /// The lane's top.
+    pub y: i64,
+    pub height: i64,
+    pub start: i64,
+    pub end: i64,
+    /// Records the log holds between its start and its end.
+    pub held: usize,
+    pub axis: LaneAxis,
+    pub cells: Vec<CellView>,
+    pub tracks: Vec<TrackView>,
+    pub selected: bool,
+    pub highlighted: bool,
+    /// What retention, the cleaner or DeleteRecords just removed.
+    pub removed: Option<String>,
+    /// Where the user has scrolled the lane to, if they have.
+    pub focus: Option<i64>,
+    pub onselect: Callback<Option<Selection>>,
+    /// Scrolls the lane to an offset, or back to following its readers (`None`).
+    pub onfocus: Callback<(TopicPartition, Option<i64>)>,
+}
+
+/// What a track's label says: the long form when it fits the lane, else the short one.
+fn track_label(track: &Track, room_px: f64) -> String {
+    let mut long = Vec::new();
+    let mut brief = Vec::new();
+    let who = match &track.reader {
+        Some((c, _)) if *c != track.name => format!("{c} ({})", track.name),
+        Some((c, _)) => c.clone(),
+        None => track.name.clone(),
+    };
+    if let Some(ticks) = track.unowned_ticks {
+        let seconds = ticks as f64 * crate::engine::time::MS_PER_TICK as f64 / 1000.0;
+        long.push(format!("no owner for {seconds:.1} s"));
+        brief.push(format!("⚠{seconds:.1}s"));
+    }
+    if let Some((_, o)) = &track.reader {
+        long.push(format!("processed {}", o.processed_to));
+        long.push(format!("fetched {}", o.fetched_to));
+        brief.push(format!("▲{}", o.processed_to));
+        brief.push(format!("┃{}", o.fetched_to));
+    }
+    if let (Some(c), true) = (track.committed, track.group.is_some()) {
+        long.push(format!("committed {c}"));
+        brief.push(format!("▼{c}"));
+    }
+    let long = format!("{who}: {}", long.join(" · "));
+    if label_width(&long) <= room_px {
+        long
+    } else {
+        let name = track.reader.as_ref().map_or(&track.name, |(c, _)| c);
+        format!("{} {}", short(name, 12), brief.join(" "))
+    }
+}
+
+/// A short label for a key: whole if short, else its start and its last `-` part
+/// (`customer-42` becomes `cust…42`).
+fn key_label(key: Option<&str>) -> String {
+    match key {
+        None => "∅".into(),
+        Some(k) if k.chars().count() <= 7 => k.to_string(),
+        Some(k) => match k.rsplit_once('-') {
+            Some((head, tail)) if !tail.is_empty() && tail.chars().count() <= 4 => {
+                format!(
+                    "{}…{tail}",
+                    head.chars()
+                        .take(6 - tail.chars().count().min(4))
+                        .collect::<String>()
+                )
+            }
+            _ => short(k, 7),
+        },
+    }
+}
+
+#[function_component(Lane)]
+pub fn lane(props: &LaneProps) -> Html {
+    let LaneProps {
+        tp,
+        y,
+        height: lane_h,
+        start,
+        end,
+        held,
+        axis,
+        focus,
+        ..
+    } = props;
+    let (y, lane_h, start, end, held, focus) = (*y, *lane_h, *start, *end, *held, *focus);
+    let select = |s: Selection| {
+        let onselect = props.onselect.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            onselect.emit(Some(s.clone()));
+        })
+    };
+    let scroll_step = (AXIS_W / (CELL_W + CELL_GAP) / 2).max(1);
+    let onlanekey = {
+        let (onselect, onfocus, tp) = (props.onselect.clone(), props.onfocus.clone(), tp.clone());
+        let here = focus.unwrap_or((end - 2 * scroll_step).max(start));
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" | " " => {
+                e.prevent_default();
+                e.stop_propagation();
+                onselect.emit(Some(Selection::Partition(tp.clone())));
+            }
+            "ArrowLeft" | "ArrowRight" => {
+                e.prevent_default();
+                e.stop_propagation();
+                let step = if e.key() == "ArrowLeft" {
+                    -scroll_step
+                } else {
+                    scroll_step
+                };
+                onfocus.emit((tp.clone(), Some((here + step).clamp(start, end))));
+            }
+            "Escape" if focus.is_some() => {
+                e.stop_propagation();
+                onfocus.emit((tp.clone(), None));
+            }
+            _ => {}
+        })
+    };
+    let onfollow = {
+        let (onfocus, tp) = (props.onfocus.clone(), tp.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            onfocus.emit((tp.clone(), None));
+        })
+    };
+    let cells_x = (TOPIC_X + LANE_LABEL_W) as f64;
+    let x_of = |offset: i64| cells_x + axis.x_of(offset);
+    let cell_w = axis.cell_w_px;
+    let narrow = cell_w < (CELL_W + CELL_GAP) as f64 * 0.75;
+    let cells = props.cells.iter().map(|r| {
+        let key = r.key.as_deref();
+        let tombstone = r.value.is_none();
+        let w = (cell_w - CELL_GAP as f64).max(4.0);
+        html! {
+            <g key={r.offset} class={classes!("record", r.fresh.then_some("fresh"), r.read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), r.selected.then_some("selected"), narrow.then_some("narrow"))}
+               data-offset={r.offset.to_string()} data-key={key.unwrap_or("").to_string()}
+               transform={format!("translate({:.1},{})", x_of(r.offset) + CELL_GAP as f64 / 2.0, y + CELLS_TOP)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
+                <title>{format!("{tp} offset {}: key {}, value {}", r.offset, key.unwrap_or("null"), r.value.as_deref().unwrap_or("null (tombstone)"))}</title>
+                <rect width={format!("{w:.1}")} height={CELL_H.to_string()} rx="6" style={format!("fill:{};stroke:{}", key_colour(key), r.stroke)} />
+                <text x={format!("{:.1}", w / 2.0)} y="17" class={classes!("offset", (r.offset >= 10_000).then_some("long"), (r.offset >= 1_000_000).then_some("longer"))}>{r.offset}</text>
+                if !narrow {
+                    <text x={format!("{:.1}", w / 2.0)} y="33" class="key">{key_label(key)}</text>
+                }
+            </g>
+        }
+    });
+    // The records a broken axis leaves out, one gap each.
+    let gaps = axis
+        .pieces
+        .iter()
+        .filter_map(|piece| match *piece {
+            Piece::Gap { from, to } => Some((from, to)),
+            Piece::Cells { .. } => None,
+        })
+        .map(|(from, to)| {
+            let x = x_of(from);
+            let onclick = {
+                let (onfocus, tp) = (props.onfocus.clone(), tp.clone());
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    onfocus.emit((tp.clone(), Some(from + (to - from) / 2)));
+                })
+            };
+            html! {
+                <g key={format!("gap-{from}")} class="gap" data-gap-from={from.to_string()} data-gap-to={to.to_string()} transform={format!("translate({x:.1},{})", y + CELLS_TOP)} {onclick}>
+                    <title>{format!("Offsets {from} to {}: {} record(s) not drawn. Click to look inside; ← → on the lane scroll it.", to - 1, to - from)}</title>
+                    <rect x="3" width={(AXIS_SIZES.gap_w_px - 6.0).to_string()} height={CELL_H.to_string()} rx="6" />
+                    <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="18" class="gap-dots">{"⋯"}</text>
+                    <text x={(AXIS_SIZES.gap_w_px / 2.0).to_string()} y="33" class="gap-count">{short_count(to - from)}</text>
+                </g>
+            }
+        });
+    // One track per reader: ▲ processed, ┃ fetched (its position), ▼ its group's commit.
+    let left = cells_x;
+    let right = (TOPIC_X + TOPIC_W - 6) as f64;
+    let track_rows = props.tracks.iter().enumerate().map(|(i, TrackView { track, colour })| {
+        let ty = y + TRACKS_TOP + TRACK_H * i as i64;
+        let colour = *colour;
+        let mut xs: Vec<f64> = Vec::new();
+        let reader_marks = track.reader.as_ref().map(|(c, o)| {
+            let (xp, xf) = (x_of(o.processed_to), x_of(o.fetched_to));
+            xs.extend([xp, xf]);
+            html! {
+                <>
+                <rect class="in-flight" x={format!("{:.1}", xp.min(xf))} y={(ty + 8).to_string()} width={format!("{:.1}", (xf - xp).abs())} height="4" />
+                <g key={format!("processed-{c}")} class="mark processed" data-kind="processed" data-offset={o.processed_to.to_string()} transform={format!("translate({xp:.1},{ty})")}>
+                    <title>{format!("{c} has processed {tp} up to offset {} ({} fetched and waiting)", o.processed_to, o.fetched_unprocessed())}</title>
+                    <path d="M -6 18 L 6 18 L 0 9 Z" />
+                </g>
+                <g key={format!("fetched-{c}")} class="mark fetched" data-kind="fetched" data-offset={o.fetched_to.to_string()} transform={format!("translate({xf:.1},{ty})")}>
+                    <title>{format!("{c} position on {tp}: {} (the next offset a poll returns)", o.fetched_to)}</title>
+                    <rect x="-1.5" y="0" width="3" height="18" />
+                </g>
+                </>
+            }
+        });
+        let committed_mark = track.committed.filter(|_| track.group.is_some()).map(|offset| {
+            let x = x_of(offset);
+            xs.push(x);
+            let group = track.group.clone().unwrap_or_default();
+            html! {
+                <g key={format!("committed-{group}")} class="mark committed" data-kind="committed" data-group={group.clone()} data-committed={offset.to_string()} data-offset={offset.to_string()} transform={format!("translate({x:.1},{ty})")}>
+                    <title>{format!("Group {group} committed offset {offset} on {tp}")}</title>
+                    <path d="M -6 0 L 6 0 L 0 9 Z" />
+                </g>
+            }
+        });
+        if xs.is_empty() {
+            xs.push(left);
+        }
+        let from_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let to_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let text = track_label(track, label_room(left, right, from_x, to_x, 10.0));
+        let width = label_width(&text);
+        let label_x = place_label(left, right, from_x, to_x, width, 10.0);
+        let consumer = track.reader.as_ref().map(|(c, _)| c.clone()).unwrap_or_default();
+        let position = track.reader.as_ref().map(|(_, o)| o.fetched_to.to_string());
+        let processed = track.reader.as_ref().map(|(_, o)| o.processed_to.to_string());
+        let orphan = track.unowned_ticks.is_some();
+        html! {
+            <g key={format!("track-{}", track.name)} class={classes!("track", orphan.then_some("unowned"))} data-track={track.name.clone()} data-consumer={consumer} data-group={track.group.clone().unwrap_or_default()}
+               data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
+               data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
+                <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
+                <>{ for reader_marks }</>
+                <>{ for committed_mark }</>
+                <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
+                    <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
+                    <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
+                </g>
+            </g>
+        }
+    });
+    let p = tp.partition;
+    html! {
+        <g class={classes!("lane", props.selected.then_some("selected"), props.highlighted.then_some("highlight"))} data-partition={tp.to_string()}
+           data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
+            <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={lane_h.to_string()} rx="8"
+                  onclick={select(Selection::Partition(tp.clone()))} tabindex="0" role="button"
+                  aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
+            <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
+            <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
+            <>{ for gaps }</>
+            <>{ for cells }</>
+            if let Some(text) = props.removed.clone() {
+                <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text}</text>
+            }
+            <g class="log-end" transform={format!("translate({:.1},{})", x_of(end), y)}>
+                <line x1="-2" y1={CELLS_TOP.to_string()} x2="-2" y2={(CELLS_TOP + CELL_H).to_string()} />
+                <title>{format!("Log end offset {end}; {held} record(s) held")}</title>
+                <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
+                <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
+            </g>
+            <>{ for track_rows }</>
+            if let Some(f) = focus {
+                <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
+                    <title>{"Back to following the readers and the log end (Esc)"}</title>
+                    <text class="follow">{"⟲ follow"}</text>
+                </g>
+            }
+        </g>
+    }
+}
