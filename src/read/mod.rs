@@ -12,8 +12,11 @@
 //! - [`unowned_for_ticks`]: how long a partition has gone without a reader in a group.
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
+//! - [`rebalance`]: when a group's last rebalance began and ended in the history, and the
+//!   partitions travelling between owners at a point of it.
 
 pub mod lane;
+pub mod rebalance;
 
 use crate::engine::consumer::MemberPhase;
 use crate::engine::group::Member;

@@ -16,6 +16,7 @@ use super::inspector::Inspector;
 use super::lag_chart::LagChart;
 use super::lesson_player::{LessonList, LessonPlayer};
 use super::persist;
+use super::replay::{MotionControls, MotionStatus};
 use super::state::{Action, Selection, Sim, SPEEDS};
 use crate::engine::{Command, ProducerStream};
 use crate::timeline::Timeline;
@@ -150,7 +151,7 @@ pub fn app() -> Html {
         let tps = sim.ticks_per_second();
         use_effect_with((playing, tps), move |(playing, tps)| {
             let interval = playing.then(|| {
-                let per_frame = f64::from(*tps) * f64::from(FRAME_MS) / 1000.0;
+                let per_frame = *tps * f64::from(FRAME_MS) / 1000.0;
                 let mut credit = 0.0;
                 Interval::new(FRAME_MS, move || {
                     credit += per_frame;
@@ -227,6 +228,12 @@ pub fn app() -> Html {
     );
     let cursor = timeline.cursor();
     let len = timeline.len();
+    let handovers = Rc::new(crate::read::rebalance::handovers_in_flight(
+        timeline.steps(),
+        cursor,
+        super::diagram::FLIGHT_TICKS,
+    ));
+    let replayable = super::replay::recent_rebalance(timeline).map(|s| AttrValue::from(s.group));
     let entries = recent_events(timeline, 80);
     let prompt = console.prompt();
     let producer_topic = console
@@ -527,6 +534,9 @@ pub fn app() -> Html {
                         { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option value={i.to_string()} selected={i == sim.speed}>{*label}</option> }) }
                     </select>
                 </label>
+                <MotionControls {replayable} replaying={sim.motion.replay.is_some()} auto_slow={sim.auto_slow()}
+                    onreplay={{ let sim = sim.clone(); Callback::from(move |()| sim.dispatch(Action::ReplayRebalance)) }}
+                    onautoslow={{ let sim = sim.clone(); Callback::from(move |on: bool| sim.dispatch(Action::SetAutoSlow(on))) }} />
                 <input id="scrubber" class="scrubber" type="range" min="0" max={len.to_string()} value={cursor.to_string()} aria-label="History scrubber" oninput={onscrub} />
                 <span class="clock" data-tick={engine.tick.to_string()} data-step={cursor.to_string()}>
                     {format!("t = {:.1}s · step {cursor}/{len}", engine.tick as f64 / 10.0)}
@@ -565,8 +575,9 @@ pub fn app() -> Html {
                     if let Some(kind) = illustration {
                         <IllustrationPicture {kind} />
                     }
-                    <section class="stage" aria-label="Cluster diagram">
-                        <Diagram version={sim.version} engine={engine.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
+                    <MotionStatus status={sim.motion_status().map(AttrValue::from)} />
+                    <section class="stage" aria-label="Cluster diagram" style={format!("--tick-ms:{:.0}ms", (1000.0 / sim.ticks_per_second()).max(f64::from(FRAME_MS)))}>
+                        <Diagram version={sim.version} engine={engine.clone()} events={events} {handovers} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>
                     <div class="bottom">
                         <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete} {onrun} {onshowcompletions} {onendinput} {producer_topic} />
@@ -682,6 +693,7 @@ pub fn app() -> Html {
                             <dt>{"F"}</dt><dd>{"Presenter mode"}</dd>
                             <dt>{"PgDn / ."}</dt><dd>{"Next lesson step (a presenter's clicker works; in presenter mode space does too)"}</dd>
                             <dt>{"PgUp / ,"}</dt><dd>{"Previous lesson step"}</dd>
+                            <dt>{"R"}</dt><dd>{"Replay the last rebalance slowly"}</dd>
                             <dt>{"?"}</dt><dd>{"This help"}</dd>
                             <dt>{"Esc"}</dt><dd>{"Close, deselect"}</dd>
                         </dl>
@@ -762,6 +774,7 @@ fn gloo_events_listener(sim: UseReducerHandle<Sim>) -> Option<KeyListener> {
                 "-" | "_" => Some(Action::Slower),
                 "?" => Some(Action::ToggleHelp),
                 "f" | "F" => Some(Action::TogglePresenter),
+                "r" | "R" => Some(Action::ReplayRebalance),
                 "Escape" => Some(Action::Escape),
                 "PageDown" | "." => Some(Action::LessonNext),
                 "PageUp" | "," => Some(Action::LessonPrev),

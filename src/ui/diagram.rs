@@ -188,6 +188,9 @@ pub struct DiagramProps {
     pub events: std::rc::Rc<Vec<Event>>,
     pub selection: Option<Selection>,
     pub onselect: Callback<Option<Selection>>,
+    /// Partitions travelling in a rebalance (`read::rebalance::handovers_in_flight`).
+    #[prop_or_default]
+    pub handovers: std::rc::Rc<Vec<crate::read::rebalance::Handover>>,
     /// Lesson highlights: `partition:orders-1`, `consumer:c1`, `group:g`, `topic:t`, `producer:p`.
     #[prop_or_default]
     pub highlight: std::rc::Rc<Vec<String>>,
@@ -911,32 +914,28 @@ pub fn diagram(props: &DiagramProps) -> Html {
     // Partitions travelling in a rebalance: a revoked one flies from its old owner back to
     // its lane, an assigned one from its lane to its new owner (eager revokes all, then
     // assigns all; cooperative moves only what changes hands).
-    let handovers = props.events.iter().flat_map(|event| {
-        let (client_id, partitions, revoke) = match event {
-            Event::PartitionsRevoked { client_id, partitions, .. } => (client_id, partitions.as_slice(), true),
-            Event::PartitionsAssigned { client_id, added, .. } => (client_id, added.as_slice(), false),
-            _ => return Vec::new(),
-        };
-        let colour = colours.get(client_id).copied().unwrap_or("#64748b");
-        let Some((cx, cy)) = consumer_anchor(&layout, client_id) else { return Vec::new() };
-        partitions.iter().filter_map(|tp| {
-            let ly = *layout.anchor_y.get(tp)?;
-            let lx = TOPIC_X + TOPIC_W;
-            let mid = (lx + cx) / 2;
-            let path = if revoke {
-                format!("M {cx} {cy} C {mid} {cy}, {mid} {ly}, {lx} {ly}")
-            } else {
-                format!("M {lx} {ly} C {mid} {ly}, {mid} {cy}, {cx} {cy}")
-            };
-            let kind = if revoke { "revoke" } else { "assign" };
-            Some(html! {
-                <g key={format!("handover-{kind}-{client_id}-{tp}")} class={classes!("handover", kind)} data-handover={format!("{kind}:{tp}:{client_id}")}>
-                    <circle r="8" style={format!("stroke:{colour};fill:{}", if revoke { "var(--panel)" } else { colour })}>
-                        <animateMotion dur="0.8s" fill="freeze" path={path} />
-                    </circle>
-                </g>
-            })
-        }).collect::<Vec<_>>()
+    // Each is placed by how far it has flown in simulated time, so it moves with the
+    // clock (slowly in slow motion) and glides between ticks by a CSS transition.
+    let handovers = props.handovers.iter().filter_map(|h| {
+        let kind = if h.revoke { "revoke" } else { "assign" };
+        let colour = colours.get(&h.client_id).copied().unwrap_or("#64748b");
+        let (cx, cy) = consumer_anchor(&layout, &h.client_id)?;
+        let ly = *layout.anchor_y.get(&h.partition)?;
+        // In the full drawing a partition travels between its owner and the start of its
+        // lane, across the lane, so the class sees it go; an overview's lanes are too thin.
+        let lx = if layout.compact { TOPIC_X + TOPIC_W } else { TOPIC_X + LANE_LABEL_W };
+        let mid = (lx + cx) / 2;
+        let (from, to) = if h.revoke { ((cx, cy), (lx, ly)) } else { ((lx, ly), (cx, cy)) };
+        let (x, y) = bezier_point(from, (mid, from.1), (mid, to.1), to, h.progress());
+        let tp = &h.partition;
+        Some(html! {
+            <g key={format!("handover-{kind}-{}-{tp}-{}", h.client_id, h.step)} class={classes!("handover", kind)}
+               data-handover={format!("{kind}:{tp}:{}", h.client_id)} data-since-step={h.step.to_string()}
+               data-progress={format!("{:.3}", h.progress())} style={format!("transform:translate({x:.1}px,{y:.1}px)")}>
+                <rect x="-17" y="-11" width="34" height="22" rx="7" style={format!("stroke:{colour};fill:{}", if h.revoke { "var(--panel)" } else { colour })} />
+                <text y="5" text-anchor="middle" style={format!("fill:{}", if h.revoke { colour } else { "#fff" })}>{format!("P{}", tp.partition)}</text>
+            </g>
+        })
     }).collect::<Vec<_>>();
 
     let height = layout.height;
@@ -967,6 +966,27 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
         </svg>
     }
+}
+
+/// How long a partition's flight takes in a rebalance, in ticks (0.8 s at 1×).
+pub const FLIGHT_TICKS: u64 = 8;
+
+/// The point at `t` (0 to 1) along the cubic Bézier curve from `p0` to `p3`.
+fn bezier_point(
+    p0: (i64, i64),
+    p1: (i64, i64),
+    p2: (i64, i64),
+    p3: (i64, i64),
+    t: f64,
+) -> (f64, f64) {
+    let u = 1.0 - t;
+    let at = |a: i64, b: i64, c: i64, d: i64| {
+        u * u * u * a as f64
+            + 3.0 * u * u * t * b as f64
+            + 3.0 * u * t * t * c as f64
+            + t * t * t * d as f64
+    };
+    (at(p0.0, p1.0, p2.0, p3.0), at(p0.1, p1.1, p2.1, p3.1))
 }
 
 /// A consumer's line in its group box.

@@ -11,6 +11,7 @@ mod lag_chart;
 mod lesson_player;
 mod palette;
 mod persist;
+mod replay;
 mod scenario;
 pub mod state;
 

@@ -81,6 +81,8 @@ pub struct Sim {
     pub show_help: bool,
     pub presenter: bool,
     pub dark: Option<bool>,
+    /// Slow motion around rebalances (`replay.rs`).
+    pub motion: super::replay::Motion,
 }
 
 impl PartialEq for Sim {
@@ -136,6 +138,34 @@ pub enum Action {
     /// Shows a message; an error leaves the session untouched.
     ShowError(String),
     Notice(String),
+    /// Rewinds to just before the last rebalance and plays it in slow motion.
+    ReplayRebalance,
+    /// Slows playback while a group rebalances (or not).
+    SetAutoSlow(bool),
+}
+
+impl Action {
+    /// Whether the action is the user's own move in time or on the cluster, which ends a
+    /// slow-motion replay (pausing, selecting or changing the view does not).
+    fn ends_replay(&self) -> bool {
+        matches!(
+            self,
+            Action::RunLine(_)
+                | Action::Do(_)
+                | Action::DoAll(_)
+                | Action::StepBack
+                | Action::StepForward
+                | Action::Jump(_)
+                | Action::Reset
+                | Action::Load(..)
+                | Action::OpenLesson(..)
+                | Action::LessonStep(_)
+                | Action::LessonNext
+                | Action::LessonPrev
+                | Action::LessonShowMe
+                | Action::ExitLesson
+        )
+    }
 }
 
 impl Sim {
@@ -157,11 +187,8 @@ impl Sim {
             show_help: false,
             presenter: false,
             dark: None,
+            motion: Default::default(),
         }
-    }
-
-    pub fn ticks_per_second(&self) -> u32 {
-        SPEEDS.get(self.speed).map_or(10, |s| s.0)
     }
 
     /// A click: applied through the console, which echoes the equivalent command line
@@ -294,6 +321,9 @@ impl Reducible for Sim {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.version += 1;
+        if action.ends_replay() {
+            next.cancel_replay();
+        }
         match action {
             Action::RunLine(line) => next.run_line(line),
             Action::EndInput => next.end_input(),
@@ -312,13 +342,14 @@ impl Reducible for Sim {
                     console.timeline().cursor() < console.timeline().len()
                 };
                 if in_past {
-                    next.console.borrow_mut().timeline_mut().step_forward();
+                    super::replay::play_history(next.console.borrow_mut().timeline_mut(), ticks);
                 } else {
                     next.console.borrow_mut().apply(Command::Advance {
                         ticks: ticks.max(1),
                     });
                     next.collect_background();
                 }
+                next.after_play();
             }
             Action::TogglePlay => next.playing = !next.playing,
             Action::SetSpeed(speed) => next.speed = speed.min(SPEEDS.len() - 1),
@@ -424,6 +455,8 @@ impl Reducible for Sim {
             }
             Action::ExitLesson => next.lesson = None,
             Action::Notice(message) => next.notice = Some(message),
+            Action::ReplayRebalance => next.start_replay(),
+            Action::SetAutoSlow(on) => next.motion.auto_slow_choice = Some(on),
         }
         Rc::new(next)
     }
