@@ -166,6 +166,10 @@ impl Handover {
 /// The partitions still travelling at state `cursor`: those revoked or assigned at most
 /// `flight_ticks` before it. A flight takes simulated time, so it moves as the clock does:
 /// slowly in slow motion, frozen while paused, mid-way when the history is rewound there.
+/// A flight takes off with the next tick: commands that take no time (a paused lesson's
+/// `consumer stop`) leave nothing hanging at its start. A step longer than a flight
+/// (`clock advance 5s`) moved its partitions somewhere inside it, and they have landed by
+/// its end: it has none in flight.
 pub fn handovers_in_flight(steps: &[Step], cursor: usize, flight_ticks: u64) -> Vec<Handover> {
     let cursor = cursor.min(steps.len());
     let now = state_tick(steps, cursor);
@@ -174,6 +178,9 @@ pub fn handovers_in_flight(steps: &[Step], cursor: usize, flight_ticks: u64) -> 
         let elapsed_ticks = now.saturating_sub(step.tick);
         if elapsed_ticks > flight_ticks {
             break;
+        }
+        if elapsed_ticks == 0 || step.tick.saturating_sub(state_tick(steps, i)) > flight_ticks {
+            continue;
         }
         for event in &step.events {
             let (client_id, partitions, revoke) = match event {
@@ -275,14 +282,29 @@ mod tests {
                 .filter(|h| h.client_id == "a2" && !h.revoke)
                 .collect::<Vec<_>>()
         };
-        let start = to_a2(at(assigned_at + 1));
+        assert!(
+            to_a2(at(assigned_at + 1)).is_empty(),
+            "not before the clock moves"
+        );
+        let start = to_a2(at(assigned_at + 2));
         assert_eq!(start.len(), 2, "a2's two partitions take off");
-        assert!(start.iter().all(|h| h.progress() == 0.0));
+        assert!(start.iter().all(|h| h.progress() == 1.0 / 8.0));
         let later = to_a2(at(assigned_at + 5));
         assert!(later
             .iter()
             .all(|h| h.progress() > 0.0 && h.progress() < 1.0));
         assert!(to_a2(at(assigned_at + 20)).is_empty(), "they have landed");
+    }
+
+    #[test]
+    fn a_long_step_has_landed_its_partitions() {
+        let console = console_after(&[SETUP[0], SETUP[1], SETUP[2], SETUP[3], "clock advance 5s"]);
+        let timeline = console.timeline();
+        assert_eq!(timeline.state().consumers["a2"].assignment.len(), 2);
+        assert_eq!(
+            handovers_in_flight(timeline.steps(), timeline.cursor(), 8),
+            vec![]
+        );
     }
 
     #[test]

@@ -45,6 +45,11 @@ const GROUP_W: i64 = 254;
 const GROUP_HEADER_H: i64 = 52;
 const CONSUMER_H: i64 = 44;
 const GROUP_GAP: i64 = 22;
+/// When the groups would make the drawing taller than its lanes do, each consumer is one
+/// line (name and status side by side) and groups sit closer, so the drawing is scaled
+/// down less and its text stays legible.
+const DENSE_CONSUMER_H: i64 = 30;
+const DENSE_GROUP_GAP: i64 = 12;
 const TOP: i64 = 16;
 
 /// A scene with more partitions than this, or more consumers, is drawn as an overview:
@@ -229,6 +234,8 @@ struct Layout {
     producer_y: BTreeMap<String, i64>,
     height: i64,
     compact: bool,
+    /// Consumers drawn one line each (see [`DENSE_CONSUMER_H`]).
+    dense: bool,
 }
 
 /// Whether the scene is large enough to be drawn as an overview. The scenes lessons use
@@ -327,11 +334,22 @@ fn layout(
         y += COMPACT_TOPIC_GAP;
     }
     let topics_bottom = y;
+    let rows = group_rows(engine);
+    let full_height: i64 = rows
+        .iter()
+        .map(|(_, c)| GROUP_HEADER_H + c.len() as i64 * CONSUMER_H + GROUP_GAP)
+        .sum();
+    let dense = !compact && TOP + full_height > topics_bottom.max(200) + 40;
+    let (consumer_h, group_gap) = if dense {
+        (DENSE_CONSUMER_H, DENSE_GROUP_GAP)
+    } else {
+        (CONSUMER_H, GROUP_GAP)
+    };
     // In an overview the groups start a little lower, clear of the column's title.
     let mut y = if compact { TOP + 6 } else { TOP };
     let mut consumer_box = BTreeMap::new();
     let mut group_box = BTreeMap::new();
-    for (group, consumers) in group_rows(engine) {
+    for (group, consumers) in rows {
         let top = y;
         if compact {
             y += COMPACT_GROUP_HEADER_H;
@@ -355,10 +373,10 @@ fn layout(
             y += GROUP_HEADER_H;
             for c in consumers {
                 consumer_box.insert(c, (GROUP_X + 10, y, GROUP_W - 20));
-                y += CONSUMER_H;
+                y += consumer_h;
             }
             group_box.insert(group, (top, y - top));
-            y += GROUP_GAP;
+            y += group_gap;
         }
     }
     let groups_bottom = y;
@@ -379,6 +397,7 @@ fn layout(
         producer_y,
         height: topics_bottom.max(groups_bottom).max(y).max(200),
         compact,
+        dense,
     }
 }
 
@@ -387,6 +406,8 @@ fn consumer_anchor(layout: &Layout, client: &str) -> Option<(i64, i64)> {
     let (x, y, _) = layout.consumer_box.get(client)?;
     let h = if layout.compact {
         CHIP_H
+    } else if layout.dense {
+        DENSE_CONSUMER_H - 6
     } else {
         CONSUMER_H - 6
     };
@@ -772,6 +793,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let groups = group_rows(engine).into_iter().map(|(group_id, members)| {
         let (header_y, height) = layout.group_box.get(&group_id).copied().unwrap_or((TOP, GROUP_HEADER_H));
         let compact = layout.compact;
+        let dense = layout.dense;
+        let consumer_h = if dense { DENSE_CONSUMER_H } else { CONSUMER_H };
+        let (name_max, status_max) = if dense { (14, 14) } else { (16, 30) };
         let group = engine.groups.get(&group_id);
         let state = group.map(|g| g.state);
         let title = if group_id.is_empty() { "standalone readers".to_string() } else { group_id.clone() };
@@ -821,12 +845,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <g key={format!("consumer-{client}")} class={classes!("consumer", lit("consumer", client).then_some("highlight"), dead.then_some("dead"), idle.then_some("idle"), c.paused.then_some("paused"), selected.then_some("selected"))}
                    data-consumer={client.clone()} data-status={status.clone()} data-owned={c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")}
                    transform={format!("translate({x},{y})")} onclick={select(Selection::Consumer(client.clone()))}
-                   tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, 16), short(&status, 30))} onkeydown={select_key(Selection::Consumer(client.clone()))}>
+                   tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, name_max), short(&status, status_max))} onkeydown={select_key(Selection::Consumer(client.clone()))}>
                     <title>{format!("Consumer {client}: {status}")}</title>
-                    <rect width={(GROUP_W - 20).to_string()} height={(CONSUMER_H - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
-                    <circle cx="16" cy={((CONSUMER_H - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
-                    <text x="30" y="16" class="name">{short(client, 16)}{" "}</text>
-                    <text x="30" y="32" class="meta">{short(&status, 30)}</text>
+                    <rect width={(GROUP_W - 20).to_string()} height={(consumer_h - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
+                    <circle cx="16" cy={((consumer_h - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
+                    if dense {
+                        // One line: the name, and the status right-aligned beside it.
+                        <text x="30" y="17" class="name">{short(client, name_max)}{" "}</text>
+                        <text x={(GROUP_W - 30).to_string()} y="17" text-anchor="end" class="meta">{short(&status, status_max)}</text>
+                    } else {
+                        <text x="30" y="16" class="name">{short(client, name_max)}{" "}</text>
+                        <text x="30" y="32" class="meta">{short(&status, status_max)}</text>
+                    }
                 </g>
             }
         });
@@ -953,7 +983,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <text x={PRODUCER_X.to_string()} y={(TOP + 10).to_string()} class="column-title">{"Producers"}</text>
             <text x={GROUP_X.to_string()} y={(TOP - 2).to_string()} class="column-title">{"Consumer groups"}</text>
             if !engine.topics.is_empty() && !layout.compact {
-                <text x={(TOPIC_X + 150).to_string()} y={(TOP + 8).to_string()} class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
+                <text x={(TOPIC_X + TOPIC_W).to_string()} y={(TOP - 2).to_string()} text-anchor="end" class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
             }
             <g class="links">{ for links }</g>
             { for producers }
@@ -1017,22 +1047,22 @@ fn status_line(status: &crate::read::ReaderStatus) -> String {
     }
 }
 
-/// A short label for a key: whole if short, else its start and its last `-` part
-/// (`customer-42` becomes `cust…42`).
+/// A short label for a key that fits its record's cell: whole if short, else its start and
+/// its last `-` part (`customer-42` becomes `cus…42`, `order-1001` becomes `…1001`).
 fn key_label(key: Option<&str>) -> String {
     match key {
         None => "∅".into(),
-        Some(k) if k.chars().count() <= 7 => k.to_string(),
+        Some(k) if k.chars().count() <= 6 => k.to_string(),
         Some(k) => match k.rsplit_once('-') {
             Some((head, tail)) if !tail.is_empty() && tail.chars().count() <= 4 => {
+                let head_chars = 5 - tail.chars().count();
+                let head = if head_chars < 2 { "" } else { head };
                 format!(
                     "{}…{tail}",
-                    head.chars()
-                        .take(6 - tail.chars().count().min(4))
-                        .collect::<String>()
+                    head.chars().take(head_chars).collect::<String>()
                 )
             }
-            _ => short(k, 7),
+            _ => short(k, 6),
         },
     }
 }
