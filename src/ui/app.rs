@@ -577,6 +577,7 @@ pub fn app() -> Html {
                     }
                     <MotionStatus status={sim.motion_status().map(AttrValue::from)} />
                     <section class="stage" aria-label="Cluster diagram" style={format!("--tick-ms:{:.0}ms", (1000.0 / sim.ticks_per_second()).max(f64::from(FRAME_MS)))}>
+                        <super::zoom::ZoomToggle />
                         <Diagram version={sim.version} engine={engine.clone()} events={events} {handovers} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>
                     <div class="bottom">

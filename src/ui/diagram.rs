@@ -721,8 +721,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                        data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
                        data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
                         <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
-                        { for reader_marks }
-                        { for committed_mark }
+                        <g class="marks">{ for reader_marks }{ for committed_mark }</g>
                         <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
                             <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
                             <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
@@ -739,8 +738,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                           aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
                     <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
                     <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
-                    { for gaps }
-                    { for cells }
+                    // Lists in groups of their own, so elements beside them are kept (see the svg's).
+                    <g class="gaps">{ for gaps }</g>
+                    <g class="cells">{ for cells }</g>
                     if let Some(text) = removed.get(&tp) {
                         <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text.clone()}</text>
                     }
@@ -750,7 +750,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
                         <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
                     </g>
-                    { for track_rows }
+                    <g class="tracks">{ for track_rows }</g>
                     if let Some(f) = focus {
                         <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
                             <title>{"Back to following the readers and the log end (Esc)"}</title>
@@ -878,7 +878,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <title>{format!("Group {title}: {state_class}, generation {}, lag {lag}", group.map(|g| g.generation).unwrap_or(0))}</title>
                     <text x={(GROUP_X + 10).to_string()} y={(header_y + 15).to_string()} class="group-name">{short(&title, 12)}</text>
                     <text x={(GROUP_X + GROUP_W - 8).to_string()} y={(header_y + 15).to_string()} text-anchor="end" class={classes!("group-meta", rebalancing.then_some("rebalancing"))}>{meta}</text>
-                    { for rows }
+                    <g class="members">{ for rows }</g>
                 </g>
             };
         }
@@ -895,7 +895,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                     <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
                 </text>
-                { for rows }
+                <g class="members">{ for rows }</g>
             </g>
         }
     });
@@ -985,12 +985,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
             if !engine.topics.is_empty() && !layout.compact {
                 <text x={(TOPIC_X + TOPIC_W).to_string()} y={(TOP - 2).to_string()} text-anchor="end" class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
             }
+            // Every list sits in its own group: Yew matches unkeyed siblings from the end, so a
+            // list that grows or shrinks among them (a flight taking off) would make it rebuild
+            // every element before it, and a focused control would lose the focus each tick.
             <g class="links">{ for links }</g>
-            { for producers }
-            { for topics }
-            { for groups }
-            { for flights }
-            { for handovers }
+            <g class="producers">{ for producers }</g>
+            <g class="topics">{ for topics }</g>
+            <g class="groups">{ for groups }</g>
+            <g class="flights">{ for flights }</g>
+            <g class="handovers">{ for handovers }</g>
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }
@@ -1172,7 +1175,9 @@ fn overview_topic(t: OverviewTopic) -> Html {
         return html! {
             <g key={format!("topic-{}", topic.name)} class={classes!("topic", "collapsed", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
                 { header }
-                <g key="summary" class="topic-summary" data-summary={topic.name.clone()}>
+                // The same shape as an unfolded topic (the header, then one group), so the
+                // header is kept when it folds and keeps the keyboard focus.
+                <g class="topic-summary" data-summary={topic.name.clone()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={SUMMARY_H.to_string()} rx="5" />
                     <text x={(TOPIC_X + 8).to_string()} y={(y + 15).to_string()} class="summary-text">
                         {format!("lag: {}", if lag_text.is_empty() { "no group reads it".to_string() } else { lag_text })}
@@ -1243,8 +1248,10 @@ fn overview_topic(t: OverviewTopic) -> Html {
     html! {
         <g key={format!("topic-{}", topic.name)} class={classes!("topic", "overview", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
             { header }
-            { for thin }
-            <g key="detail" class="topic-detail">{ detail }</g>
+            <g class="thin-lanes">
+                { for thin }
+                <g class="topic-detail">{ detail }</g>
+            </g>
         </g>
     }
 }

@@ -14,6 +14,7 @@ mod persist;
 mod replay;
 mod scenario;
 pub mod state;
+mod zoom;
 
 pub use app::App;
 
