@@ -95,6 +95,7 @@ async fn the_diagram_links_partitions_to_their_owners() {
         selection: None,
         onselect: yew::Callback::noop(),
         highlight: Rc::new(Vec::new()),
+        handovers: Rc::new(Vec::new()),
     };
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();

@@ -13,8 +13,11 @@
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
 //! - [`scene`]: all of the above for one state at once, indexed for the views (one per step).
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
+//! - [`rebalance`]: when a group's last rebalance began and ended in the history, and the
+//!   partitions travelling between owners at a point of it.
 
 pub mod lane;
+pub mod rebalance;
 pub mod scene;
 
 use crate::engine::consumer::ClassicMembership;

@@ -138,6 +138,12 @@ pub fn app() -> Html {
             .unwrap_or_default(),
     );
     let cursor = timeline.cursor();
+    let handovers = Rc::new(crate::read::rebalance::handovers_in_flight(
+        timeline.steps(),
+        cursor,
+        super::diagram::FLIGHT_TICKS,
+    ));
+    let replayable = super::replay::recent_rebalance(timeline).map(|s| AttrValue::from(s.group));
     let entries = recent_events(timeline, 80);
     let prompt = console.prompt();
     let producer_topic = console
@@ -202,7 +208,7 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", theme_class, sim.presenter.then_some("presenter"))}>
             <Toolbar state={shown.clone()} playing={sim.playing} speed={sim.speed} presenter={sim.presenter} dark={sim.dark}
-                     inert={dialog_open} sim={dispatcher.clone()} />
+                     inert={dialog_open} sim={dispatcher.clone()} {replayable} replaying={sim.motion.replay.is_some()} auto_slow={sim.auto_slow()} />
             if let Some(notice) = sim.notice.clone() {
                 <div class="notice-banner" role="status" inert={dialog_open}>
                     <span>{notice}</span>
@@ -220,8 +226,10 @@ pub fn app() -> Html {
                     if let Some(kind) = illustration {
                         <IllustrationPicture {kind} />
                     }
-                    <section class="stage" aria-label="Cluster diagram">
-                        <Diagram state={shown.clone()} scene={scene.clone()} events={events} selection={sim.selection.clone()} {onselect} {highlight} />
+                    <super::replay::MotionStatus status={sim.motion_status().map(AttrValue::from)} />
+                    <section class="stage" aria-label="Cluster diagram" style={format!("--tick-ms:{:.0}ms", (1000.0 / sim.ticks_per_second()).max(f64::from(super::hooks::FRAME_MS)))}>
+                        <super::zoom::ZoomToggle />
+                        <Diagram state={shown.clone()} scene={scene.clone()} events={events} {handovers} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>
                     <div class="bottom">
                         <ConsolePanel scrollback={sim.scrollback.clone()} history={sim.history.clone()} prompt={prompt} {complete}

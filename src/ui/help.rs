@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::state::{Action, Sim};
 
 /// Each shortcut's keys and what they do.
-const SHORTCUTS: [(&str, &str); 9] = [
+const SHORTCUTS: [(&str, &str); 10] = [
     ("Space", "Play or pause"),
     ("← / →", "Step back / forward one step"),
     ("+ / −", "Faster / slower"),
@@ -16,6 +16,7 @@ const SHORTCUTS: [(&str, &str); 9] = [
         "Next lesson step (a presenter's clicker works; in presenter mode space does too)",
     ),
     ("PgUp / ,", "Previous lesson step"),
+    ("R", "Replay the last rebalance slowly"),
     ("?", "This help"),
     ("Esc", "Close, deselect"),
 ];

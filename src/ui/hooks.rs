@@ -12,16 +12,16 @@ use super::persist;
 use super::state::{Action, Sim};
 
 /// Real milliseconds between two playback updates.
-const FRAME_MS: u32 = 50;
+pub const FRAME_MS: u32 = 50;
 /// Real milliseconds between two autosaves.
 const AUTOSAVE_MS: u32 = 2000;
 
 /// Playback: while `playing`, every frame advances as many ticks as `ticks_per_second` asks for.
 #[hook]
-pub fn use_playback(dispatcher: UseReducerDispatcher<Sim>, playing: bool, ticks_per_second: u32) {
+pub fn use_playback(dispatcher: UseReducerDispatcher<Sim>, playing: bool, ticks_per_second: f64) {
     use_effect_with((playing, ticks_per_second), move |(playing, tps)| {
         let interval = playing.then(|| {
-            let per_frame = f64::from(*tps) * f64::from(FRAME_MS) / 1000.0;
+            let per_frame = *tps * f64::from(FRAME_MS) / 1000.0;
             let mut credit = 0.0;
             Interval::new(FRAME_MS, move || {
                 credit += per_frame;
@@ -164,6 +164,7 @@ fn shortcut(key: &str) -> Option<Action> {
         "-" | "_" => Action::Slower,
         "?" => Action::ToggleHelp,
         "f" | "F" => Action::TogglePresenter,
+        "r" | "R" => Action::ReplayRebalance,
         "Escape" => Action::Escape,
         "PageDown" | "." => Action::LessonNext,
         "PageUp" | "," => Action::LessonPrev,

@@ -14,9 +14,11 @@ mod lag_chart;
 mod lesson_player;
 mod palette;
 mod persist;
+mod replay;
 mod scenario;
 pub mod state;
 mod toolbar;
+mod zoom;
 
 pub use app::App;
 

@@ -120,6 +120,8 @@ pub struct Sim {
     pub show_help: bool,
     pub presenter: bool,
     pub dark: Option<bool>,
+    /// Slow motion around rebalances (`replay.rs`).
+    pub motion: super::replay::Motion,
 }
 
 impl PartialEq for Sim {
@@ -175,6 +177,34 @@ pub enum Action {
     /// Shows a message; an error leaves the session untouched.
     ShowError(String),
     Notice(String),
+    /// Rewinds to just before the last rebalance and plays it in slow motion.
+    ReplayRebalance,
+    /// Slows playback while a group rebalances (or not).
+    SetAutoSlow(bool),
+}
+
+impl Action {
+    /// Whether the action is the user's own move in time or on the cluster, which ends a
+    /// slow-motion replay (pausing, selecting or changing the view does not).
+    fn ends_replay(&self) -> bool {
+        matches!(
+            self,
+            Action::RunLine(_)
+                | Action::Do(_)
+                | Action::DoAll(_)
+                | Action::StepBack
+                | Action::StepForward
+                | Action::Jump(_)
+                | Action::Reset
+                | Action::Load(..)
+                | Action::OpenLesson(..)
+                | Action::LessonStep(_)
+                | Action::LessonNext
+                | Action::LessonPrev
+                | Action::LessonShowMe
+                | Action::ExitLesson
+        )
+    }
 }
 
 impl Action {
@@ -200,6 +230,7 @@ impl Action {
                 | Action::ExitLesson
                 | Action::ShowError(_)
                 | Action::Notice(_)
+                | Action::SetAutoSlow(_)
         )
     }
 }
@@ -224,16 +255,13 @@ impl Sim {
             show_help: false,
             presenter: false,
             dark: None,
+            motion: Default::default(),
         }
     }
 
     /// The engine at the cursor, for the views.
     pub fn shown(&self) -> Shown {
         Shown::new(self.console.clone(), self.engine_version)
-    }
-
-    pub fn ticks_per_second(&self) -> u32 {
-        SPEEDS.get(self.speed).map_or(10, |s| s.0)
     }
 
     /// A click: applied through the console, which echoes the equivalent command line
@@ -366,6 +394,9 @@ impl Reducible for Sim {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.version += 1;
+        if action.ends_replay() {
+            next.cancel_replay();
+        }
         if action.may_change_engine() {
             next.engine_version += 1;
         }
@@ -387,13 +418,14 @@ impl Reducible for Sim {
                     console.timeline().cursor() < console.timeline().len()
                 };
                 if in_past {
-                    next.console.borrow_mut().timeline_mut().step_forward();
+                    super::replay::play_history(next.console.borrow_mut().timeline_mut(), ticks);
                 } else {
                     next.console.borrow_mut().apply(Command::Advance {
                         ticks: ticks.max(1),
                     });
                     next.collect_background();
                 }
+                next.after_play();
             }
             Action::TogglePlay => next.playing = !next.playing,
             Action::SetSpeed(speed) => next.speed = speed.min(SPEEDS.len() - 1),
@@ -499,6 +531,8 @@ impl Reducible for Sim {
             }
             Action::ExitLesson => next.lesson = None,
             Action::Notice(message) => next.notice = Some(message),
+            Action::ReplayRebalance => next.start_replay(),
+            Action::SetAutoSlow(on) => next.motion.auto_slow_choice = Some(on),
         }
         Rc::new(next)
     }

@@ -20,6 +20,15 @@ pub struct ToolbarProps {
     /// A dialog is open: the toolbar is inert.
     pub inert: bool,
     pub sim: UseReducerDispatcher<Sim>,
+    /// The group whose recent rebalance can be replayed slowly (`replay::recent_rebalance`).
+    #[prop_or_default]
+    pub replayable: Option<AttrValue>,
+    /// A slow-motion replay is playing.
+    #[prop_or_default]
+    pub replaying: bool,
+    /// Playback slows while a group rebalances.
+    #[prop_or_default]
+    pub auto_slow: bool,
 }
 
 fn input_value(e: &Event) -> String {
@@ -141,6 +150,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option value={i.to_string()} selected={i == props.speed}>{*label}</option> }) }
                 </select>
             </label>
+            <super::replay::MotionControls replayable={props.replayable.clone()} replaying={props.replaying} auto_slow={props.auto_slow}
+                onreplay={{ let sim = props.sim.clone(); Callback::from(move |()| sim.dispatch(Action::ReplayRebalance)) }}
+                onautoslow={{ let sim = props.sim.clone(); Callback::from(move |on: bool| sim.dispatch(Action::SetAutoSlow(on))) }} />
             <input id="scrubber" class="scrubber" type="range" min="0" max={len.to_string()} value={cursor.to_string()} aria-label="History scrubber" oninput={onscrub} />
             <span class="clock" data-tick={tick.to_string()} data-step={cursor.to_string()}>
                 {format!("t = {:.1}s · step {cursor}/{len}", tick as f64 / 10.0)}

@@ -282,3 +282,35 @@ test('with reduced motion the old way stands still on the slow call', async () =
   await screenshot(page, 'old-way-reduced-motion-1280x720-light');
   await context.close();
 });
+
+test('on a phone, Zoom draws a lesson\'s lane and readers legibly and pans to them; elsewhere there is no zoom', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}?lesson=newspaper&step=4`);
+  await page.waitForSelector('section.lesson[data-step="3"]');
+  const labelPx = () => page.evaluate(() => {
+    const svg = document.querySelector('svg.diagram');
+    return Math.min(...[...svg.querySelectorAll('.marker-label, .lane-label')].map((t) => parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a));
+  });
+  assert.ok(await labelPx() < 6, 'fitted to the width, the readers\' labels are tiny');
+  assert.ok(await page.isVisible('#zoom-diagram'));
+  await page.check('#zoom-diagram');
+  const m = await page.evaluate(() => {
+    const stage = document.querySelector('.stage').getBoundingClientRect();
+    const lane = document.querySelector('[data-partition="news-0"] .lane-bg').getBoundingClientRect();
+    return { stage: { left: stage.left, right: stage.right }, laneLeft: lane.left, scrollWidth: document.scrollingElement.scrollWidth };
+  });
+  assert.ok(await labelPx() >= 9.5, `zoomed, the labels are legible: ${(await labelPx()).toFixed(1)} px`);
+  assert.ok(m.laneLeft >= m.stage.left && m.laneLeft < m.stage.right - 200, `it opens on the lane: ${JSON.stringify(m)}`);
+  assert.ok(m.scrollWidth <= 390, 'the page itself does not scroll sideways');
+  await screenshot(page, 'layout-phone-zoom-390x844-light');
+  await page.uncheck('#zoom-diagram');
+  assert.ok(await labelPx() < 6, 'unzoomed, it fits the width again');
+  assert.deepEqual(errors, []);
+  await context.close();
+  const wide = await openPage(browser, server.url, { width: 1366, height: 768 });
+  assert.equal(await wide.page.isVisible('#zoom-diagram'), false, 'no zoom on a laptop');
+  await wide.context.close();
+});

@@ -95,3 +95,66 @@ test('the rebalancing lesson shows records piling up on the crashed member\'s pa
   await screenshot(page, 'lesson-rebalancing-crash-1366x768-light');
   assert.deepEqual(errors, []);
 });
+
+/** Where a reader's ▲ (processed) mark sits on a lane, from the drawing. */
+const processedMark = (page, partition, name) => page.$eval(`[data-partition="${partition}"] g.track[data-track="${name}"] .mark.processed`, (m) => Number(m.dataset.offset));
+const owned = async (page, c) => ((await page.getAttribute(`g.consumer[data-consumer="${c}"]`, 'data-owned')) ?? '').split(',').filter(Boolean);
+const status = (page, c) => page.getAttribute(`g.consumer[data-consumer="${c}"]`, 'data-status');
+const groupState = (page, g) => page.getAttribute(`g.group[data-group="${g}"]`, 'data-state');
+const open = async (lesson, step) => {
+  const opened = await openPage(browser, `${server.url}?lesson=${lesson}&step=${step}`, { width: 1366, height: 768 });
+  await opened.page.waitForSelector(`section.lesson[data-lesson="${lesson}"][data-step="${step - 1}"]`);
+  return opened;
+};
+
+test('each step\'s picture shows what its narration claims, at 1366×768', async () => {
+  // Order events, step 2: the three events of order-1001 sit in one partition, at consecutive offsets.
+  let { page, errors, context } = await open('order-events', 2);
+  const cells = await page.$$eval('g.record[data-key="order-1001"]', (els) => els.map((e) => ({ partition: e.closest('[data-partition]').dataset.partition, offset: Number(e.dataset.offset) })));
+  assert.equal(cells.length, 3);
+  assert.equal(new Set(cells.map((c) => c.partition)).size, 1, `one partition: ${JSON.stringify(cells)}`);
+  assert.deepEqual(cells.map((c) => c.offset).sort(), [0, 1, 2]);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Order events, step 5: three members own a partition each and two are idle, and the whole
+  // group column is on screen at a legible size (consumers one line each).
+  ({ page, errors, context } = await open('order-events', 5));
+  for (const c of ['payment-1', 'payment-2', 'payment-3']) assert.equal((await owned(page, c)).length, 1, `${c} owns one`);
+  for (const c of ['payment-4', 'payment-5']) assert.equal(await status(page, c), 'idle');
+  const column = await page.evaluate(() => {
+    const stage = document.querySelector('.stage').getBoundingClientRect();
+    const names = [...document.querySelectorAll('g.consumer .name')];
+    const scale = document.querySelector('svg.diagram').getScreenCTM().a;
+    return { inStage: names.every((n) => n.getBoundingClientRect().bottom <= stage.bottom + 1), px: Math.min(...names.map((n) => parseFloat(getComputedStyle(n).fontSize) * scale)) };
+  });
+  assert.ok(column.inStage, 'every consumer is visible without scrolling the diagram');
+  assert.ok(column.px >= 11, `consumer names are legible: ${column.px.toFixed(1)} px`);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Newspaper, step 6: Alice, rewound, has already re-read to the end; carol began at offset 43.
+  ({ page, errors, context } = await open('newspaper', 6));
+  const end = Number(await page.getAttribute('[data-partition="news-0"]', 'data-log-end-offset'));
+  assert.ok(await processedMark(page, 'news-0', 'alice') >= end - 2, 'alice is back at the end of the log');
+  assert.ok((await consoleText(page)).some((l) => l.includes('carol had no committed offset for news-0: auto.offset.reset=latest moved it to 43.')));
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Rebalancing, step 3: the eager group is in PreparingRebalance and nobody reads anything.
+  ({ page, errors, context } = await open('rebalancing', 3));
+  assert.equal(await groupState(page, 'billing'), 'PreparingRebalance');
+  for (const c of ['c1', 'c2', 'c3']) assert.deepEqual(await owned(page, c), [], `${c} reads nothing`);
+  const unowned = await page.$$eval('g.track.unowned', (els) => els.length);
+  assert.equal(unowned, 6, 'all six lanes say they have no owner');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Rebalancing, step 7: the cooperative group rebalances, yet c1, c2 and c3 keep their partitions.
+  ({ page, errors, context } = await open('rebalancing', 7));
+  assert.match(await groupState(page, 'billing'), /Rebalance/);
+  for (const c of ['c1', 'c2', 'c3']) assert.equal((await owned(page, c)).length, 2, `${c} still owns two`);
+  assert.match(await page.textContent('g.group[data-group="billing"]'), /cooperative · gen/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::super::palette::short;
 use super::super::state::Selection;
-use super::{CHIP_H, CONSUMER_H, GROUP_W, GROUP_X};
+use super::{CHIP_H, CONSUMER_H, DENSE_CONSUMER_H, GROUP_W, GROUP_X};
 use crate::engine::GroupState;
 use crate::read::{Membership, ProcessState, ReaderStatus, RebalanceProtocol};
 
@@ -64,6 +64,9 @@ pub struct ConsumerBoxProps {
     pub view: ConsumerView,
     /// A chip of an overview rather than a full box.
     pub compact: bool,
+    /// One line: the name with the status beside it (many consumers).
+    #[prop_or_default]
+    pub dense: bool,
     pub onselect: Callback<Option<Selection>>,
 }
 
@@ -114,15 +117,27 @@ pub fn consumer_box(props: &ConsumerBoxProps) -> Html {
             </g>
         };
     }
+    let consumer_h = if props.dense {
+        DENSE_CONSUMER_H
+    } else {
+        CONSUMER_H
+    };
+    let (name_max, status_max) = if props.dense { (14, 14) } else { (16, 30) };
     html! {
         <g {class} data-consumer={client.clone()} data-status={status.clone()} data-owned={owned.clone()}
            transform={format!("translate({x},{y})")} {onclick}
-           tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, 16), short(status, 30))} {onkeydown}>
+           tabindex="0" role="button" aria-label={format!("{} {}: consumer {client}, {status}", short(client, name_max), short(status, status_max))} {onkeydown}>
             <title>{format!("Consumer {client}: {status}")}</title>
-            <rect width={(GROUP_W - 20).to_string()} height={(CONSUMER_H - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
-            <circle cx="16" cy={((CONSUMER_H - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
-            <text x="30" y="16" class="name">{short(client, 16)}{" "}</text>
-            <text x="30" y="32" class="meta">{short(status, 30)}</text>
+            <rect width={(GROUP_W - 20).to_string()} height={(consumer_h - 6).to_string()} rx="8" style={format!("--c:{colour}")} />
+            <circle cx="16" cy={((consumer_h - 6) / 2).to_string()} r="7" style={format!("fill:{colour}")} />
+            if props.dense {
+                // One line: the name, and the status right-aligned beside it.
+                <text x="30" y="17" class="name">{short(client, name_max)}{" "}</text>
+                <text x={(GROUP_W - 30).to_string()} y="17" text-anchor="end" class="meta">{short(status, status_max)}</text>
+            } else {
+                <text x="30" y="16" class="name">{short(client, name_max)}{" "}</text>
+                <text x="30" y="32" class="meta">{short(status, status_max)}</text>
+            }
         </g>
     }
 }
@@ -153,6 +168,9 @@ pub struct GroupView {
 pub struct GroupBoxProps {
     pub view: GroupView,
     pub compact: bool,
+    /// Consumers drawn one line each.
+    #[prop_or_default]
+    pub dense: bool,
     pub onselect: Callback<Option<Selection>>,
 }
 
@@ -204,7 +222,7 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
     };
     let onkeydown = select_key(&props.onselect, Selection::Group(group_id.clone()));
     let rows = members.iter().map(|view| {
-        html! { <ConsumerBox key={format!("consumer-{}", view.client)} view={view.clone()} {compact} onselect={props.onselect.clone()} /> }
+        html! { <ConsumerBox key={format!("consumer-{}", view.client)} view={view.clone()} {compact} dense={props.dense} onselect={props.onselect.clone()} /> }
     });
     if compact {
         let state_word = match state {
@@ -227,7 +245,7 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
                 <title>{format!("Group {title}: {state_class}, generation {}, lag {lag}", generation.unwrap_or(0))}</title>
                 <text x={(GROUP_X + 10).to_string()} y={(header_y + 15).to_string()} class="group-name">{short(&title, 12)}</text>
                 <text x={(GROUP_X + GROUP_W - 8).to_string()} y={(header_y + 15).to_string()} text-anchor="end" class={classes!("group-meta", rebalancing.then_some("rebalancing"))}>{meta}</text>
-                <>{ for rows }</>
+                <g class="members">{ for rows }</g>
             </g>
         };
     }
@@ -258,7 +276,7 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
             <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                 <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
             </text>
-            <>{ for rows }</>
+            <g class="members">{ for rows }</g>
         </g>
     }
 }

@@ -95,22 +95,22 @@ fn track_label(track: &Track, room_px: f64) -> String {
     }
 }
 
-/// A short label for a key: whole if short, else its start and its last `-` part
-/// (`customer-42` becomes `cust…42`).
+/// A short label for a key that fits its record's cell: whole if short, else its start and
+/// its last `-` part (`customer-42` becomes `cus…42`, `order-1001` becomes `…1001`).
 fn key_label(key: Option<&str>) -> String {
     match key {
         None => "∅".into(),
-        Some(k) if k.chars().count() <= 7 => k.to_string(),
+        Some(k) if k.chars().count() <= 6 => k.to_string(),
         Some(k) => match k.rsplit_once('-') {
             Some((head, tail)) if !tail.is_empty() && tail.chars().count() <= 4 => {
+                let head_chars = 5 - tail.chars().count();
+                let head = if head_chars < 2 { "" } else { head };
                 format!(
                     "{}…{tail}",
-                    head.chars()
-                        .take(6 - tail.chars().count().min(4))
-                        .collect::<String>()
+                    head.chars().take(head_chars).collect::<String>()
                 )
             }
-            _ => short(k, 7),
+            _ => short(k, 6),
         },
     }
 }
@@ -269,8 +269,7 @@ pub fn lane(props: &LaneProps) -> Html {
                data-position={position} data-processed={processed} data-committed={track.committed.map(|c| c.to_string())}
                data-unowned-ticks={track.unowned_ticks.map(|t| t.to_string())} style={format!("--c:{colour}")}>
                 <line class="track-line" x1={format!("{left:.1}")} x2={format!("{:.1}", x_of(end))} y1={(ty + 10).to_string()} y2={(ty + 10).to_string()} />
-                <>{ for reader_marks }</>
-                <>{ for committed_mark }</>
+                <g class="marks">{ for reader_marks }{ for committed_mark }</g>
                 <g class="label-pos" transform={format!("translate({label_x:.1},{})", ty + 14)}>
                     <rect class="label-bg" x="-3" y="-11" width={format!("{:.1}", width + 6.0)} height="14" rx="3" />
                     <text class="marker-label" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{text}</text>
@@ -287,8 +286,8 @@ pub fn lane(props: &LaneProps) -> Html {
                   aria-label={format!("Partition {tp}: log start {start}, log end {end}; arrow keys scroll its records")} onkeydown={onlanekey} />
             <text x={(TOPIC_X + 10).to_string()} y={(y + 30).to_string()} class="lane-label">{format!("P{p}")}</text>
             <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
-            <>{ for gaps }</>
-            <>{ for cells }</>
+            <g class="gaps">{ for gaps }</g>
+            <g class="cells">{ for cells }</g>
             if let Some(text) = props.removed.clone() {
                 <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text}</text>
             }
@@ -298,7 +297,7 @@ pub fn lane(props: &LaneProps) -> Html {
                 <text x="4" y="26" class="lane-meta">{format!("end {}", if end < 100_000 { end.to_string() } else { short_count(end) })}</text>
                 <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
             </g>
-            <>{ for track_rows }</>
+            <g class="tracks">{ for track_rows }</g>
             if let Some(f) = focus {
                 <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
                     <title>{"Back to following the readers and the log end (Esc)"}</title>

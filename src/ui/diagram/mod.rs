@@ -55,6 +55,11 @@ const GROUP_W: i64 = 254;
 const GROUP_HEADER_H: i64 = 52;
 const CONSUMER_H: i64 = 44;
 const GROUP_GAP: i64 = 22;
+/// When the groups would make the drawing taller than its lanes do, each consumer is one
+/// line (name and status side by side) and groups sit closer, so the drawing is scaled
+/// down less and its text stays legible.
+const DENSE_CONSUMER_H: i64 = 30;
+const DENSE_GROUP_GAP: i64 = 12;
 const TOP: i64 = 16;
 
 /// A scene with more partitions than this, or more consumers, is drawn as an overview:
@@ -126,6 +131,8 @@ pub struct Layout {
     producer_y: BTreeMap<String, i64>,
     height: i64,
     compact: bool,
+    /// Consumers drawn one line each (see [`DENSE_CONSUMER_H`]).
+    dense: bool,
 }
 
 /// Whether the scene is large enough to be drawn as an overview. The scenes lessons use
@@ -225,11 +232,22 @@ fn layout(
         y += COMPACT_TOPIC_GAP;
     }
     let topics_bottom = y;
+    let rows = group_rows(engine);
+    let full_height: i64 = rows
+        .iter()
+        .map(|(_, c)| GROUP_HEADER_H + c.len() as i64 * CONSUMER_H + GROUP_GAP)
+        .sum();
+    let dense = !compact && TOP + full_height > topics_bottom.max(200) + 40;
+    let (consumer_h, group_gap) = if dense {
+        (DENSE_CONSUMER_H, DENSE_GROUP_GAP)
+    } else {
+        (CONSUMER_H, GROUP_GAP)
+    };
     // In an overview the groups start a little lower, clear of the column's title.
     let mut y = if compact { TOP + 6 } else { TOP };
     let mut consumer_box = BTreeMap::new();
     let mut group_box = BTreeMap::new();
-    for (group, consumers) in group_rows(engine) {
+    for (group, consumers) in rows {
         let top = y;
         if compact {
             y += COMPACT_GROUP_HEADER_H;
@@ -253,10 +271,10 @@ fn layout(
             y += GROUP_HEADER_H;
             for c in consumers {
                 consumer_box.insert(c, (GROUP_X + 10, y, GROUP_W - 20));
-                y += CONSUMER_H;
+                y += consumer_h;
             }
             group_box.insert(group, (top, y - top));
-            y += GROUP_GAP;
+            y += group_gap;
         }
     }
     let groups_bottom = y;
@@ -277,6 +295,7 @@ fn layout(
         producer_y,
         height: topics_bottom.max(groups_bottom).max(y).max(200),
         compact,
+        dense,
     }
 }
 
@@ -285,6 +304,8 @@ fn consumer_anchor(layout: &Layout, client: &str) -> Option<(i64, i64)> {
     let (x, y, _) = layout.consumer_box.get(client)?;
     let h = if layout.compact {
         CHIP_H
+    } else if layout.dense {
+        DENSE_CONSUMER_H - 6
     } else {
         CONSUMER_H - 6
     };
@@ -303,6 +324,9 @@ pub struct DiagramProps {
     /// Takes a new selection. Kept the same from render to render, so the pieces that
     /// hold it compare equal when nothing else changed.
     pub onselect: Callback<Option<Selection>>,
+    /// Partitions travelling in a rebalance (`read::rebalance::handovers_in_flight`).
+    #[prop_or_default]
+    pub handovers: Rc<Vec<crate::read::rebalance::Handover>>,
     /// Lesson highlights: `partition:orders-1`, `consumer:c1`, `group:g`, `topic:t`, `producer:p`.
     #[prop_or_default]
     pub highlight: Rc<Vec<String>>,
@@ -658,7 +682,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             id: group_id,
         };
         let key = format!("group-{}", view.id);
-        html! { <GroupBox {key} {view} compact={layout.compact} onselect={props.onselect.clone()} /> }
+        html! { <GroupBox {key} {view} compact={layout.compact} dense={layout.dense} onselect={props.onselect.clone()} /> }
     });
 
     // A link from every partition to the running consumer that owns it.
@@ -710,33 +734,29 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     // Partitions travelling in a rebalance: a revoked one flies from its old owner back to
     // its lane, an assigned one from its lane to its new owner (eager revokes all, then
-    // assigns all; cooperative moves only what changes hands).
-    let handovers = props.events.iter().flat_map(|event| {
-        let (client_id, partitions, revoke) = match event {
-            Event::PartitionsRevoked { client_id, partitions, .. } => (client_id, partitions.as_slice(), true),
-            Event::PartitionsAssigned { client_id, added, .. } => (client_id, added.as_slice(), false),
-            _ => return Vec::new(),
-        };
-        let colour = colours.get(client_id).copied().unwrap_or("#64748b");
-        let Some((cx, cy)) = consumer_anchor(&layout, client_id) else { return Vec::new() };
-        partitions.iter().filter_map(|tp| {
-            let ly = *layout.anchor_y.get(tp)?;
-            let lx = TOPIC_X + TOPIC_W;
-            let mid = (lx + cx) / 2;
-            let path = if revoke {
-                format!("M {cx} {cy} C {mid} {cy}, {mid} {ly}, {lx} {ly}")
-            } else {
-                format!("M {lx} {ly} C {mid} {ly}, {mid} {cy}, {cx} {cy}")
-            };
-            let kind = if revoke { "revoke" } else { "assign" };
-            Some(html! {
-                <g key={format!("handover-{kind}-{client_id}-{tp}")} class={classes!("handover", kind)} data-handover={format!("{kind}:{tp}:{client_id}")}>
-                    <circle r="8" style={format!("stroke:{colour};fill:{}", if revoke { "var(--panel)" } else { colour })}>
-                        <animateMotion dur="0.8s" fill="freeze" path={path} />
-                    </circle>
-                </g>
-            })
-        }).collect::<Vec<_>>()
+    // assigns all; cooperative moves only what changes hands). Each is placed by how far it
+    // has flown in simulated time, so it moves with the clock (slowly in slow motion) and
+    // glides between ticks by a CSS transition.
+    let handovers = props.handovers.iter().filter_map(|h| {
+        let kind = if h.revoke { "revoke" } else { "assign" };
+        let colour = colours.get(&h.client_id).copied().unwrap_or("#64748b");
+        let (cx, cy) = consumer_anchor(&layout, &h.client_id)?;
+        let ly = *layout.anchor_y.get(&h.partition)?;
+        // In the full drawing a partition travels between its owner and the start of its
+        // lane, across the lane, so the class sees it go; an overview's lanes are too thin.
+        let lx = if layout.compact { TOPIC_X + TOPIC_W } else { TOPIC_X + LANE_LABEL_W };
+        let mid = (lx + cx) / 2;
+        let (from, to) = if h.revoke { ((cx, cy), (lx, ly)) } else { ((lx, ly), (cx, cy)) };
+        let (x, y) = bezier_point(from, (mid, from.1), (mid, to.1), to, h.progress());
+        let tp = &h.partition;
+        Some(html! {
+            <g key={format!("handover-{kind}-{}-{tp}-{}", h.client_id, h.step)} class={classes!("handover", kind)}
+               data-handover={format!("{kind}:{tp}:{}", h.client_id)} data-since-step={h.step.to_string()}
+               data-progress={format!("{:.3}", h.progress())} style={format!("transform:translate({x:.1}px,{y:.1}px)")}>
+                <rect x="-17" y="-11" width="34" height="22" rx="7" style={format!("stroke:{colour};fill:{}", if h.revoke { "var(--panel)" } else { colour })} />
+                <text y="5" text-anchor="middle" style={format!("fill:{}", if h.revoke { colour } else { "#fff" })}>{format!("P{}", tp.partition)}</text>
+            </g>
+        })
     }).collect::<Vec<_>>();
 
     let height = layout.height;
@@ -754,14 +774,17 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <text x={PRODUCER_X.to_string()} y={(TOP + 10).to_string()} class="column-title">{"Producers"}</text>
             <text x={GROUP_X.to_string()} y={(TOP - 2).to_string()} class="column-title">{"Consumer groups"}</text>
             if !engine.topics.is_empty() && !layout.compact {
-                <text x={(TOPIC_X + 150).to_string()} y={(TOP + 8).to_string()} class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
+                <text x={(TOPIC_X + TOPIC_W).to_string()} y={(TOP - 2).to_string()} text-anchor="end" class="pace-legend">{"under each lane, per reader: ▲ processed · ┃ fetched (position) · ▼ committed (group)"}</text>
             }
             <Links {links} />
-            <>{ for producers }</>
-            <>{ for topics }</>
-            <>{ for groups }</>
-            <>{ for flights }</>
-            <>{ for handovers }</>
+            // Every list sits in its own group: Yew matches unkeyed siblings from the end, so a
+            // list that grows or shrinks among them (a flight taking off) would make it rebuild
+            // every element before it, and a focused control would lose the focus each tick.
+            <g class="producers">{ for producers }</g>
+            <g class="topics">{ for topics }</g>
+            <g class="groups">{ for groups }</g>
+            <g class="flights">{ for flights }</g>
+            <g class="handovers">{ for handovers }</g>
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }
@@ -784,4 +807,25 @@ impl Reducible for FoldedTopics {
         }
         Rc::new(Self(folded))
     }
+}
+
+/// How long a partition's flight takes in a rebalance, in ticks (0.8 s at 1×).
+pub const FLIGHT_TICKS: u64 = 8;
+
+/// The point at `t` (0 to 1) along the cubic Bézier curve from `p0` to `p3`.
+fn bezier_point(
+    p0: (i64, i64),
+    p1: (i64, i64),
+    p2: (i64, i64),
+    p3: (i64, i64),
+    t: f64,
+) -> (f64, f64) {
+    let u = 1.0 - t;
+    let at = |a: i64, b: i64, c: i64, d: i64| {
+        u * u * u * a as f64
+            + 3.0 * u * u * t * b as f64
+            + 3.0 * u * t * t * c as f64
+            + t * t * t * d as f64
+    };
+    (at(p0.0, p1.0, p2.0, p3.0), at(p0.1, p1.1, p2.1, p3.1))
 }

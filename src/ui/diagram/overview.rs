@@ -180,7 +180,9 @@ pub fn overview_topic(t: OverviewTopic) -> Html {
         return html! {
             <g key={format!("topic-{}", topic.name)} class={classes!("topic", "collapsed", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
                 { header }
-                <g key="summary" class="topic-summary" data-summary={topic.name.clone()}>
+                // The same shape as an unfolded topic (the header, then one group), so the
+                // header is kept when it folds and keeps the keyboard focus.
+                <g class="topic-summary" data-summary={topic.name.clone()}>
                     <rect class="lane-bg" x={TOPIC_X.to_string()} y={y.to_string()} width={TOPIC_W.to_string()} height={SUMMARY_H.to_string()} rx="5" />
                     <text x={(TOPIC_X + 8).to_string()} y={(y + 15).to_string()} class="summary-text">
                         {format!("lag: {}", if lag_text.is_empty() { "no group reads it".to_string() } else { lag_text })}
@@ -192,8 +194,10 @@ pub fn overview_topic(t: OverviewTopic) -> Html {
     html! {
         <g key={format!("topic-{}", topic.name)} class={classes!("topic", "overview", highlighted.then_some("highlight"))} data-topic={topic.name.clone()}>
             { header }
-            { thin }
-            <g key="detail" class="topic-detail">{ detail }</g>
+            <g class="thin-lanes">
+                { thin }
+                <g class="topic-detail">{ detail }</g>
+            </g>
         </g>
     }
 }
