@@ -243,34 +243,59 @@ fn units(windows: &[(i64, i64)], log_start: i64) -> (i64, i64) {
     (cells, gaps)
 }
 
-/// Where a label of `label_w_px` goes on a track `[left, right]` whose marks span
-/// `[marks_from, marks_to]`: after the marks if it fits, else before them, else between the
-/// first and the last mark, else as far left as the track allows. Returns the label's left x.
-pub fn place_label(
-    left: f64,
-    right: f64,
-    marks_from: f64,
-    marks_to: f64,
-    label_w_px: f64,
-    pad_px: f64,
-) -> f64 {
-    if marks_to + pad_px + label_w_px <= right {
-        marks_to + pad_px
-    } else if marks_from - pad_px - label_w_px >= left {
-        marks_from - pad_px - label_w_px
-    } else if marks_to - marks_from - 2.0 * pad_px >= label_w_px {
-        (marks_from + marks_to - label_w_px) / 2.0
-    } else {
-        (marks_from + pad_px).min(right - label_w_px).max(left)
+/// The free spans of a track `[left, right]` with marks at `marks` (x positions), each kept
+/// `pad_px` clear of the marks: after the last mark, before the first, then between each two
+/// neighbours, in that order of preference.
+fn free_spans(left: f64, right: f64, marks: &[f64], pad_px: f64) -> Vec<(f64, f64)> {
+    let mut xs: Vec<f64> = marks.iter().copied().filter(|x| x.is_finite()).collect();
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else {
+        return vec![(left, right)];
+    };
+    let mut spans = vec![(last + pad_px, right), (left, first - pad_px)];
+    spans.extend(xs.windows(2).map(|w| (w[0] + pad_px, w[1] - pad_px)));
+    spans
+}
+
+/// Where a label of `label_w_px` goes on a track `[left, right]` with marks at `marks`:
+/// after the marks if it fits, else before them, else in the widest space between two
+/// neighbouring marks that holds it (centred there), else as far left as the track allows.
+/// Returns the label's left x.
+pub fn place_label(left: f64, right: f64, marks: &[f64], label_w_px: f64, pad_px: f64) -> f64 {
+    let spans = free_spans(left, right, marks, pad_px);
+    if let Some(&(from, to)) = spans
+        .get(..2)
+        .into_iter()
+        .flatten()
+        .find(|(from, to)| to - from >= label_w_px)
+    {
+        // After the marks the label starts at them; before them it ends at them.
+        return if spans.first() == Some(&(from, to)) {
+            from
+        } else {
+            to - label_w_px
+        };
+    }
+    let between = spans
+        .iter()
+        .skip(2)
+        .filter(|(from, to)| to - from >= label_w_px)
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+    match between {
+        Some(&(from, to)) => (from + to - label_w_px) / 2.0,
+        None => {
+            let first = spans.get(1).map_or(left, |s| s.1 + pad_px);
+            (first + pad_px).min(right - label_w_px).max(left)
+        }
     }
 }
 
 /// The widest label [`place_label`] can fit without covering a mark.
-pub fn label_room(left: f64, right: f64, marks_from: f64, marks_to: f64, pad_px: f64) -> f64 {
-    let after = right - marks_to - pad_px;
-    let before = marks_from - left - pad_px;
-    let between = marks_to - marks_from - 2.0 * pad_px;
-    after.max(before).max(between).max(0.0)
+pub fn label_room(left: f64, right: f64, marks: &[f64], pad_px: f64) -> f64 {
+    free_spans(left, right, marks, pad_px)
+        .iter()
+        .map(|(from, to)| to - from)
+        .fold(0.0, f64::max)
 }
 
 /// A short count for a gap: `7`, `950`, `12k`, `3.4M`.
@@ -364,13 +389,31 @@ mod tests {
 
     #[test]
     fn a_label_goes_after_the_marks_then_before_them_then_inside() {
-        assert_eq!(place_label(0.0, 500.0, 100.0, 120.0, 80.0, 6.0), 126.0);
-        assert_eq!(place_label(0.0, 500.0, 440.0, 480.0, 80.0, 6.0), 354.0);
-        let between = place_label(0.0, 200.0, 10.0, 190.0, 150.0, 6.0);
+        assert_eq!(place_label(0.0, 500.0, &[100.0, 120.0], 80.0, 6.0), 126.0);
+        assert_eq!(place_label(0.0, 500.0, &[440.0, 480.0], 80.0, 6.0), 354.0);
+        let between = place_label(0.0, 200.0, &[10.0, 190.0], 150.0, 6.0);
         assert_eq!(between, 25.0);
-        assert_eq!(label_room(0.0, 200.0, 10.0, 190.0, 6.0), 168.0);
-        let cramped = place_label(0.0, 200.0, 10.0, 190.0, 190.0, 6.0);
+        assert_eq!(label_room(0.0, 200.0, &[10.0, 190.0], 6.0), 168.0);
+        let cramped = place_label(0.0, 200.0, &[10.0, 190.0], 190.0, 6.0);
         assert!(cramped >= 0.0 && cramped + 190.0 <= 200.0);
+    }
+
+    #[test]
+    fn a_label_between_marks_never_covers_the_one_in_the_middle() {
+        // Committed and processed close together, fetched far ahead (a fast poll, a slow
+        // application): the label goes into the wide space between them, clear of all three.
+        let marks = [20.0, 150.0, 190.0];
+        let x = place_label(0.0, 200.0, &marks, 100.0, 6.0);
+        assert!(
+            marks.iter().all(|&m| m < x - 1.0 || m > x + 101.0),
+            "label at {x}"
+        );
+        assert_eq!(label_room(0.0, 200.0, &marks, 6.0), 118.0);
+        // Marks in any order.
+        assert_eq!(
+            place_label(0.0, 200.0, &[190.0, 20.0, 150.0], 100.0, 6.0),
+            x
+        );
     }
 
     #[test]

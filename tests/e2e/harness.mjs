@@ -68,6 +68,19 @@ export async function runLine(page, line) {
   await page.press('#console-input', 'Enter');
 }
 
+/** Starts playback if it is paused. */
+export async function play(page) {
+  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Play')) await page.click('#play');
+}
+
+/** Runs a console line and waits until the console shows it was run. */
+export async function runLineAndWait(page, line) {
+  const before = await page.$$eval('.scrollback pre.in', (els) => els.length);
+  await page.fill('#console-input', line);
+  await page.press('#console-input', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('.scrollback pre.in').length > n, before);
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);

@@ -5,21 +5,12 @@
 // pace and the phase, without flights. Screenshots go to target/screenshots/ (motion-*).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, pause } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, pause, play, runLineAndWait as runLine } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const play = async (page) => {
-  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Play')) await page.click('#play');
-};
-const runLine = async (page, line) => {
-  const before = await page.$$eval('.scrollback pre.in', (els) => els.length);
-  await page.fill('#console-input', line);
-  await page.press('#console-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('.scrollback pre.in').length > n, before);
-};
 const tick = async (page) => Number(await page.getAttribute('.clock', 'data-tick'));
 const groupState = (page, g) => page.getAttribute(`g.group[data-group="${g}"]`, 'data-state');
 const owned = async (page, c) => ((await page.getAttribute(`g.consumer[data-consumer="${c}"]`, 'data-owned')) ?? '').split(',').filter(Boolean);

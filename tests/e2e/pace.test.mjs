@@ -5,21 +5,12 @@
 // target/screenshots/ (pace-*).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot as shoot, pause } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot as shoot, pause, play, runLineAndWait as runLine } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const play = async (page) => {
-  if ((await page.getAttribute('#play', 'aria-label')).startsWith('Play')) await page.click('#play');
-};
-const runLine = async (page, line) => {
-  const before = await page.$$eval('.scrollback pre.in', (els) => els.length);
-  await page.fill('#console-input', line);
-  await page.press('#console-input', 'Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('.scrollback pre.in').length > n, before);
-};
 /** A screenshot with the diagram scrolled into view (typing in the console scrolls the page). */
 const screenshot = async (page, name) => {
   await page.evaluate(() => document.querySelector('svg.diagram')?.scrollIntoView({ block: 'start' }));

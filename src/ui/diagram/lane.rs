@@ -255,11 +255,9 @@ pub fn lane(props: &LaneProps) -> Html {
         if xs.is_empty() {
             xs.push(left);
         }
-        let from_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
-        let to_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let text = track_label(track, label_room(left, right, from_x, to_x, 10.0));
+        let text = track_label(track, label_room(left, right, &xs, 10.0));
         let width = label_width(&text);
-        let label_x = place_label(left, right, from_x, to_x, width, 10.0);
+        let label_x = place_label(left, right, &xs, width, 10.0);
         let consumer = track.reader.as_ref().map(|(c, _)| c.clone()).unwrap_or_default();
         let position = track.reader.as_ref().map(|(_, o)| o.fetched_to.to_string());
         let processed = track.reader.as_ref().map(|(_, o)| o.processed_to.to_string());
