@@ -597,18 +597,28 @@ impl Console {
 
     /// Applies a consumer command and narrates it.
     pub(super) fn consumer_output(&mut self, command: Command, verbose: bool) -> String {
-        let stopping = match &command {
-            Command::StopConsumer { client_id }
-            | Command::RemoveConsumer { client_id }
-            | Command::CrashConsumer { client_id } => Some(client_id.clone()),
-            _ => None,
+        let (stopping, crashing) = match &command {
+            Command::StopConsumer { client_id } | Command::RemoveConsumer { client_id } => {
+                (Some(client_id.clone()), false)
+            }
+            Command::CrashConsumer { client_id } => (Some(client_id.clone()), true),
+            _ => (None, false),
         };
         let events = self.apply(command);
+        let mut out = narrate(&events, verbose);
         if let Some(client_id) = stopping.filter(|_| super::rejection(&events).is_none()) {
-            // A console consumer that is stopped prints no more records.
-            self.console_consumers.remove(&client_id);
+            // A console consumer that is stopped prints no more records; stopped as Ctrl-C
+            // stops it (not killed), Kafka's ConsoleConsumer prints its total as it ends.
+            if let Some(running) = self.console_consumers.remove(&client_id) {
+                if !crashing {
+                    out.push_str(&format!(
+                        "Processed a total of {} messages\n",
+                        running.printed_records
+                    ));
+                }
+            }
         }
-        narrate(&events, verbose)
+        out
     }
 
     fn list_consumers(&self) -> String {
