@@ -713,3 +713,36 @@ impl Console {
 pub(super) fn sim_help(topic: Option<&str>) -> String {
     super::help::help(topic.map(super::tool_name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Console;
+
+    /// Kafka's console consumer prints its total when Ctrl-C stops it; killed, it prints nothing.
+    #[test]
+    fn a_stopped_console_consumer_prints_its_total_and_a_crashed_one_does_not() {
+        let mut console = Console::new(42);
+        for line in [
+            "kafka-topics --create --topic chat --partitions 1",
+            "kafka-console-consumer --topic chat",
+            "clock advance 4s",
+            "produce chat a b c",
+            "clock advance 1s",
+        ] {
+            console.run_line(line);
+        }
+        let stopped = console.run_line("consumer stop console-consumer-1");
+        assert!(
+            stopped.ends_with("Processed a total of 3 messages\n"),
+            "{stopped}"
+        );
+        console.run_line("kafka-console-consumer --topic chat --from-beginning");
+        console.run_line("clock advance 4s");
+        let crashed = console.run_line("consumer crash console-consumer-2");
+        assert!(
+            !crashed.is_empty() && !crashed.starts_with("Error"),
+            "{crashed}"
+        );
+        assert!(!crashed.contains("Processed a total"), "{crashed}");
+    }
+}
