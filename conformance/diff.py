@@ -6,7 +6,8 @@ simulator (kafka-sim-cli) and on a real broker (the runner's transcripts).
 
 Only the output of Kafka's tools is compared (kafka-topics, kafka-configs, kafka-console-producer,
 kafka-console-consumer, kafka-consumer-groups, kafka-get-offsets); the simulator's narration after
-its own commands is not Kafka output. Both sides are normalised for what legitimately differs
+its own commands is not Kafka output, except what a console consumer left running prints
+meanwhile (after the clock's line of `clock advance`, its total at `consumer stop`). Both sides are normalised for what legitimately differs
 between two runs (ids, hosts, timestamps, the broker's address) and compared line by line.
 
 Directives in a scenario, on the lines just above a command:
@@ -92,6 +93,30 @@ def blocks(transcript):
         elif current is not None:
             current["lines"].append(line)
     return result
+
+
+KEEPS_READING = re.compile(r"^Started \S+( in group \S+)? \(it keeps reading; stop it with: consumer stop \S+\)$")
+CLOCK_LINE = re.compile(r"^The clock is at tick \d+ \(.*\)\.$")
+PROCESSED = re.compile(r"^Processed a total of \d+ messages$")
+
+
+def drop_narration(lines):
+    """Simulator side: the line that says a console consumer keeps running is narration."""
+    return [line for line in lines if not KEEPS_READING.match(line)]
+
+
+def background_lines(block):
+    """Simulator side: what a console consumer left running printed during one of the
+    simulator's own commands. The simulator prints it after the command's own output: after
+    the clock's line for `clock advance`; when `consumer stop` stops it, its total."""
+    command = block["command"].split()
+    lines = block["lines"]
+    if command[:2] == ["clock", "advance"]:
+        last = max((i for i, line in enumerate(lines) if CLOCK_LINE.match(line)), default=None)
+        return lines[last + 1:] if last is not None else []
+    if command[:2] == ["consumer", "stop"]:
+        return [line for line in lines if PROCESSED.match(line)]
+    return []
 
 
 def script_of(transcript):
@@ -214,16 +239,21 @@ def compare_scenario(path, sim_bin, real_dir):
     failed = False
     for index, (sim, real) in enumerate(zip(sim_blocks, real_blocks)):
         tool = tool_of(sim["command"])
-        if tool is None:
-            continue
         block_directives = directives[index] if index < len(directives) else []
         if any(d.startswith("compare: not") for d in block_directives):
             continue
         had_bootstrap = "--bootstrap-server" in sim["command"]
-        sim_lines = normalise(sim["lines"], tool, "", had_bootstrap, False)
+        if tool is None:
+            # The simulator's own command: only what a console consumer left running printed
+            # meanwhile is Kafka output.
+            sim_lines = normalise(background_lines(sim), None, "", had_bootstrap, False)
+        else:
+            sim_lines = normalise(drop_narration(sim["lines"]), tool, "", had_bootstrap, False)
         if any(note.startswith("# not played") for note in real["notes"]):
             continue
         raw_real = drop_internal_config_blocks(tool, drop_log_noise(real["lines"]))
+        if tool is None and not sim_lines and not raw_real:
+            continue
         real_lines = normalise(raw_real, tool, bootstrap, had_bootstrap, True)
         if not real_lines and raw_real and tool == "kafka-topics" and sim_lines == [""]:
             # Only internal topics: Kafka prints the empty list as a blank line.

@@ -12,10 +12,16 @@ LIB="$ROOT/conformance/lib"
 CLASSES="$ROOT/conformance/classes"
 CP="$LIB/*:$CLASSES"
 
+# Ports below the kernel's ephemeral range: a port picked from inside it can be taken by
+# some client's outgoing connection before the broker binds it ("Address already in use").
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+PORT_LOW=10000
+PORT_SPAN=$((EPHEMERAL_LOW > PORT_LOW + 1000 ? EPHEMERAL_LOW - PORT_LOW : 20000))
+
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((PORT_LOW + RANDOM % PORT_SPAN))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return

@@ -250,7 +250,10 @@ public final class Runner {
 
     /** Plays one scenario; returns its real transcript. */
     /** The simulator's commands no real command stands for, whatever their arguments. */
-    static final Set<String> NEVER_PLAYED = Set.of("producer", "step", "reset", "seed", "records", "retention");
+    static final Set<String> NEVER_PLAYED = Set.of("step", "reset", "seed");
+
+    /** The broker setting `retention run` waits for: the retention check's period. */
+    static final String RETENTION_CHECK_INTERVAL = "log.retention.check.interval.ms";
 
     List<String> play(List<String> scenario) {
         transcript = new ArrayList<>();
@@ -262,6 +265,11 @@ public final class Runner {
                 String name = line.substring(2).trim().split("\\s+")[0];
                 if (NEVER_PLAYED.contains(name)) {
                     skipped("the simulator's command '" + name + "' has no real counterpart (seen before playing)");
+                    return transcript;
+                }
+                if (name.equals("retention") && !brokerSettings.containsKey(RETENTION_CHECK_INTERVAL)) {
+                    skipped("retention run needs the directive '# broker: " + RETENTION_CHECK_INTERVAL
+                            + "=N' (the broker's retention check runs every N ms) (seen before playing)");
                     return transcript;
                 }
             }
@@ -332,7 +340,15 @@ public final class Runner {
         switch (name) {
             case "consumer" -> consumerCommand(words);
             case "produce" -> produceCommand(words);
-            case "clock" -> clockCommand(words);
+            case "producer" -> producerCommand(words);
+            case "records" -> recordsCommand(words);
+            case "retention" -> retentionCommand(words);
+            case "clock" -> {
+                clockCommand(words);
+                // What a console consumer left running printed meanwhile, where the simulator
+                // prints it: after the clock's line.
+                drainBackground();
+            }
             case "broker" -> brokerCommand(words);
             case "cleaner" -> cleanerCommand(words);
             case "help" -> transcript.add("# simulator help: nothing to play");
@@ -369,6 +385,14 @@ public final class Runner {
             hasPartition |= arg.equals("--partition") || arg.startsWith("--partition=");
             toolArgs.add(arg);
         }
+        if (name.equals("kafka-topics") && toolArgs.contains("--create")) {
+            rewriteSmallSegmentBytes(toolArgs);
+        }
+        if (name.equals("kafka-console-consumer") && !hasTimeout && !hasMaxMessages) {
+            // It keeps running: it plays in the background until the scenario stops it.
+            startBackgroundTool(toolClass, toolArgs.toArray(new String[0]), stdin);
+            return;
+        }
         boolean addedTimeout = false;
         if (name.equals("kafka-console-consumer") && !hasTimeout) {
             // Kafka's console consumer waits for --max-messages forever; the simulator stops
@@ -382,10 +406,6 @@ public final class Runner {
         if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
             lines.remove(lines.size() - 1);
         }
-        if (addedTimeout && !hasMaxMessages && lines.stream().anyMatch(l -> l.startsWith("Processed a total of"))) {
-            skipped("a console consumer without --max-messages keeps running; the simulator plays it in the background");
-            return;
-        }
         if (addedTimeout) {
             int before = lines.size();
             lines.removeIf(l -> l.contains("Error processing message, terminating consumer process")
@@ -396,6 +416,165 @@ public final class Runner {
             }
         }
         transcript.addAll(lines);
+    }
+
+    /** Kafka 4's smallest {@code segment.bytes} (1 MiB); below it only the internal config is accepted. */
+    static final long MIN_SEGMENT_BYTES = 1024 * 1024;
+
+    /**
+     * Segments that roll after a few records need {@code segment.bytes} below Kafka 4's
+     * minimum; Kafka offers the internal topic config {@code internal.segment.bytes} for that,
+     * so a topic is created with it in place of a smaller {@code segment.bytes}.
+     */
+    private void rewriteSmallSegmentBytes(List<String> toolArgs) {
+        for (int i = 0; i < toolArgs.size(); i++) {
+            String arg = toolArgs.get(i);
+            int valueAt = -1;
+            String prefix = "";
+            if (arg.equals("--config") && i + 1 < toolArgs.size()) {
+                valueAt = i + 1;
+            } else if (arg.startsWith("--config=")) {
+                valueAt = i;
+                prefix = "--config=";
+            }
+            if (valueAt < 0) {
+                continue;
+            }
+            String config = toolArgs.get(valueAt).substring(prefix.length());
+            if (!config.startsWith("segment.bytes=")) {
+                continue;
+            }
+            try {
+                long bytes = Long.parseLong(config.substring("segment.bytes=".length()));
+                if (bytes >= 0 && bytes < MIN_SEGMENT_BYTES) {
+                    toolArgs.set(valueAt, prefix + "internal." + config);
+                    transcript.add("# runner: created with internal.segment.bytes=" + bytes
+                            + " (segment.bytes below Kafka 4's minimum of " + MIN_SEGMENT_BYTES + ")");
+                }
+            } catch (NumberFormatException e) {
+                // Not a number: Kafka answers it as it is.
+            }
+        }
+    }
+
+    /** A tool left running (a console consumer without --max-messages), with its output. */
+    static final class BackgroundTool {
+        final Capture capture;
+        final Thread thread;
+        /** Bytes of the capture already put in the transcript. */
+        int drained;
+
+        BackgroundTool(Capture capture, Thread thread) {
+            this.capture = capture;
+            this.thread = thread;
+        }
+
+        /** The complete lines printed since the last call. */
+        List<String> newLines() {
+            String text;
+            synchronized (capture.buffer) {
+                byte[] bytes = capture.buffer.toByteArray();
+                int end = bytes.length;
+                while (end > drained && bytes[end - 1] != '\n') {
+                    end--;
+                }
+                text = new String(bytes, drained, end - drained, StandardCharsets.UTF_8);
+                drained = end;
+            }
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\n", -1)) {
+                lines.add(line);
+            }
+            if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            return lines;
+        }
+    }
+
+    private final List<BackgroundTool> backgroundTools = new ArrayList<>();
+
+    /**
+     * Starts a tool that keeps running; what it prints until it has its consumer (the
+     * banner lines) is the command's output, the rest goes in the transcript at clock
+     * advances and when it is stopped.
+     */
+    private void startBackgroundTool(String toolClass, String[] args, String stdin) throws Exception {
+        Method main = Class.forName(toolClass).getMethod("main", String[].class);
+        Capture capture = new Capture();
+        InputStream previousIn = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        Thread thread = new Thread(() -> {
+            CAPTURE.set(capture);
+            try {
+                main.invoke(null, (Object) args);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (!(cause instanceof ToolExit)) {
+                    System.err.println("Exception in thread \"main\" " + cause);
+                }
+            } catch (ToolExit e) {
+                // The tool exited.
+            } catch (Exception e) {
+                System.err.println("runner: " + e);
+            } finally {
+                System.out.flush();
+                System.err.flush();
+            }
+        }, "background-" + toolClass);
+        thread.start();
+        BackgroundTool tool = new BackgroundTool(capture, thread);
+        backgroundTools.add(tool);
+        // The banner comes when the tool has made its consumer: wait for it (or for the end).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && thread.isAlive()) {
+            String text;
+            synchronized (capture.buffer) {
+                text = capture.buffer.toString(StandardCharsets.UTF_8);
+            }
+            if (text.contains("consumer rebalance protocol (KIP-848)") || text.contains("Processed a total of")) {
+                break;
+            }
+            sleepMs(50);
+        }
+        sleepMs(200);
+        System.setIn(previousIn);
+        transcript.add("# runner: the console consumer keeps running in the background");
+        transcript.addAll(tool.newLines());
+    }
+
+    /** Puts what the background tools printed since the last time in the transcript. */
+    private void drainBackground() {
+        for (BackgroundTool tool : backgroundTools) {
+            transcript.addAll(tool.newLines());
+        }
+    }
+
+    /** Stops a background tool as Ctrl-C would: its shutdown hooks run, then it ends. */
+    private List<String> stopBackgroundTool(BackgroundTool tool) throws InterruptedException {
+        List<Runnable> hooks;
+        synchronized (tool.capture.shutdownHooks) {
+            hooks = new ArrayList<>(tool.capture.shutdownHooks);
+        }
+        for (Runnable hook : hooks) {
+            Thread hookThread = new Thread(() -> {
+                CAPTURE.set(tool.capture);
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    // A hook that fails ends like one at JVM exit: silently.
+                }
+            }, "background-shutdown-hook");
+            hookThread.start();
+            hookThread.join(30_000);
+        }
+        tool.thread.join(30_000);
+        if (tool.thread.isAlive()) {
+            tool.thread.interrupt();
+            tool.thread.join(5000);
+        }
+        backgroundTools.remove(tool);
+        return tool.newLines();
     }
 
     /** Calls a tool's main with its output captured; a timed-out tool is interrupted. */
@@ -456,118 +635,283 @@ public final class Runner {
 
     // ---- The simulator's own commands, on Kafka's clients. ----
 
+    /** The simulator's options that take no value (the others take the next word). */
+    static final Set<String> SIM_FLAGS = Set.of("to-beginning", "to-end", "verbose", "round-robin", "stop");
+
+    /** A simulator command's words after its subcommand: positional words and options. */
+    static final class SimArgs {
+        final List<String> positional = new ArrayList<>();
+        final Map<String, List<String>> values = new LinkedHashMap<>();
+        final Set<String> flags = new TreeSet<>();
+
+        /** Parses as the simulator does: {@code --k v}, {@code --k=v}, flags, and {@code --} before positional words. */
+        static SimArgs parse(List<String> words) {
+            SimArgs args = new SimArgs();
+            boolean optionsEnded = false;
+            for (int i = 0; i < words.size(); i++) {
+                String word = words.get(i);
+                if (optionsEnded || !word.startsWith("--")) {
+                    args.positional.add(word);
+                    continue;
+                }
+                if (word.equals("--")) {
+                    optionsEnded = true;
+                    continue;
+                }
+                String name = word.substring(2);
+                String inline = null;
+                if (name.contains("=")) {
+                    inline = name.substring(name.indexOf('=') + 1);
+                    name = name.substring(0, name.indexOf('='));
+                }
+                if (SIM_FLAGS.contains(name) && inline == null) {
+                    args.flags.add(name);
+                } else {
+                    String value = inline != null ? inline : (i + 1 < words.size() ? words.get(++i) : "");
+                    args.values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                }
+            }
+            return args;
+        }
+
+        String value(String name) {
+            List<String> list = values.get(name);
+            return list == null || list.isEmpty() ? null : list.get(list.size() - 1);
+        }
+
+        List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
+        }
+
+        boolean has(String name) {
+            return flags.contains(name);
+        }
+    }
+
+    /** Consumers that were stopped, by client id, for {@code consumer restart}. */
+    private final Map<String, SimConsumer> stoppedConsumers = new LinkedHashMap<>();
+
     private void consumerCommand(List<String> words) throws Exception {
-        if (words.size() < 3) {
-            skipped("consumer " + String.join(" ", words.subList(1, words.size())) + " has no real counterpart");
+        if (words.size() < 2) {
+            transcript.add("# simulator usage: nothing to play");
             return;
         }
         String sub = words.get(1);
-        String id = words.get(2);
+        SimArgs args = SimArgs.parse(words.subList(2, words.size()));
+        if (sub.equals("list")) {
+            transcript.add("# runner: the simulator's list of its clients: nothing to play");
+            return;
+        }
+        if (args.positional.isEmpty()) {
+            transcript.add("# simulator usage: nothing to play");
+            return;
+        }
+        String id = args.positional.get(0);
         switch (sub) {
-            case "start" -> {
-                String group = null;
-                List<String> topics = new ArrayList<>();
-                Properties props = new Properties();
-                double rate = 0;
-                for (int i = 3; i + 1 < words.size(); i += 2) {
-                    String option = words.get(i);
-                    String value = words.get(i + 1);
-                    switch (option) {
-                        case "--group" -> group = value;
-                        case "--topic" -> topics.addAll(List.of(value.split(",")));
-                        case "--config" -> {
-                            String[] kv = value.split("=", 2);
-                            if (kv.length != 2) {
-                                skipped("consumer config " + value + " is not k=v");
-                                return;
-                            }
-                            if (kv[0].equals("processing.rate")) {
-                                rate = Double.parseDouble(kv[1]);
-                            } else if (kv[0].equals(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
-                                props.put(kv[0], List.of(kv[1].split(",")).stream()
-                                        .map(s -> ASSIGNORS.getOrDefault(s.trim(), s.trim()))
-                                        .collect(Collectors.joining(",")));
-                            } else {
-                                props.put(kv[0], kv[1]);
-                            }
-                        }
-                        default -> {
-                            skipped("consumer start option " + option + " is not played");
-                            return;
-                        }
-                    }
-                }
-                if (group == null || topics.isEmpty()) {
-                    skipped("consumer start without --group and --topic is not played");
-                    return;
-                }
-                props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-                props.put(ConsumerConfig.CLIENT_ID_CONFIG, id);
-                props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-                props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-                SimConsumer consumer = new SimConsumer(id, props, topics, rate);
-                consumers.put(id, consumer);
-                consumer.start();
-            }
+            case "start", "assign" -> startConsumer(sub, id, args);
             case "stop", "crash" -> {
                 SimConsumer consumer = consumers.remove(id);
                 if (consumer == null) {
-                    transcript.add("# runner: no consumer " + id);
+                    if (!backgroundTools.isEmpty() && id.startsWith("console-consumer-")) {
+                        if (sub.equals("crash")) {
+                            skipped("a console consumer cannot be crashed inside this JVM");
+                            return;
+                        }
+                        transcript.add("# runner: the console consumer is stopped as Ctrl-C would stop it");
+                        transcript.addAll(stopBackgroundTool(backgroundTools.get(0)));
+                        return;
+                    }
+                    transcript.add("# runner: no running consumer " + id + "; the simulator refuses it too");
                     return;
                 }
                 consumer.finish(sub.equals("crash"));
+                stoppedConsumers.put(id, consumer);
             }
-            default -> skipped("consumer " + sub + " is not played on the real broker");
+            case "restart" -> {
+                SimConsumer stopped = stoppedConsumers.remove(id);
+                if (stopped == null) {
+                    transcript.add("# runner: no stopped consumer " + id + "; nothing to play");
+                    return;
+                }
+                SimConsumer consumer = stopped.copy();
+                consumers.put(id, consumer);
+                consumer.start();
+            }
+            case "remove" -> {
+                SimConsumer running = consumers.remove(id);
+                if (running != null) {
+                    running.finish(false);
+                }
+                if (running == null && stoppedConsumers.remove(id) == null) {
+                    transcript.add("# runner: no consumer " + id + "; the simulator refuses it too");
+                }
+            }
+            case "pause", "resume", "commit", "seek", "set" -> {
+                SimConsumer consumer = consumers.get(id);
+                if (consumer == null) {
+                    transcript.add("# runner: no running consumer " + id + "; the simulator refuses it too");
+                    return;
+                }
+                clientAction(sub, consumer, args);
+            }
+            default -> transcript.add("# simulator usage: nothing to play");
+        }
+    }
+
+    /** `consumer start` (subscribe, in a group) or `consumer assign` (manual assignment). */
+    private void startConsumer(String sub, String id, SimArgs args) {
+        String group = args.value("group");
+        List<String> topics = new ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
+        Properties props = new Properties();
+        double rate = 0;
+        for (String value : args.all("config")) {
+            String[] kv = value.split("=", 2);
+            if (kv.length != 2) {
+                transcript.add("# runner: consumer config " + value + " is not k=v; the simulator refuses it");
+                return;
+            }
+            if (kv[0].equals("processing.rate")) {
+                rate = Double.parseDouble(kv[1]);
+            } else if (kv[0].equals(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
+                props.put(kv[0], List.of(kv[1].split(",")).stream()
+                        .map(s -> ASSIGNORS.getOrDefault(s.trim(), s.trim()))
+                        .collect(Collectors.joining(",")));
+            } else {
+                props.put(kv[0], kv[1]);
+            }
+        }
+        if (sub.equals("start")) {
+            String topicList = args.value("topic");
+            if (group == null || topicList == null) {
+                transcript.add("# simulator usage: consumer start needs --group and --topic; nothing to play");
+                return;
+            }
+            topics.addAll(List.of(topicList.split(",")));
+        } else {
+            String spec = args.value("partition");
+            int colon = spec == null ? -1 : spec.lastIndexOf(':');
+            if (colon < 0) {
+                transcript.add("# simulator usage: consumer assign needs --partition t:0,1; nothing to play");
+                return;
+            }
+            String topic = spec.substring(0, colon);
+            for (String n : spec.substring(colon + 1).split(",")) {
+                try {
+                    partitions.add(new TopicPartition(topic, Integer.parseInt(n.trim())));
+                } catch (NumberFormatException e) {
+                    transcript.add("# simulator usage: " + spec + " is not t:0,1; nothing to play");
+                    return;
+                }
+            }
+        }
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (group != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, id);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        SimConsumer consumer = new SimConsumer(id, props, topics, partitions, rate);
+        stoppedConsumers.remove(id);
+        consumers.put(id, consumer);
+        consumer.start();
+    }
+
+    /** pause, resume, commit, seek and set on a running consumer, done in its own thread. */
+    private void clientAction(String sub, SimConsumer consumer, SimArgs args) throws Exception {
+        switch (sub) {
+            case "pause" -> consumer.act(c -> c.pause(c.assignment()));
+            case "resume" -> consumer.act(c -> c.resume(c.paused()));
+            case "commit" -> consumer.act(c -> c.commitSync(Duration.ofSeconds(10)));
+            case "seek" -> {
+                String spec = args.value("partition");
+                TopicPartition only = null;
+                if (spec != null) {
+                    int colon = spec.lastIndexOf(':');
+                    try {
+                        only = new TopicPartition(spec.substring(0, colon), Integer.parseInt(spec.substring(colon + 1)));
+                    } catch (RuntimeException e) {
+                        transcript.add("# simulator usage: " + spec + " is not t:p; nothing to play");
+                        return;
+                    }
+                }
+                TopicPartition chosen = only;
+                if (args.has("to-beginning")) {
+                    consumer.act(c -> c.seekToBeginning(chosen == null ? c.assignment() : List.of(chosen)));
+                } else if (args.has("to-end")) {
+                    consumer.act(c -> c.seekToEnd(chosen == null ? c.assignment() : List.of(chosen)));
+                } else if (args.value("to-offset") != null) {
+                    long offset = Long.parseLong(args.value("to-offset"));
+                    consumer.act(c -> {
+                        for (TopicPartition tp : chosen == null ? c.assignment() : Set.of(chosen)) {
+                            c.seek(tp, offset);
+                        }
+                    });
+                } else {
+                    skipped("consumer seek " + String.join(" ", args.positional) + " by date: the simulator's clock is not the broker's");
+                    return;
+                }
+                transcript.add("# runner: played as KafkaConsumer.seek in the consumer's thread");
+            }
+            case "set" -> {
+                String kv = args.positional.size() > 1 ? args.positional.get(1) : "";
+                String[] parts = kv.split("=", 2);
+                if (parts.length != 2) {
+                    transcript.add("# simulator usage: nothing to play");
+                    return;
+                }
+                if (parts[0].equals("processing.rate")) {
+                    consumer.recordsPerSecond = Double.parseDouble(parts[1]);
+                    transcript.add("# runner: the processing rate changes at once");
+                    return;
+                }
+                ConfigDef.ConfigKey definition = ConsumerConfig.configDef().configKeys().get(parts[0]);
+                if (definition == null) {
+                    transcript.add("# runner: Kafka's consumer has no config " + parts[0]);
+                    return;
+                }
+                try {
+                    Object parsed = ConfigDef.parseType(parts[0], parts[1], definition.type);
+                    if (definition.validator != null) {
+                        definition.validator.ensureValid(parts[0], parsed);
+                    }
+                } catch (ConfigException e) {
+                    transcript.add("# runner: Kafka refuses it too: " + e.getMessage());
+                    return;
+                }
+                consumer.props.put(parts[0], parts[1]);
+                transcript.add("# runner: a KafkaConsumer's configs are fixed when it is made: " + kv
+                        + " applies from its next restart");
+            }
+            default -> {
+            }
         }
     }
 
     private void produceCommand(List<String> words) throws Exception {
-        if (words.size() < 3) {
+        SimArgs args = SimArgs.parse(words.subList(1, words.size()));
+        if (args.positional.isEmpty()) {
             transcript.add("# simulator usage: nothing to play");
             return;
         }
-        String topic = words.get(1);
-        List<String> values = new ArrayList<>();
-        String key = null;
-        Integer partition = null;
-        String producerName = "console-producer";
-        List<String[]> headers = new ArrayList<>();
-        for (int i = 2; i < words.size(); i++) {
-            String word = words.get(i);
-            String inline = null;
-            String option = word;
-            if (word.startsWith("--") && word.contains("=")) {
-                option = word.substring(0, word.indexOf('='));
-                inline = word.substring(word.indexOf('=') + 1);
-            }
-            if (option.startsWith("--")) {
-                String value = inline != null ? inline : (i + 1 < words.size() ? words.get(++i) : "");
-                switch (option) {
-                    case "--key" -> key = value;
-                    case "--partition" -> partition = Integer.parseInt(value);
-                    case "--producer" -> producerName = value;
-                    case "--header" -> headers.add(value.split("=", 2));
-                    default -> {
-                        skipped("produce option " + option + " is not played");
-                        return;
-                    }
-                }
-            } else {
-                values.add(word);
+        for (String option : args.values.keySet()) {
+            if (!Set.of("key", "partition", "producer", "header").contains(option)) {
+                transcript.add("# simulator usage: produce has no option --" + option + "; nothing to play");
+                return;
             }
         }
-        KafkaProducer<String, String> producer = producers.get(producerName);
-        if (producer == null) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, producerName);
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-            producer = new KafkaProducer<>(props);
-            producers.put(producerName, producer);
+        String topic = args.positional.get(0);
+        List<String> values = new ArrayList<>(args.positional.subList(1, args.positional.size()));
+        if (values.isEmpty()) {
+            // No value: one record with a null value (a tombstone when it has a key).
+            values.add(null);
         }
+        String key = args.value("key");
+        Integer partition = args.value("partition") == null ? null : Integer.parseInt(args.value("partition"));
+        String producerName = args.value("producer") == null ? "console-producer" : args.value("producer");
+        List<String[]> headers = args.all("header").stream().map(h -> h.split("=", 2)).collect(Collectors.toList());
+        KafkaProducer<String, String> producer = producer(producerName, false);
         for (String value : values) {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, key, value);
             for (String[] header : headers) {
@@ -575,10 +919,178 @@ public final class Runner {
             }
             try {
                 producer.send(record).get(15, TimeUnit.SECONDS);
+                sentCounts.merge(producerName, 1L, Long::sum);
             } catch (Exception e) {
                 transcript.add("# runner: produce failed: " + e);
             }
         }
+    }
+
+    /** Records each producer sent, for a stream's values ({@code name #n}, as the simulator writes them). */
+    private final Map<String, Long> sentCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The running streams, by producer. */
+    private final Map<String, ProducerStream> streams = new LinkedHashMap<>();
+
+    /** The named KafkaProducer, made on first use ({@code --round-robin}: Kafka's RoundRobinPartitioner). */
+    private KafkaProducer<String, String> producer(String name, boolean roundRobin) {
+        KafkaProducer<String, String> producer = producers.get(name);
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, name);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            if (roundRobin) {
+                props.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, org.apache.kafka.clients.producer.RoundRobinPartitioner.class.getName());
+            }
+            producer = new KafkaProducer<>(props);
+            producers.put(name, producer);
+        }
+        return producer;
+    }
+
+    /**
+     * {@code producer stream}: a thread sending {@code rate} records per second to a topic,
+     * the first after one period as in the simulator, keys drawn from {@code prefix0..prefix(N-1)}
+     * (none without {@code --keys}), values {@code name #n}.
+     */
+    final class ProducerStream {
+        private volatile boolean stopping;
+        private final Thread thread;
+
+        ProducerStream(String name, KafkaProducer<String, String> producer, String topic, double rate, int keys, String prefix) {
+            java.util.Random random = new java.util.Random(42);
+            long periodNs = Math.round(1e9 / rate);
+            thread = new Thread(() -> {
+                CAPTURE.set(null);
+                long next = System.nanoTime() + periodNs;
+                while (!stopping) {
+                    long waitNs = next - System.nanoTime();
+                    if (waitNs > 0) {
+                        sleepMs(Math.min(50, Math.max(1, waitNs / 1_000_000)));
+                        continue;
+                    }
+                    next += periodNs;
+                    String key = keys > 0 ? prefix + random.nextInt(keys) : null;
+                    long n = sentCounts.merge(name, 1L, Long::sum);
+                    producer.send(new ProducerRecord<>(topic, key, name + " #" + n), (metadata, error) -> {
+                        if (error != null) {
+                            System.err.println("runner: stream " + name + ": " + error);
+                        }
+                    });
+                }
+                producer.flush();
+            }, "stream-" + name);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            thread.join(10_000);
+        }
+    }
+
+    private void producerCommand(List<String> words) throws Exception {
+        if (words.size() < 3) {
+            transcript.add("# simulator usage: nothing to play");
+            return;
+        }
+        String sub = words.get(1);
+        SimArgs args = SimArgs.parse(words.subList(2, words.size()));
+        if (args.positional.isEmpty()) {
+            transcript.add("# simulator usage: nothing to play");
+            return;
+        }
+        String name = args.positional.get(0);
+        switch (sub) {
+            case "add" -> {
+                producer(name, args.has("round-robin"));
+                transcript.add("# runner: a KafkaProducer with client.id " + name
+                        + (args.has("round-robin") ? " and the RoundRobinPartitioner" : ""));
+            }
+            case "remove" -> {
+                ProducerStream stream = streams.remove(name);
+                if (stream != null) {
+                    stream.stop();
+                }
+                KafkaProducer<String, String> producer = producers.remove(name);
+                if (producer != null) {
+                    producer.close(Duration.ofSeconds(5));
+                }
+            }
+            case "stream" -> {
+                ProducerStream running = streams.remove(name);
+                if (running != null) {
+                    running.stop();
+                }
+                if (args.has("stop")) {
+                    return;
+                }
+                String topic = args.value("topic");
+                String rate = args.value("rate");
+                if (topic == null || rate == null || !producers.containsKey(name)) {
+                    transcript.add("# runner: the simulator refuses this stream; nothing to play");
+                    return;
+                }
+                int keys = args.value("keys") == null ? 0 : Integer.parseInt(args.value("keys"));
+                String prefix = args.value("key-prefix") == null ? "key-" : args.value("key-prefix");
+                streams.put(name, new ProducerStream(name, producers.get(name), topic, Double.parseDouble(rate), keys, prefix));
+                transcript.add("# runner: a thread sends " + rate + " record(s) per second with " + name);
+            }
+            default -> transcript.add("# simulator usage: nothing to play");
+        }
+    }
+
+    /** {@code records delete --partition t:p --before-offset N}: Admin.deleteRecords, as kafka-delete-records does. */
+    private void recordsCommand(List<String> words) throws Exception {
+        String sub = words.size() > 1 ? words.get(1) : "";
+        SimArgs args = SimArgs.parse(words.subList(Math.min(2, words.size()), words.size()));
+        if (sub.equals("fill")) {
+            skipped("records fill writes millions of records at once; the real side has no such command");
+            return;
+        }
+        String spec = args.value("partition");
+        String before = args.value("before-offset");
+        if (!sub.equals("delete") || spec == null || before == null || spec.lastIndexOf(':') < 0) {
+            transcript.add("# simulator usage: nothing to play");
+            return;
+        }
+        TopicPartition tp;
+        long offset;
+        try {
+            int colon = spec.lastIndexOf(':');
+            tp = new TopicPartition(spec.substring(0, colon), Integer.parseInt(spec.substring(colon + 1)));
+            offset = Long.parseLong(before);
+        } catch (NumberFormatException e) {
+            transcript.add("# simulator usage: nothing to play");
+            return;
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            long low = admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(offset)))
+                    .lowWatermarks().get(tp).get(30, TimeUnit.SECONDS).lowWatermark();
+            transcript.add("# runner: Admin.deleteRecords: the low watermark of " + tp + " is now " + low);
+        } catch (java.util.concurrent.ExecutionException e) {
+            transcript.add("# runner: Admin.deleteRecords refused: " + e.getCause());
+        }
+    }
+
+    /**
+     * {@code retention run}: the broker's retention check runs every
+     * log.retention.check.interval.ms (the scenario's {@code # broker:} directive sets it
+     * short), so it is played as a wait of two periods.
+     */
+    private void retentionCommand(List<String> words) {
+        String interval = brokerSettings.get(RETENTION_CHECK_INTERVAL);
+        if (interval == null) {
+            skipped("retention run needs the directive '# broker: " + RETENTION_CHECK_INTERVAL + "=N'");
+            return;
+        }
+        long ms = Long.parseLong(interval);
+        sleepMs(2 * ms + 500);
+        transcript.add("# runner: waited two periods of the broker's retention check (" + ms + " ms)");
     }
 
     private void clockCommand(List<String> words) {
@@ -719,10 +1231,19 @@ public final class Runner {
 
     /** Closes every client and deletes every group and non-internal topic. */
     void cleanUp() throws Exception {
+        for (ProducerStream stream : streams.values()) {
+            stream.stop();
+        }
+        streams.clear();
+        for (BackgroundTool tool : new ArrayList<>(backgroundTools)) {
+            stopBackgroundTool(tool);
+        }
         for (SimConsumer consumer : consumers.values()) {
             consumer.finish(false);
         }
         consumers.clear();
+        stoppedConsumers.clear();
+        sentCounts.clear();
         closeProducers();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -774,33 +1295,73 @@ public final class Runner {
         }
     }
 
-    /** A group member the simulator calls `consumer start`: a KafkaConsumer in its own thread. */
+    /**
+     * A client the simulator calls {@code consumer start} (subscribed, in a group) or
+     * {@code consumer assign} (manually assigned partitions, a group only for commits): a
+     * KafkaConsumer in its own thread, polling at its processing rate. Commands on it
+     * (pause, seek, commit) run in that thread between polls, as KafkaConsumer requires.
+     */
     static final class SimConsumer {
         private final String id;
-        private final Properties props;
+        final Properties props;
         private final List<String> topics;
-        private final double recordsPerSecond;
+        private final List<TopicPartition> partitions;
+        volatile double recordsPerSecond;
         private volatile boolean stopping;
         private volatile boolean crash;
         private final Thread thread;
+        private final java.util.concurrent.ConcurrentLinkedQueue<java.util.function.Consumer<KafkaConsumer<String, String>>> actions =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-        SimConsumer(String id, Properties props, List<String> topics, double recordsPerSecond) {
+        SimConsumer(String id, Properties props, List<String> topics, List<TopicPartition> partitions, double recordsPerSecond) {
             this.id = id;
             this.props = props;
             this.topics = topics;
+            this.partitions = partitions;
             this.recordsPerSecond = recordsPerSecond;
             this.thread = new Thread(this::run, "consumer-" + id);
+        }
+
+        /** The same client made anew (for {@code consumer restart}). */
+        SimConsumer copy() {
+            Properties again = new Properties();
+            again.putAll(props);
+            return new SimConsumer(id, again, topics, partitions, recordsPerSecond);
         }
 
         void start() {
             thread.start();
         }
 
+        /** Runs an action in the consumer's thread before its next poll, and waits for it. */
+        void act(java.util.function.Consumer<KafkaConsumer<String, String>> action) throws InterruptedException {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            actions.add(c -> {
+                try {
+                    action.accept(c);
+                } finally {
+                    done.countDown();
+                }
+            });
+            done.await(15, TimeUnit.SECONDS);
+        }
+
         private void run() {
             CAPTURE.set(null);
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                consumer.subscribe(topics);
+                if (partitions.isEmpty()) {
+                    consumer.subscribe(topics);
+                } else {
+                    consumer.assign(partitions);
+                }
                 while (!stopping) {
+                    for (java.util.function.Consumer<KafkaConsumer<String, String>> action; (action = actions.poll()) != null; ) {
+                        try {
+                            action.accept(consumer);
+                        } catch (RuntimeException e) {
+                            System.err.println("runner: consumer " + id + ": " + e);
+                        }
+                    }
                     ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
                     if (recordsPerSecond > 0 && !records.isEmpty()) {
                         long ms = Math.round(records.count() * 1000 / recordsPerSecond);

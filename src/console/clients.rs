@@ -463,7 +463,13 @@ impl Console {
             preamble.push_str(KIP_848_BANNER);
         }
         let Some(max) = max_messages else {
-            self.console_consumers.insert(client_id.clone(), format);
+            self.console_consumers.insert(
+                client_id.clone(),
+                super::LongRunningConsumer {
+                    format,
+                    printed_records: 0,
+                },
+            );
             let group_text = group_name
                 .map(|g| format!(" in group {g}"))
                 .unwrap_or_default();
@@ -545,9 +551,10 @@ impl Console {
             return;
         }
         let engine = self.timeline.state();
-        for (client, format) in &self.console_consumers {
-            self.background
-                .extend(fetched_lines(engine, events, client, format));
+        for (client, running) in &mut self.console_consumers {
+            let lines = fetched_lines(engine, events, client, &running.format);
+            running.printed_records += lines.len() as u64;
+            self.background.extend(lines);
         }
     }
 }

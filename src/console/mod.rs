@@ -82,13 +82,21 @@ struct ProducerSession {
 }
 
 /// The console: a timeline and what the console remembers between lines.
+/// A console consumer started without `--max-messages`: how it prints its records and how
+/// many it has printed (its total when it is stopped, as Ctrl-C prints it).
+#[derive(Debug, Clone)]
+pub struct LongRunningConsumer {
+    pub format: RecordFormat,
+    pub printed_records: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Console {
     timeline: Timeline,
     producer_session: Option<ProducerSession>,
     /// Long-running console consumers (started without `--max-messages`) and how each
     /// prints its records.
-    console_consumers: BTreeMap<String, RecordFormat>,
+    console_consumers: BTreeMap<String, LongRunningConsumer>,
     next_console_consumer: u32,
     /// Lines long-running console consumers printed, not yet handed out.
     background: Vec<String>,

@@ -597,18 +597,28 @@ impl Console {
 
     /// Applies a consumer command and narrates it.
     pub(super) fn consumer_output(&mut self, command: Command, verbose: bool) -> String {
-        let stopping = match &command {
-            Command::StopConsumer { client_id }
-            | Command::RemoveConsumer { client_id }
-            | Command::CrashConsumer { client_id } => Some(client_id.clone()),
-            _ => None,
+        let (stopping, crashing) = match &command {
+            Command::StopConsumer { client_id } | Command::RemoveConsumer { client_id } => {
+                (Some(client_id.clone()), false)
+            }
+            Command::CrashConsumer { client_id } => (Some(client_id.clone()), true),
+            _ => (None, false),
         };
         let events = self.apply(command);
+        let mut out = narrate(&events, verbose);
         if let Some(client_id) = stopping.filter(|_| super::rejection(&events).is_none()) {
-            // A console consumer that is stopped prints no more records.
-            self.console_consumers.remove(&client_id);
+            // A console consumer that is stopped prints no more records; stopped as Ctrl-C
+            // stops it (not killed), Kafka's ConsoleConsumer prints its total as it ends.
+            if let Some(running) = self.console_consumers.remove(&client_id) {
+                if !crashing {
+                    out.push_str(&format!(
+                        "Processed a total of {} messages\n",
+                        running.printed_records
+                    ));
+                }
+            }
         }
-        narrate(&events, verbose)
+        out
     }
 
     fn list_consumers(&self) -> String {
@@ -702,4 +712,37 @@ impl Console {
 /// The help text: all commands, or one command in detail.
 pub(super) fn sim_help(topic: Option<&str>) -> String {
     super::help::help(topic.map(super::tool_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Console;
+
+    /// Kafka's console consumer prints its total when Ctrl-C stops it; killed, it prints nothing.
+    #[test]
+    fn a_stopped_console_consumer_prints_its_total_and_a_crashed_one_does_not() {
+        let mut console = Console::new(42);
+        for line in [
+            "kafka-topics --create --topic chat --partitions 1",
+            "kafka-console-consumer --topic chat",
+            "clock advance 4s",
+            "produce chat a b c",
+            "clock advance 1s",
+        ] {
+            console.run_line(line);
+        }
+        let stopped = console.run_line("consumer stop console-consumer-1");
+        assert!(
+            stopped.ends_with("Processed a total of 3 messages\n"),
+            "{stopped}"
+        );
+        console.run_line("kafka-console-consumer --topic chat --from-beginning");
+        console.run_line("clock advance 4s");
+        let crashed = console.run_line("consumer crash console-consumer-2");
+        assert!(
+            !crashed.is_empty() && !crashed.starts_with("Error"),
+            "{crashed}"
+        );
+        assert!(!crashed.contains("Processed a total"), "{crashed}");
+    }
 }
