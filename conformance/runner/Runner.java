@@ -504,24 +504,7 @@ public final class Runner {
         Capture capture = new Capture();
         InputStream previousIn = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        Thread thread = new Thread(() -> {
-            CAPTURE.set(capture);
-            try {
-                main.invoke(null, (Object) args);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (!(cause instanceof ToolExit)) {
-                    System.err.println("Exception in thread \"main\" " + cause);
-                }
-            } catch (ToolExit e) {
-                // The tool exited.
-            } catch (Exception e) {
-                System.err.println("runner: " + e);
-            } finally {
-                System.out.flush();
-                System.err.flush();
-            }
-        }, "background-" + toolClass);
+        Thread thread = toolThread(main, args, capture, "background-" + toolClass);
         thread.start();
         BackgroundTool tool = new BackgroundTool(capture, thread);
         backgroundTools.add(tool);
@@ -577,14 +560,10 @@ public final class Runner {
         return tool.newLines();
     }
 
-    /** Calls a tool's main with its output captured; a timed-out tool is interrupted. */
-    static String captureTool(String toolClass, String[] args, String stdin) throws Exception {
-        Method main = Class.forName(toolClass).getMethod("main", String[].class);
-        Capture capture = new Capture();
-        ByteArrayOutputStream buffer = capture.buffer;
-        InputStream previousIn = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        Thread thread = new Thread(() -> {
+    /** A thread that runs a tool's main with its output captured, as if it were the process:
+     * Kafka's Exit ends only the tool, and an exception prints as the JVM would print it. */
+    static Thread toolThread(Method main, String[] args, Capture capture, String name) {
+        return new Thread(() -> {
             CAPTURE.set(capture);
             try {
                 main.invoke(null, (Object) args);
@@ -594,14 +573,24 @@ public final class Runner {
                     System.err.println("Exception in thread \"main\" " + cause);
                 }
             } catch (ToolExit e) {
-                // The tool exited; its output is in the buffer.
+                // The tool exited; its output is in the capture.
             } catch (Exception e) {
                 System.err.println("runner: " + e);
             } finally {
                 System.out.flush();
                 System.err.flush();
             }
-        }, "tool-" + toolClass);
+        }, name);
+    }
+
+    /** Calls a tool's main with its output captured; a timed-out tool is interrupted. */
+    static String captureTool(String toolClass, String[] args, String stdin) throws Exception {
+        Method main = Class.forName(toolClass).getMethod("main", String[].class);
+        Capture capture = new Capture();
+        ByteArrayOutputStream buffer = capture.buffer;
+        InputStream previousIn = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        Thread thread = toolThread(main, args, capture, "tool-" + toolClass);
         thread.start();
         thread.join(TOOL_TIMEOUT_MS);
         if (thread.isAlive()) {

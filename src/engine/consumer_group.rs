@@ -436,6 +436,21 @@ mod tests {
         r.assigned.clone()
     }
 
+    /// A member's regular heartbeat: its epoch and what it owns, no subscription.
+    fn beat<'a>(
+        member_id: &'a str,
+        member_epoch: i32,
+        owned: &'a BTreeMap<String, BTreeSet<u32>>,
+    ) -> Heartbeat<'a> {
+        Heartbeat {
+            member_id,
+            member_epoch,
+            instance_id: None,
+            subscribed: None,
+            owned: Some(owned),
+        }
+    }
+
     #[test]
     fn a_second_member_gets_partitions_only_after_the_first_revokes_them() {
         let t = topics(4);
@@ -459,19 +474,7 @@ mod tests {
         assert_eq!(g.state(), ModernGroupState::Reconciling);
         // a heartbeats: it must revoke two, and keeps epoch 1 until it has.
         let owned_a = owned(&a);
-        let a2 = g
-            .heartbeat(
-                &Heartbeat {
-                    member_id: "a",
-                    member_epoch: 1,
-                    instance_id: None,
-                    subscribed: None,
-                    owned: Some(&owned_a),
-                },
-                &t,
-                200,
-            )
-            .unwrap();
+        let a2 = g.heartbeat(&beat("a", 1, &owned_a), &t, 200).unwrap();
         assert_eq!(a2.member_epoch, 1);
         assert_eq!(
             g.member("a").unwrap().assignment.state,
@@ -479,33 +482,11 @@ mod tests {
         );
         // a reports it revoked them: it reaches epoch 2.
         let owned_a2 = owned(&a2);
-        let a3 = g
-            .heartbeat(
-                &Heartbeat {
-                    member_id: "a",
-                    member_epoch: 1,
-                    instance_id: None,
-                    subscribed: None,
-                    owned: Some(&owned_a2),
-                },
-                &t,
-                300,
-            )
-            .unwrap();
+        let a3 = g.heartbeat(&beat("a", 1, &owned_a2), &t, 300).unwrap();
         assert_eq!(a3.member_epoch, 2);
         // Now b gets the released partitions.
         let b2 = g
-            .heartbeat(
-                &Heartbeat {
-                    member_id: "b",
-                    member_epoch: b.member_epoch,
-                    instance_id: None,
-                    subscribed: None,
-                    owned: Some(&BTreeMap::new()),
-                },
-                &t,
-                400,
-            )
+            .heartbeat(&beat("b", b.member_epoch, &BTreeMap::new()), &t, 400)
             .unwrap();
         assert_eq!(b2.member_epoch, 2);
         assert_eq!(b2.assigned.values().map(|s| s.len()).sum::<usize>(), 2);
