@@ -539,18 +539,7 @@ public final class Runner {
         synchronized (tool.capture.shutdownHooks) {
             hooks = new ArrayList<>(tool.capture.shutdownHooks);
         }
-        for (Runnable hook : hooks) {
-            Thread hookThread = new Thread(() -> {
-                CAPTURE.set(tool.capture);
-                try {
-                    hook.run();
-                } catch (RuntimeException e) {
-                    // A hook that fails ends like one at JVM exit: silently.
-                }
-            }, "background-shutdown-hook");
-            hookThread.start();
-            hookThread.join(30_000);
-        }
+        runShutdownHooks(hooks, tool.capture, "background-shutdown-hook");
         tool.thread.join(30_000);
         if (tool.thread.isAlive()) {
             tool.thread.interrupt();
@@ -558,6 +547,23 @@ public final class Runner {
         }
         backgroundTools.remove(tool);
         return tool.newLines();
+    }
+
+    /** Runs a tool's shutdown hooks as the JVM would at exit, each with the tool's capture;
+     * a hook that fails ends silently. */
+    static void runShutdownHooks(List<Runnable> hooks, Capture capture, String name) throws InterruptedException {
+        for (Runnable hook : hooks) {
+            Thread hookThread = new Thread(() -> {
+                CAPTURE.set(capture);
+                try {
+                    hook.run();
+                } catch (RuntimeException e) {
+                    // A hook that fails ends like one at JVM exit: silently.
+                }
+            }, name);
+            hookThread.start();
+            hookThread.join(30_000);
+        }
     }
 
     /** A thread that runs a tool's main with its output captured, as if it were the process:
@@ -604,18 +610,7 @@ public final class Runner {
         synchronized (capture.shutdownHooks) {
             hooks = new ArrayList<>(capture.shutdownHooks);
         }
-        for (Runnable hook : hooks) {
-            Thread hookThread = new Thread(() -> {
-                CAPTURE.set(capture);
-                try {
-                    hook.run();
-                } catch (RuntimeException e) {
-                    // A hook that fails ends like one at JVM exit: silently.
-                }
-            }, "tool-shutdown-hook");
-            hookThread.start();
-            hookThread.join(30_000);
-        }
+        runShutdownHooks(hooks, capture, "tool-shutdown-hook");
         System.setIn(previousIn);
         synchronized (buffer) {
             return buffer.toString(StandardCharsets.UTF_8);
