@@ -11,6 +11,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use kafka_sim::engine::assign::server::{self as server_assign, MemberSpec, ServerAssignor};
 use kafka_sim::engine::assign::{assign, MemberSubscription, Strategy};
 use kafka_sim::engine::{Command, Engine, TopicPartition};
 use kafka_sim::timeline::Timeline;
@@ -72,6 +73,41 @@ fn bench_appends(c: &mut Criterion) {
                 i += 1;
                 let key = keyed.then(|| format!("customer-{}", i % 1000));
                 let _ = black_box(e.apply(&produce("orders", key)));
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Appends with `acks=all` on a cluster of three brokers, replication factor 3 against 1:
+/// each iteration sends ten keyed records and runs one tick, in which the followers fetch
+/// (so the replication's cost is in the figure).
+fn bench_replicated_appends(c: &mut Criterion) {
+    let mut group = c.benchmark_group("append-replicated");
+    group.throughput(Throughput::Elements(10));
+    for rf in [1u32, 3] {
+        let mut e = Engine::new(1);
+        let _ = e.apply(&Command::AddBroker);
+        let _ = e.apply(&Command::AddBroker);
+        let _ = e.apply(&Command::CreateTopicOnReplicas {
+            name: "orders".into(),
+            partitions: 6,
+            replication_factor: Some(rf),
+            assignment: None,
+            configs: vec![
+                ("retention.bytes".into(), "1000000".into()),
+                ("segment.bytes".into(), "100000".into()),
+            ],
+        });
+        let mut i = 0u64;
+        group.bench_function(format!("acks=all, RF {rf}, 10 records + 1 tick"), |b| {
+            b.iter(|| {
+                for _ in 0..10 {
+                    i += 1;
+                    let key = Some(format!("customer-{}", i % 1000));
+                    let _ = black_box(e.apply(&produce("orders", key)));
+                }
+                let _ = black_box(e.apply(&Command::Advance { ticks: 1 }));
             })
         });
     }
@@ -164,6 +200,51 @@ fn bench_assignors(c: &mut Criterion) {
             BenchmarkId::new(strategy.name(), "kafka-largest 2000x1M"),
             &members,
             |b, members| b.iter(|| black_box(assign(strategy, &counts, members))),
+        );
+    }
+    group.finish();
+}
+
+/// A topic id as Kafka's `Uuid.toString()` prints `new Uuid(msb, lsb)`: URL-safe base64 of
+/// the 16 bytes, unpadded (the Java harness makes the same ids).
+fn kafka_uuid(msb: u64, lsb: u64) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bits = (u128::from(msb) << 64) | u128::from(lsb);
+    (0..22)
+        .map(|i| {
+            let shift = 128i32 - 6 * (i + 1);
+            let index = if shift >= 0 {
+                (bits >> shift) & 0x3f
+            } else {
+                (bits << -shift) & 0x3f
+            };
+            ALPHABET[index as usize] as char
+        })
+        .collect()
+}
+
+/// The consumer protocol's server-side assignors at 2,000 members × one million partitions
+/// (500 topics × 2,000), every member subscribed to every topic, nothing assigned yet: the
+/// case `conformance/vectors/Assign848Bench.java` runs with Kafka's own classes
+/// (`scripts/assign848-bench.sh` prints both).
+fn bench_server_assignors(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign848");
+    group.sample_size(10);
+    let topics: Vec<String> = (0..500u64).map(|t| kafka_uuid(t + 1, 0x5EED)).collect();
+    let counts: BTreeMap<String, u32> = topics.iter().map(|t| (t.clone(), 2000)).collect();
+    let members: Vec<MemberSpec> = (0..2000)
+        .map(|i| MemberSpec {
+            member_id: format!("member-{i:04}"),
+            instance_id: None,
+            topics: topics.clone(),
+            assigned: vec![],
+        })
+        .collect();
+    for assignor in [ServerAssignor::Uniform, ServerAssignor::Range] {
+        group.bench_with_input(
+            BenchmarkId::new(assignor.name(), "2000x1M fresh"),
+            &members,
+            |b, members| b.iter(|| black_box(server_assign::assign(assignor, members, &counts))),
         );
     }
     group.finish();
@@ -270,8 +351,10 @@ fn main() {
     }
     let mut c = Criterion::default().configure_from_args();
     bench_appends(&mut c);
+    bench_replicated_appends(&mut c);
     bench_polls(&mut c);
     bench_assignors(&mut c);
+    bench_server_assignors(&mut c);
     bench_timeline(&mut c);
     c.final_summary();
 }

@@ -5,7 +5,8 @@ simulator (kafka-sim-cli) and on a real broker (the runner's transcripts).
     diff.py --sim BIN --real DIR scenario.txt...
 
 Only the output of Kafka's tools is compared (kafka-topics, kafka-configs, kafka-console-producer,
-kafka-console-consumer, kafka-consumer-groups, kafka-get-offsets); the simulator's narration after
+kafka-console-consumer, kafka-consumer-groups, kafka-get-offsets, kafka-transactions,
+kafka-share-groups, kafka-console-share-consumer); the simulator's narration after
 its own commands is not Kafka output, except what a console consumer left running prints
 meanwhile (after the clock's line of `clock advance`, its total at `consumer stop`). Both sides are normalised for what legitimately differs
 between two runs (ids, hosts, timestamps, the broker's address) and compared line by line.
@@ -35,6 +36,10 @@ TOOLS = {
     "kafka-console-consumer",
     "kafka-consumer-groups",
     "kafka-get-offsets",
+    "kafka-transactions",
+    "kafka-share-groups",
+    "kafka-console-share-consumer",
+    "kafka-leader-election",
 }
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -43,10 +48,18 @@ LOG_PREFIX = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] ")
 NORMALISE = [
     (re.compile(r"TopicId: \S+"), "TopicId: <id>"),
     (re.compile(r"([A-Za-z0-9._-]+?)-" + UUID), r"\1-<uuid>"),
+    # A consumer-protocol member id is a UUID the client makes, in base64 (22 characters):
+    # recognised by the host that follows it (after the group.instance.id, if any).
+    (
+        re.compile(r"(?<![\w-])[A-Za-z0-9_-]{22}(?=(?: +\S+)? +/\d+\.\d+\.\d+\.\d+)"),
+        "<member-id>",
+    ),
     (re.compile(r"/\d+\.\d+\.\d+\.\d+"), "/<host>"),
     (re.compile(r"console-consumer-\d+"), "console-consumer-<n>"),
     (re.compile(r"(CreateTime|LogAppendTime):-?\d+"), r"\1:<ts>"),
     (re.compile(r"\S+:\d+  \((\d+)\) *"), r"<coordinator> (\1) "),
+    # A share group member's id (a Uuid, 22 characters of base64) before its host.
+    (re.compile(r"(?<= )[A-Za-z0-9_-]{22}(?= +/)"), "<member-id>"),
 ]
 
 
@@ -144,7 +157,9 @@ def drop_log_noise(lines):
             if not skipping:
                 out.append(body)
             continue
-        if skipping and (line.startswith((" ", "\t", "Caused by:")) or re.match(r"^[a-z]+(\.[a-zA-Z0-9$_]+)+(: |$)", line)):
+        # A stack trace's lines continue a dropped event; a tab-indented describe line
+        # (`\tTopic: …`) after one is the tool's answer.
+        if skipping and (line.startswith((" ", "\tat ", "\t... ", "Caused by:")) or re.match(r"^[a-z]+(\.[a-zA-Z0-9$_]+)+(: |$)", line)):
             continue
         skipping = False
         out.append(line)

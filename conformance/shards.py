@@ -3,10 +3,14 @@
 
     shards.py N scenario.txt...
     shards.py --brokers scenario.txt...
+    shards.py --cluster scenario.txt...
 
 A scenario that starts with `# broker: k=v` lines (above its first command) needs a broker
 started with those settings: the first form leaves it out, the second prints one line per
-distinct set of settings, `k=v k2=v2|path path`, for a broker of its own.
+distinct set of settings, `k=v k2=v2|path path`, for a broker of its own. A scenario with
+`# cluster: 3` above its first command plays on the three-broker cluster (its `broker stop`,
+`crash` and `start` stop and start real nodes): the first two forms leave it out, the third
+prints those scenarios on one line.
 
 A scenario's weight is the wall time it is expected to wait on a real broker: its clock
 advances, plus a few seconds for each console consumer and consumer start (joining a group
@@ -45,7 +49,22 @@ def broker_settings(path):
     return settings
 
 
+def needs_cluster(path):
+    """Whether a `# cluster: 3` directive is above the scenario's first command."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("$ "):
+                return False
+            if re.match(r"^# cluster: 3\s*$", line):
+                return True
+    return False
+
+
 def main(argv):
+    if argv[0] == "--cluster":
+        print(" ".join(path for path in argv[1:] if needs_cluster(path)))
+        return
+    argv = [argv[0]] + [path for path in argv[1:] if not needs_cluster(path)]
     if argv[0] == "--brokers":
         groups = {}
         for path in argv[1:]:

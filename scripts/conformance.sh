@@ -34,37 +34,68 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 cleanup() {
   for dir in "$WORK"/settings-*; do [ -d "$dir" ] && scripts/kafka-broker.sh stop "$dir"; done || true
-  scripts/kafka-broker.sh stop "$WORK/single-0" || true
-  scripts/kafka-broker.sh stop "$WORK/single-1" || true
+  for dir in "$WORK"/single-*; do [ -d "$dir" ] && scripts/kafka-broker.sh stop "$dir"; done || true
   scripts/kafka-broker.sh stop "$WORK/cluster" || true
   scripts/kafka-broker.sh stop "$WORK/export-broker" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# The three-broker cluster (for replication scenarios): it starts, answers with three brokers,
-# and places a topic's three replicas on them.
-cluster=$(scripts/kafka-broker.sh start "$WORK/cluster" 3)
-printf '$ kafka-topics --create --topic replicated --partitions 1 --replication-factor 3\n$ kafka-topics --describe --topic replicated\n' \
-  > "$WORK/cluster-check.txt"
-"${JAVA_TOOLS[@]}" Runner --bootstrap "$cluster" --out "$WORK/cluster-out" "$WORK/cluster-check.txt" > /dev/null
-if grep -q 'ReplicationFactor: 3' "$WORK/cluster-out/cluster-check.txt" \
-   && grep -Eq 'Isr: [123],[123],[123]' "$WORK/cluster-out/cluster-check.txt"; then
-  echo "conformance: the 3-broker cluster at $cluster answers and replicates to all three"
-else
-  echo "conformance: the 3-broker cluster did not replicate a topic to three brokers:" >&2
-  cat "$WORK/cluster-out/cluster-check.txt" >&2
-  exit 1
-fi
-scripts/kafka-broker.sh stop "$WORK/cluster"
+# Every lane below runs side by side: most of a scenario's time is waiting on a broker's clock
+# (session timeouts, rebalance delays), not work, so the lanes share the two cores well.
+lane_pids=()
 
-# Two long-lived brokers, each with its own runner playing every other scenario (most of a
-# scenario's time is waiting, so the two run side by side); a runner empties its broker
+# Lane 1, the three-broker cluster (for replication scenarios): brokers 1, 2 and 3 and a
+# dedicated controller, so brokers can fail while the quorum stays. It starts, answers with
+# three brokers, places a topic's three replicas on them, then plays the scenarios marked
+# `# cluster: 3`, whose `broker stop|crash|start N` stop and start its nodes. Its preferred
+# leader check runs hourly, not every 300 s: a scenario lasts less than either, and a check
+# due in the middle of one would move a leader the simulator's does not.
+# Then, in the same lane, the scenarios with `# broker: k=v` directives (static broker
+# settings, which Kafka reads only at start): a broker of their own per distinct set of
+# settings, started with them.
+(
+  cluster=$(scripts/kafka-broker.sh start "$WORK/cluster" 3c leader.imbalance.check.interval.seconds=3600)
+  printf '$ kafka-topics --create --topic replicated --partitions 1 --replication-factor 3\n$ kafka-topics --describe --topic replicated\n' \
+    > "$WORK/cluster-check.txt"
+  "${JAVA_TOOLS[@]}" Runner --bootstrap "$cluster" --out "$WORK/cluster-out" "$WORK/cluster-check.txt" > /dev/null
+  if grep -q 'ReplicationFactor: 3' "$WORK/cluster-out/cluster-check.txt" \
+     && grep -Eq 'Isr: [123],[123],[123]' "$WORK/cluster-out/cluster-check.txt"; then
+    echo "conformance: the 3-broker cluster at $cluster answers and replicates to all three"
+  else
+    echo "conformance: the 3-broker cluster did not replicate a topic to three brokers:" >&2
+    cat "$WORK/cluster-out/cluster-check.txt" >&2
+    exit 1
+  fi
+  read -r -a cluster_files <<< "$(python3 conformance/shards.py --cluster "${scenarios[@]}")"
+  if [ "${#cluster_files[@]}" -gt 0 ]; then
+    "${JAVA_TOOLS[@]}" Runner --bootstrap "$cluster" --cluster-dir "$WORK/cluster" --out "$OUT" "${cluster_files[@]}"
+  fi
+  scripts/kafka-broker.sh stop "$WORK/cluster"
+
+  n=0
+  while IFS='|' read -r settings files_line; do
+    [ -n "$files_line" ] || continue
+    read -r -a settings_list <<< "$settings"
+    read -r -a files <<< "$files_line"
+    setting_args=()
+    for kv in "${settings_list[@]}"; do setting_args+=(--broker-setting "$kv"); done
+    dir="$WORK/settings-$n"
+    n=$((n + 1))
+    bootstrap=$(scripts/kafka-broker.sh start "$dir" 1 "${settings_list[@]}")
+    "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${setting_args[@]}" "${files[@]}"
+    scripts/kafka-broker.sh stop "$dir"
+  done < <(python3 conformance/shards.py --brokers "${scenarios[@]}")
+) &
+lane_pids+=($!)
+
+# The other lanes: long-lived single brokers (CONFORMANCE_SHARDS of them, 3 by default), each
+# with its own runner playing its share of every other scenario (shards balanced by each
+# scenario's waiting: its clock advances and console consumers); a runner empties its broker
 # between scenarios.
-# Shards balanced by each scenario's waiting (its clock advances and console consumers).
-mapfile -t shards < <(python3 conformance/shards.py 2 "${scenarios[@]}")
-pids=()
-for shard in 0 1; do
+shard_count=${CONFORMANCE_SHARDS:-3}
+mapfile -t shards < <(python3 conformance/shards.py "$shard_count" "${scenarios[@]}")
+for ((shard = 0; shard < shard_count; shard++)); do
   [ -n "${shards[$shard]:-}" ] || continue
   (
     bootstrap=$(scripts/kafka-broker.sh start "$WORK/single-$shard" 1)
@@ -72,27 +103,14 @@ for shard in 0 1; do
     "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${files[@]}"
     scripts/kafka-broker.sh stop "$WORK/single-$shard"
   ) &
-  pids+=($!)
+  lane_pids+=($!)
 done
-for pid in "${pids[@]}"; do
-  wait "$pid" || { echo "conformance: a runner failed" >&2; exit 1; }
+# Every lane is waited for (a lane that failed must not remove the folder the others use).
+lanes_failed=0
+for pid in "${lane_pids[@]}"; do
+  wait "$pid" || lanes_failed=1
 done
-
-# Scenarios with `# broker: k=v` directives (static broker settings, which Kafka reads only
-# at start): a broker of their own per distinct set of settings, started with them.
-n=0
-while IFS='|' read -r settings files_line; do
-  [ -n "$files_line" ] || continue
-  read -r -a settings_list <<< "$settings"
-  read -r -a files <<< "$files_line"
-  setting_args=()
-  for kv in "${settings_list[@]}"; do setting_args+=(--broker-setting "$kv"); done
-  dir="$WORK/settings-$n"
-  n=$((n + 1))
-  bootstrap=$(scripts/kafka-broker.sh start "$dir" 1 "${settings_list[@]}")
-  "${JAVA_TOOLS[@]}" Runner --bootstrap "$bootstrap" --out "$OUT" "${setting_args[@]}" "${files[@]}"
-  scripts/kafka-broker.sh stop "$dir"
-done < <(python3 conformance/shards.py --brokers "${scenarios[@]}")
+[ "$lanes_failed" = 0 ] || { echo "conformance: a runner failed" >&2; exit 1; }
 echo "conformance: played on Kafka in $((SECONDS - started))s (real transcripts in conformance/out/)"
 
 # The export round trip (only with the whole suite): exported sessions run with bash on a

@@ -691,6 +691,10 @@ impl Exporter {
                     .pending_sleep_ms
                     .saturating_add(i64::from(*ticks).saturating_mul(100));
             }
+            Command::Share(_) => self.comment(&format!(
+                "{} (share groups are not exported yet)",
+                crate::console::command_line(command)
+            )),
             Command::RunCleaner { .. } => self.comment(
                 "The simulation ran the log cleaner now; a real broker runs it on its own schedule.",
             ),
@@ -715,6 +719,16 @@ impl Exporter {
                     records_per_partition.saturating_mul(u64::from(n_partitions))
                 ));
             }
+            Command::SetProducerConfig { .. }
+            | Command::SetProducerFault { .. }
+            | Command::Transaction { .. }
+            | Command::AbortHangingTransaction { .. }
+            | Command::Pipeline(_) => {
+                self.comment(&format!(
+                    "{} (the simulator's own: a transactional or faulty producer is an application, not a tool)",
+                    crate::console::command_line(command)
+                ));
+            }
             Command::RestartConsumer { client_id }
             | Command::RemoveConsumer { client_id }
             | Command::SetConsumerConfig { client_id, .. }
@@ -727,6 +741,27 @@ impl Exporter {
                     crate::console::command_line(command)
                 ));
             }
+            Command::CreateTopicOnReplicas { .. } | Command::ElectLeaders { .. } => {
+                self.flush(&committed_before);
+                // The console line, without the tool's name and the simulator's bootstrap.
+                let line = crate::console::command_line(command);
+                let mut words = line.split(' ').filter(|w| *w != "localhost:9092");
+                let tool = words.next().unwrap_or_default().to_string();
+                let args: Vec<String> = words
+                    .filter(|w| *w != "--bootstrap-server")
+                    .map(str::to_string)
+                    .collect();
+                self.tool(&format!("{tool}.sh"), &args);
+            }
+            Command::AddBroker
+            | Command::StopBroker { .. }
+            | Command::CrashBroker { .. }
+            | Command::StartBroker { .. }
+            | Command::SlowBroker { .. }
+            | Command::SetProducerAcks { .. } => self.comment(&format!(
+                "{} (the simulator's own: on a real cluster, stop, kill or start the broker's process, or set the producer's acks)",
+                crate::console::command_line(command)
+            )),
         }
         if matches!(
             command,

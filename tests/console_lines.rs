@@ -5,9 +5,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kafka_sim::console::{command_line, Console};
+use kafka_sim::engine::cluster::ElectionType;
 use kafka_sim::engine::command::ProducerStream;
 use kafka_sim::engine::partitioner::NullKeyStrategy;
-use kafka_sim::engine::{Command, ResetScope, ResetSpec, SeekTarget, TopicPartition};
+use kafka_sim::engine::replication::Acks;
+use kafka_sim::engine::share_group::{AcknowledgementMode, ShareCommand, ShareResetSpec};
+use kafka_sim::engine::txn::pipeline::{Guarantee, PipelineCommand, PipelineSpec};
+use kafka_sim::engine::txn::ProduceFault;
+use kafka_sim::engine::{Command, ResetScope, ResetSpec, SeekTarget, TopicPartition, TxnAction};
 use proptest::prelude::*;
 
 fn s(text: &str) -> String {
@@ -274,6 +279,44 @@ fn hand_written() -> Vec<Command> {
                 TopicPartition::new(s("orders"), 2),
             ],
         },
+        Command::CreateTopicOnReplicas {
+            name: s("orders"),
+            partitions: 3,
+            replication_factor: Some(3),
+            assignment: None,
+            configs: vec![kv("min.insync.replicas", "2")],
+        },
+        Command::CreateTopicOnReplicas {
+            name: s("audit"),
+            partitions: 2,
+            replication_factor: None,
+            assignment: Some(vec![vec![1, 2, 3], vec![2, 3, 1]]),
+            configs: Vec::new(),
+        },
+        Command::AddBroker,
+        Command::StopBroker { broker: 2 },
+        Command::CrashBroker { broker: 1 },
+        Command::StartBroker { broker: 3 },
+        Command::SlowBroker {
+            broker: 2,
+            factor: 10,
+        },
+        Command::ElectLeaders {
+            election: ElectionType::Preferred,
+            partitions: None,
+        },
+        Command::ElectLeaders {
+            election: ElectionType::Unclean,
+            partitions: Some(vec![tp("orders", 1)]),
+        },
+        Command::SetProducerAcks {
+            producer: s("billing"),
+            acks: Acks::Leader,
+        },
+        Command::SetProducerAcks {
+            producer: s("billing"),
+            acks: Acks::None,
+        },
         Command::RunCleaner { topic: None },
         Command::RunCleaner {
             topic: Some(s("compacted")),
@@ -296,6 +339,134 @@ fn hand_written() -> Vec<Command> {
         },
         Command::Advance { ticks: 1 },
         Command::Advance { ticks: 50_000 },
+        Command::SetProducerConfig {
+            producer: s("etl"),
+            key: s("transactional.id"),
+            value: s("etl-1"),
+        },
+        Command::SetProducerConfig {
+            producer: s("plain"),
+            key: s("enable.idempotence"),
+            value: s("false"),
+        },
+        Command::SetProducerFault {
+            producer: s("etl"),
+            fault: Some(ProduceFault::LoseAck),
+            once: true,
+        },
+        Command::SetProducerFault {
+            producer: s("etl"),
+            fault: Some(ProduceFault::LoseRequest),
+            once: false,
+        },
+        Command::SetProducerFault {
+            producer: s("etl"),
+            fault: None,
+            once: false,
+        },
+        Command::Transaction {
+            producer: s("etl"),
+            action: TxnAction::Init,
+        },
+        Command::Transaction {
+            producer: s("etl"),
+            action: TxnAction::Begin,
+        },
+        Command::Transaction {
+            producer: s("etl"),
+            action: TxnAction::SendOffsets { consumer: c("c1") },
+        },
+        Command::Transaction {
+            producer: s("etl"),
+            action: TxnAction::Commit,
+        },
+        Command::Transaction {
+            producer: s("etl"),
+            action: TxnAction::Abort,
+        },
+        Command::AbortHangingTransaction {
+            partition: tp("orders", 0),
+            start_offset: 3,
+        },
+        Command::Pipeline(PipelineCommand::Add(PipelineSpec {
+            name: s("upper"),
+            from_topic: s("orders"),
+            to_topic: s("shipped"),
+            group: s("etl"),
+            guarantee: Guarantee::ExactlyOnce,
+            millirecords_per_second: Some(2_500),
+        })),
+        Command::Pipeline(PipelineCommand::Add(PipelineSpec {
+            name: s("copy"),
+            from_topic: s("orders"),
+            to_topic: s("copies"),
+            group: s("copy"),
+            guarantee: Guarantee::AtLeastOnce,
+            millirecords_per_second: None,
+        })),
+        Command::Pipeline(PipelineCommand::Crash { name: s("upper") }),
+        Command::Pipeline(PipelineCommand::Start { name: s("upper") }),
+        Command::Pipeline(PipelineCommand::Stop { name: s("upper") }),
+        Command::Share(ShareCommand::StartConsumer {
+            client_id: s("worker-1"),
+            group: s("workers"),
+            topic: s("jobs"),
+            millirecords_per_second: 2_500,
+            release_per_mille: 100,
+            reject_per_mille: 50,
+            max_messages: None,
+            acknowledgement_mode: AcknowledgementMode::Explicit,
+        }),
+        Command::Share(ShareCommand::StartConsumer {
+            client_id: s("worker-2"),
+            group: s("workers"),
+            topic: s("jobs"),
+            millirecords_per_second: 2_500,
+            release_per_mille: 0,
+            reject_per_mille: 0,
+            max_messages: None,
+            acknowledgement_mode: AcknowledgementMode::Implicit,
+        }),
+        Command::Share(ShareCommand::StartConsumer {
+            client_id: s("console-share-consumer"),
+            group: s("workers"),
+            topic: s("jobs"),
+            millirecords_per_second: 1_000_000_000,
+            release_per_mille: 0,
+            reject_per_mille: 0,
+            max_messages: Some(3),
+            acknowledgement_mode: AcknowledgementMode::Explicit,
+        }),
+        Command::Share(ShareCommand::StopConsumer {
+            client_id: s("worker-1"),
+        }),
+        Command::Share(ShareCommand::CrashConsumer {
+            client_id: s("worker-1"),
+        }),
+        Command::Share(ShareCommand::ResetOffsets {
+            group: s("workers"),
+            topics: vec![s("jobs")],
+            spec: ShareResetSpec::ToOffset(4),
+            execute: true,
+        }),
+        Command::Share(ShareCommand::ResetOffsets {
+            group: s("workers"),
+            topics: Vec::new(),
+            spec: ShareResetSpec::ToDatetime(1_704_067_260_000),
+            execute: false,
+        }),
+        Command::Share(ShareCommand::DeleteOffsets {
+            group: s("workers"),
+            topics: vec![s("jobs"), s("other")],
+        }),
+        Command::Share(ShareCommand::DeleteGroup {
+            group: s("workers"),
+        }),
+        Command::Share(ShareCommand::AlterGroupConfig {
+            group: s("workers"),
+            set: vec![(s("share.auto.offset.reset"), s("earliest"))],
+            delete: vec![s("share.record.lock.duration.ms")],
+        }),
     ]
 }
 
@@ -350,6 +521,20 @@ fn variant(command: &Command) -> usize {
         Command::Advance { .. } => 24,
         Command::FillTopic { .. } => 25,
         Command::DeleteOffsets { .. } => 26,
+        Command::SetProducerConfig { .. } => 27,
+        Command::SetProducerFault { .. } => 28,
+        Command::Transaction { .. } => 29,
+        Command::AbortHangingTransaction { .. } => 30,
+        Command::Share(_) => 31,
+        Command::CreateTopicOnReplicas { .. } => 32,
+        Command::AddBroker => 33,
+        Command::StopBroker { .. } => 34,
+        Command::CrashBroker { .. } => 35,
+        Command::StartBroker { .. } => 36,
+        Command::SlowBroker { .. } => 37,
+        Command::ElectLeaders { .. } => 38,
+        Command::SetProducerAcks { .. } => 39,
+        Command::Pipeline(_) => 40,
     }
 }
 
@@ -358,7 +543,7 @@ fn the_hand_written_list_covers_every_variant() {
     let mut seen: Vec<usize> = hand_written().iter().map(variant).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..27).collect::<Vec<_>>());
+    assert_eq!(seen, (0..41).collect::<Vec<_>>());
 }
 
 #[test]

@@ -132,7 +132,11 @@ public final class Runner {
             "kafka-console-producer", "org.apache.kafka.tools.ConsoleProducer",
             "kafka-console-consumer", "org.apache.kafka.tools.consumer.ConsoleConsumer",
             "kafka-consumer-groups", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-            "kafka-get-offsets", "org.apache.kafka.tools.GetOffsetShell");
+            "kafka-get-offsets", "org.apache.kafka.tools.GetOffsetShell",
+            "kafka-transactions", "org.apache.kafka.tools.TransactionsCommand",
+            "kafka-share-groups", "org.apache.kafka.tools.consumer.group.ShareGroupCommand",
+            "kafka-console-share-consumer", "org.apache.kafka.tools.consumer.ConsoleShareConsumer",
+            "kafka-leader-election", "org.apache.kafka.tools.LeaderElectionCommand");
 
     /** The simulator's short names of Kafka's assignors. */
     static final Map<String, String> ASSIGNORS = Map.of(
@@ -145,6 +149,8 @@ public final class Runner {
 
     private final String bootstrap;
     private final Map<String, String> brokerSettings;
+    /** The folder of a cluster whose nodes `broker stop|crash|start` control ({@code --cluster-dir}). */
+    Path clusterDir;
     /** The dynamic default broker configs the current scenario set (removed after it). */
     private final Set<String> dynamicBrokerConfigs = new TreeSet<>();
     private final Map<String, SimConsumer> consumers = new LinkedHashMap<>();
@@ -200,6 +206,7 @@ public final class Runner {
         });
 
         Runner runner = new Runner(bootstrap, brokerSettings);
+        runner.clusterDir = options.containsKey("--cluster-dir") ? Paths.get(options.get("--cluster-dir")) : null;
         for (String file : files) {
             Path path = Paths.get(file);
             long started = System.nanoTime();
@@ -337,8 +344,11 @@ public final class Runner {
             transcript.add("# not a tool: " + name);
             return;
         }
+        if (new TxnCommands(bootstrap, producers, transcript).handle(words)) return;
         switch (name) {
             case "consumer" -> consumerCommand(words);
+            case "share-consumer" -> ShareCommands.play(bootstrap, words, transcript);
+            case "pipeline" -> PipelineCommands.play(bootstrap, words, transcript);
             case "produce" -> produceCommand(words);
             case "producer" -> producerCommand(words);
             case "records" -> recordsCommand(words);
@@ -394,7 +404,7 @@ public final class Runner {
             return;
         }
         boolean addedTimeout = false;
-        if (name.equals("kafka-console-consumer") && !hasTimeout) {
+        if ((name.equals("kafka-console-consumer") || name.equals("kafka-console-share-consumer")) && !hasTimeout) {
             // Kafka's console consumer waits for --max-messages forever; the simulator stops
             // when it has read everything there is. A timeout lets the real one stop too.
             toolArgs.add("--timeout-ms");
@@ -772,6 +782,13 @@ public final class Runner {
                 return;
             }
             topics.addAll(List.of(topicList.split(",")));
+            if (clusterDir != null) {
+                try {
+                    ClusterCommands.alignCoordinator(bootstrap, group);
+                } catch (Exception e) {
+                    transcript.add("# runner error: could not place the group's coordinator as the simulator does: " + e);
+                }
+            }
         } else {
             String spec = args.value("partition");
             int colon = spec == null ? -1 : spec.lastIndexOf(':');
@@ -1119,6 +1136,10 @@ public final class Runner {
      * scenario with the directive it needs.
      */
     private void brokerCommand(List<String> words) throws Exception {
+        if (ClusterCommands.handles(words)) {
+            ClusterCommands.run(words, bootstrap, clusterDir, transcript::add, this::skipped);
+            return;
+        }
         if (words.size() != 3 || !words.get(1).equals("set") || !words.get(2).contains("=")) {
             transcript.add("# runner: not a broker setting; the simulator prints its usage");
             return;
@@ -1215,6 +1236,7 @@ public final class Runner {
 
     /** Closes every client and deletes every group and non-internal topic. */
     void cleanUp() throws Exception {
+        ClusterCommands.restoreAll(bootstrap, clusterDir);
         for (ProducerStream stream : streams.values()) {
             stream.stop();
         }
@@ -1226,6 +1248,8 @@ public final class Runner {
             consumer.finish(false);
         }
         consumers.clear();
+        ShareCommands.closeAll();
+        PipelineCommands.closeAll();
         stoppedConsumers.clear();
         sentCounts.clear();
         closeProducers();
@@ -1243,6 +1267,7 @@ public final class Runner {
                     return;
                 }
                 if (!groups.isEmpty()) {
+                    ShareCommands.deleteShareGroups(admin);
                     for (String group : groups) {
                         try {
                             // Static members stay after close() until their session times out.

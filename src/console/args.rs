@@ -141,6 +141,34 @@ fn resolve(name: &str, specs: &[OptSpec]) -> Result<OptSpec, String> {
     })
 }
 
+/// Parses an admin tool's line and refuses words that are no option's value, as Kafka's
+/// command classes do; `shown` formats joptsimple's message and exception class the way that
+/// tool prints them.
+pub fn parse_tool_line(
+    words: &[String],
+    specs: &[OptSpec],
+    shown: fn(&str, &str) -> String,
+) -> Result<Parsed, String> {
+    let p = parse(words, specs).map_err(|e| {
+        let (message, exception) = jopt_error(&e);
+        shown(&message, exception)
+    })?;
+    if let Some(extra) = p.positional.first() {
+        return Err(format!("Found non argument parameters: {extra}\n"));
+    }
+    Ok(p)
+}
+
+/// A joptsimple exception the tool does not catch: the JVM prints it.
+pub fn uncaught(message: &str, exception: &str) -> String {
+    format!("Exception in thread \"main\" {exception}: {message}\n")
+}
+
+/// Whether exactly one of a tool's actions is on the line.
+pub fn one_action(p: &Parsed, actions: &[&str]) -> bool {
+    actions.iter().filter(|a| p.has(a)).count() == 1
+}
+
 /// A `parse` error as Kafka's tools show it: joptsimple's message (without the simulator's
 /// "Did you mean" hint) and the exception class joptsimple throws.
 pub fn jopt_error(error: &str) -> (String, &'static str) {

@@ -1,22 +1,21 @@
 //! `kafka-configs --entity-type brokers` (and `--broker N`, `--broker-defaults`): what
-//! Kafka 4.4.0 prints for the one broker of the simulator. The broker settings the simulator
-//! models (`broker set k=v`) are static in Kafka, read only when the broker starts, so
-//! `--describe` lists no dynamic config of theirs and `--alter` refuses them as Kafka does.
+//! Kafka 4.4.0 prints for the simulator's brokers (node 1 alone unless `broker add` makes
+//! more). The retention check and rebalance delay of `broker set k=v` are static in Kafka,
+//! read only when the broker starts, so `--describe` lists no dynamic config of theirs and
+//! `--alter` refuses them as Kafka does.
 
 use super::args;
 use super::Console;
 
 /// The broker settings the simulator models; Kafka cannot update any of them dynamically.
-const STATIC_BROKER_CONFIGS: [&str; 2] = [
+const STATIC_BROKER_CONFIGS: [&str; 3] = [
     "log.retention.check.interval.ms",
+    "log.initial.task.delay.ms",
     "group.initial.rebalance.delay.ms",
 ];
 
 /// The cluster-wide dynamic default a Kafka 4 KRaft cluster is formatted with.
 const CLUSTER_DEFAULTS: &str = "  min.insync.replicas=1 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:min.insync.replicas=1}\n";
-
-/// The broker's id: the simulator runs broker 1 alone.
-const BROKER_ID: &str = "1";
 
 /// Whether a parsed `kafka-configs` line is about brokers.
 pub(super) fn names_brokers(p: &args::Parsed) -> bool {
@@ -45,8 +44,12 @@ impl Console {
         if p.has("alter") {
             return self.alter_broker_configs(p, command_text, &named);
         }
+        let ids: Vec<String> = crate::read::cluster::brokers(self.timeline.state())
+            .iter()
+            .map(|b| b.id.to_string())
+            .collect();
         if named.is_empty() {
-            named = vec![Some(BROKER_ID.to_string()), None];
+            named = ids.iter().cloned().map(Some).chain([None]).collect();
         }
         let mut out = String::new();
         for entity in named {
@@ -55,7 +58,7 @@ impl Console {
                     out.push_str("Default configs for brokers in the cluster are:\n");
                     out.push_str(CLUSTER_DEFAULTS);
                 }
-                Some(id) if id == BROKER_ID => {
+                Some(id) if ids.contains(&id) => {
                     if p.has("all") {
                         out.push_str("The simulator lists a broker's dynamic configs only; without --all, Kafka does the same.\n");
                     } else {

@@ -11,19 +11,26 @@
 use super::args::{self, flag, value, OptSpec};
 use super::{Console, ProducerSession};
 use crate::engine::consumer::ClassicMembership;
+use crate::engine::replication::Acks;
 use crate::engine::{Command, Engine, Event, RejectionKind, SeekTarget, TopicPartition};
 
-pub(super) const PRODUCER_OPTIONS: [OptSpec; 7] = [
+/// The producer name of the console producer's records.
+pub(super) const CONSOLE_PRODUCER: &str = "console-producer";
+
+pub(super) const PRODUCER_OPTIONS: [OptSpec; 10] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
+    value("request-required-acks"),
     value("property"),
     value("reader-property"),
     value("producer-property"),
+    value("message-send-max-retries"),
+    value("retry-backoff-ms"),
     flag("help"),
 ];
 
-pub(super) const CONSUMER_OPTIONS: [OptSpec; 14] = [
+pub(super) const CONSUMER_OPTIONS: [OptSpec; 15] = [
     value("bootstrap-server"),
     value("command-config"),
     value("topic"),
@@ -37,6 +44,7 @@ pub(super) const CONSUMER_OPTIONS: [OptSpec; 14] = [
     value("formatter-property"),
     value("consumer-property"),
     flag("skip-message-on-error"),
+    value("isolation-level"),
     flag("help"),
 ];
 
@@ -180,8 +188,10 @@ fn caught_up(engine: &Engine, client: &str) -> bool {
     }
     c.in_flight.is_empty()
         && c.assignment.iter().all(|tp| {
-            let hw = engine.partition_log(tp).map_or(0, |l| l.high_watermark());
-            c.positions.get(tp) == Some(&hw)
+            let end = engine
+                .partition_log(tp)
+                .map_or(0, |l| l.fetch_end(c.config.isolation_level));
+            c.positions.get(tp) == Some(&end)
         })
 }
 
@@ -206,6 +216,7 @@ impl Console {
             key_separator: "\t".into(),
             parse_headers: false,
             line_number: 0,
+            configs: Vec::new(),
         };
         for prop in p
             .values("property")
@@ -227,12 +238,48 @@ impl Console {
         if session.key_separator.is_empty() {
             return "key.separator must not be empty\n".into();
         }
-        self.producer_session = Some(session);
-        if p.values("property").is_empty() {
-            String::new()
-        } else {
-            "Warning: --property is deprecated and will be removed in a future version. Use --reader-property instead.\n".into()
+        // `acks`: `--producer-property acks=…` wins over `--request-required-acks` (whose
+        // default is -1, all), as ConsoleProducer merges them.
+        let mut acks_text = p.value("request-required-acks").map(str::to_string);
+        for prop in p.values("producer-property") {
+            if let Some(("acks", v)) = prop.split_once('=') {
+                acks_text = Some(v.to_string());
+            }
         }
+        let acks = match acks_text.as_deref().map(Acks::parse) {
+            None => Acks::All,
+            Some(Some(acks)) => acks,
+            Some(None) => {
+                return format!(
+                    "org.apache.kafka.common.config.ConfigException: Invalid value {} for configuration acks: String must be one of: all, -1, 0, 1\n",
+                    acks_text.unwrap_or_default()
+                )
+            }
+        };
+        session.configs = match super::producer_retry::console_producer_configs(
+            p.value("message-send-max-retries"),
+            p.value("retry-backoff-ms"),
+            &p.values("producer-property"),
+        ) {
+            Ok(configs) => configs,
+            Err(text) => return text,
+        };
+        let current = self.timeline.state().producer_acks(CONSOLE_PRODUCER);
+        if acks != current {
+            let _ = self.apply_checked(Command::SetProducerAcks {
+                producer: CONSOLE_PRODUCER.into(),
+                acks,
+            });
+        }
+        self.producer_session = Some(session);
+        let mut warnings = String::new();
+        if !p.values("property").is_empty() {
+            warnings.push_str("Warning: --property is deprecated and will be removed in a future version. Use --reader-property instead.\n");
+        }
+        if !p.values("producer-property").is_empty() {
+            warnings.push_str("Warning: --producer-property is deprecated and will be removed in a future version. Use --command-property instead.\n");
+        }
+        warnings
     }
 
     /// One line typed into the console producer.
@@ -276,9 +323,11 @@ impl Console {
             (None, line.to_string())
         };
         let topic = session.topic.clone();
+        let configs = std::mem::take(&mut session.configs);
+        self.give_console_producer_configs(&configs);
         let value_bytes = value.len();
         match self.apply_checked(Command::Produce {
-            producer: Some("console-producer".into()),
+            producer: Some(CONSOLE_PRODUCER.into()),
             topic: topic.clone(),
             partition: None,
             key: key.clone(),
@@ -288,8 +337,11 @@ impl Console {
             Ok(_) => String::new(),
             Err(reason) => {
                 let exception = match reason.kind {
-                    RejectionKind::UnknownTopic => {
+                    RejectionKind::UnknownTopic | RejectionKind::LeaderNotAvailable => {
                         "org.apache.kafka.common.errors.TimeoutException"
+                    }
+                    RejectionKind::NotEnoughReplicas => {
+                        "org.apache.kafka.common.errors.NotEnoughReplicasException"
                     }
                     RejectionKind::RecordTooLarge => {
                         "org.apache.kafka.common.errors.RecordTooLargeException"
@@ -410,10 +462,33 @@ impl Console {
             // The console consumer prints as fast as it reads.
             ("processing.rate".to_string(), "10000".to_string()),
         ];
+        let isolation = p.value("isolation-level").map(str::to_string).or_else(|| {
+            p.values("consumer-property")
+                .into_iter()
+                .find_map(|kv| kv.strip_prefix("isolation.level=").map(str::to_string))
+        });
+        if let Some(level) = isolation {
+            if crate::engine::txn::IsolationLevel::parse(&level).is_none() {
+                // ConsoleConsumer makes its KafkaConsumer, which refuses the value.
+                return format!("ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.config.ConfigException: Invalid value {level} for configuration isolation.level: String must be one of: read_committed, read_uncommitted\n");
+            }
+            config.push(("isolation.level".into(), level));
+        }
         let group = p.value("group").map(str::to_string);
         if group.is_none() {
             config.push(("enable.auto.commit".into(), "false".into()));
         }
+        // Kafka 4.4.0 warns about --consumer-property before anything else.
+        let deprecated_consumer_property = if p.has("consumer-property") {
+            "Option --consumer-property is deprecated and will be removed in a future version. Use --command-property instead.\n"
+        } else {
+            ""
+        };
+        let protocol_configs = group_protocol_properties(&p.values("consumer-property"));
+        let consumer_protocol = protocol_configs
+            .iter()
+            .any(|(k, v)| k == "group.protocol" && v.trim().eq_ignore_ascii_case("consumer"));
+        config.extend(protocol_configs);
         if let Some(n) = max_messages {
             config.push(("max.poll.records".into(), n.clamp(1, 500).to_string()));
         }
@@ -438,6 +513,13 @@ impl Console {
             assign: assign.clone(),
             config,
         }) {
+            if reason.reason.contains("cannot be set when group.protocol=") {
+                // KafkaConsumer's constructor throws the ConfigException: the tool stops.
+                return format!(
+                    "{deprecated_consumer_property}ERROR Unknown error when running consumer:  (org.apache.kafka.tools.consumer.ConsoleConsumer)\norg.apache.kafka.common.config.ConfigException: {}\n",
+                    reason.reason
+                );
+            }
             return format!("Error: {reason}\n");
         }
         if let Some(offset) = seek_to {
@@ -455,11 +537,11 @@ impl Console {
         }
         // Kafka 4 warns about --property once, and a consumer that subscribes with the
         // classic protocol prints the KIP-848 banner (ConsoleConsumer).
-        let mut preamble = String::new();
+        let mut preamble = deprecated_consumer_property.to_string();
         if !p.values("property").is_empty() {
             preamble.push_str("Option --property is deprecated and will be removed in a future version. Use --formatter-property instead.\n");
         }
-        if partition.is_none() {
+        if partition.is_none() && !consumer_protocol {
             preamble.push_str(KIP_848_BANNER);
         }
         let Some(max) = max_messages else {
@@ -557,4 +639,31 @@ impl Console {
             self.background.extend(lines);
         }
     }
+}
+
+/// The `--consumer-property` settings the simulator's console consumer passes on: the group
+/// protocol's own (`group.protocol`, `group.remote.assignor`) and, under the consumer
+/// protocol, the classic-only settings its client refuses.
+fn group_protocol_properties(properties: &[&str]) -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> = properties
+        .iter()
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .collect();
+    let consumer = pairs
+        .iter()
+        .any(|(k, v)| k == "group.protocol" && v.trim().eq_ignore_ascii_case("consumer"));
+    let classic_only = [
+        "partition.assignment.strategy",
+        "heartbeat.interval.ms",
+        "session.timeout.ms",
+    ];
+    pairs
+        .into_iter()
+        .filter(|(k, _)| {
+            k == "group.protocol"
+                || k == "group.remote.assignor"
+                || (consumer && classic_only.contains(&k.as_str()))
+        })
+        .collect()
 }

@@ -3,7 +3,9 @@
 //! and what the Tab key does with the candidates ([`tab_outcome`]).
 
 use super::args::OptSpec;
-use super::{clients, groups, shell, sim, topics, Console, KAFKA_TOOLS, SIM_COMMANDS};
+use super::{
+    clients, groups, shell, sim, topics, transactions, Console, KAFKA_TOOLS, SIM_COMMANDS,
+};
 use crate::engine::consumer::{CONSTRUCTION_ONLY_CONFIGS, CONSUMER_CONFIGS};
 use crate::engine::topic::TOPIC_CONFIGS;
 
@@ -12,13 +14,20 @@ fn options_of(tool: &str) -> &'static [OptSpec] {
         "kafka-topics" => &topics::TOPICS_OPTIONS,
         "kafka-configs" => &topics::CONFIGS_OPTIONS,
         "kafka-get-offsets" => &topics::GET_OFFSETS_OPTIONS,
+        "kafka-leader-election" => &super::leader_election::LEADER_ELECTION_OPTIONS,
         "kafka-consumer-groups" => &groups::GROUPS_OPTIONS,
         "kafka-console-producer" => &clients::PRODUCER_OPTIONS,
         "kafka-console-consumer" => &clients::CONSUMER_OPTIONS,
+        "kafka-share-groups" => &super::share_groups::SHARE_GROUPS_OPTIONS,
+        "kafka-console-share-consumer" => &super::share_groups::CONSOLE_SHARE_OPTIONS,
+        "share-consumer" => &super::share_groups::SHARE_CONSUMER_OPTIONS,
         "consumer" => &sim::CONSUMER_OPTIONS,
         "producer" => &sim::PRODUCER_OPTIONS,
         "produce" => &sim::PRODUCE_OPTIONS,
         "records" => &sim::RECORDS_OPTIONS,
+        "txn" => &transactions::TXN_OPTIONS,
+        "pipeline" => &super::pipeline::PIPELINE_OPTIONS,
+        "kafka-transactions" => &transactions::TRANSACTIONS_OPTIONS,
         _ => &sim::MISC_OPTIONS,
     }
 }
@@ -55,8 +64,56 @@ impl Console {
                 let consumer_names = || state.consumers.keys().cloned().collect::<Vec<_>>();
                 if words.len() == 1 && tool == "consumer" {
                     candidates.extend(sim::CONSUMER_SUBCOMMANDS.iter().map(|s| s.to_string()));
+                } else if words.len() == 1 && tool == "share-consumer" {
+                    candidates.extend(["crash", "start", "stop"].iter().map(|s| s.to_string()));
+                } else if words.len() == 2 && tool == "share-consumer" && !current.starts_with('-')
+                {
+                    candidates.extend(state.share.consumers.keys().cloned());
                 } else if words.len() == 1 && tool == "producer" {
                     candidates.extend(sim::PRODUCER_SUBCOMMANDS.iter().map(|s| s.to_string()));
+                } else if words.len() == 1 && tool == "pipeline" {
+                    candidates.extend(
+                        super::pipeline::PIPELINE_SUBCOMMANDS
+                            .iter()
+                            .map(|s| s.to_string()),
+                    );
+                } else if words.len() == 2
+                    && tool == "pipeline"
+                    && words[1] != "add"
+                    && words[1] != "list"
+                    && !current.starts_with('-')
+                {
+                    candidates.extend(state.pipelines.keys().cloned());
+                } else if tool == "pipeline" && matches!(previous, "--from" | "--to") {
+                    candidates.extend(topic_names());
+                } else if words.len() == 1 && tool == "txn" {
+                    candidates.extend(transactions::TXN_SUBCOMMANDS.iter().map(|s| s.to_string()));
+                } else if words.len() == 2 && tool == "txn" && !current.starts_with('-') {
+                    candidates.extend(state.producers.keys().cloned());
+                } else if words.len() == 3 && tool == "producer" && words[1] == "fault" {
+                    candidates.extend(["lose-ack", "lose-request", "none"].map(String::from));
+                } else if words.len() == 3
+                    && tool == "producer"
+                    && words[1] == "set"
+                    && !current.starts_with('-')
+                {
+                    candidates.extend(
+                        crate::engine::txn::config::PRODUCER_CONFIGS
+                            .iter()
+                            .map(|c| format!("{c}=")),
+                    );
+                } else if tool == "kafka-transactions"
+                    && !current.starts_with('-')
+                    && !previous.starts_with("--")
+                    && !words
+                        .iter()
+                        .any(|w| transactions::TRANSACTIONS_SUBCOMMANDS.contains(&w.as_str()))
+                {
+                    candidates.extend(
+                        transactions::TRANSACTIONS_SUBCOMMANDS
+                            .iter()
+                            .map(|s| s.to_string()),
+                    );
                 } else if words.len() == 1 && tool == "clock" {
                     candidates.push("advance".into());
                 } else if words.len() == 1 && tool == "step" {
@@ -64,7 +121,7 @@ impl Console {
                 } else if words.len() == 1 && matches!(tool, "cleaner" | "retention") {
                     candidates.push("run".into());
                 } else if words.len() == 1 && tool == "broker" {
-                    candidates.push("set".into());
+                    candidates.extend(sim::BROKER_SUBCOMMANDS.iter().map(|s| s.to_string()));
                 } else if words.len() == 1 && tool == "help" {
                     candidates.extend(
                         KAFKA_TOOLS
@@ -98,7 +155,19 @@ impl Console {
                 } else {
                     match previous {
                         "--topic" | "--entity-name" => candidates.extend(topic_names()),
+                        "--group"
+                            if tool == "kafka-share-groups"
+                                || tool == "share-consumer"
+                                || tool == "kafka-console-share-consumer" =>
+                        {
+                            candidates.extend(state.share.groups.keys().cloned())
+                        }
                         "--group" => candidates.extend(state.groups.keys().cloned()),
+                        "--add-config" if words.iter().any(|w| w == "groups") => candidates.extend(
+                            crate::engine::share_group::config::GROUP_CONFIGS
+                                .iter()
+                                .map(|c| format!("{}=", c.name)),
+                        ),
                         "--config" | "--add-config" if tool == "consumer" => {
                             candidates.extend(CONSUMER_CONFIGS.iter().map(|c| format!("{c}=")))
                         }
@@ -236,7 +305,12 @@ mod tests {
         console.run_line("kafka-topics --create --topic payments");
         assert_eq!(
             console.complete("kafka-t"),
-            ["kafka-topics", "kafka-topics.sh"]
+            [
+                "kafka-topics",
+                "kafka-topics.sh",
+                "kafka-transactions",
+                "kafka-transactions.sh"
+            ]
         );
         assert!(console
             .complete("kafka-topics --cr")

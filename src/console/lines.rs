@@ -26,21 +26,22 @@ use super::{clock, groups, rejection, shell, tool_name, topics, Console};
 use crate::engine::command::ProducerStream;
 use crate::engine::consumer::format_thousandths;
 use crate::engine::partitioner::NullKeyStrategy;
-use crate::engine::{Command, ResetScope, ResetSpec, SeekTarget, TopicPartition};
+use crate::engine::replication::Acks;
+use crate::engine::{Command, ResetScope, ResetSpec, SeekTarget, TopicPartition, TxnAction};
 
 /// The broker every Kafka tool line names.
 pub const BOOTSTRAP_SERVER: &str = "localhost:9092";
 
 /// A console line being written: the program (and subcommand), positional words and
 /// options, each word unquoted until [`LineBuilder::build`].
-struct LineBuilder {
+pub(super) struct LineBuilder {
     head: Vec<String>,
     positional: Vec<String>,
     options: Vec<String>,
 }
 
 impl LineBuilder {
-    fn new(head: &[&str]) -> Self {
+    pub(super) fn new(head: &[&str]) -> Self {
         Self {
             head: head.iter().map(|w| w.to_string()).collect(),
             positional: Vec::new(),
@@ -49,22 +50,22 @@ impl LineBuilder {
     }
 
     /// One of Kafka's tools, with `--bootstrap-server`.
-    fn kafka_tool(tool: &str) -> Self {
+    pub(super) fn kafka_tool(tool: &str) -> Self {
         Self::new(&[tool]).opt("bootstrap-server", BOOTSTRAP_SERVER)
     }
 
-    fn positional(mut self, word: &str) -> Self {
+    pub(super) fn positional(mut self, word: &str) -> Self {
         self.positional.push(word.to_string());
         self
     }
 
-    fn flag(mut self, name: &str) -> Self {
+    pub(super) fn flag(mut self, name: &str) -> Self {
         self.options.push(format!("--{name}"));
         self
     }
 
     /// `--name value`, or `--name=value` when the value would read as an option.
-    fn opt(mut self, name: &str, value: &str) -> Self {
+    pub(super) fn opt(mut self, name: &str, value: &str) -> Self {
         if value.starts_with("--") {
             self.options.push(format!("--{name}={value}"));
         } else {
@@ -74,7 +75,7 @@ impl LineBuilder {
         self
     }
 
-    fn opt_if(self, name: &str, value: Option<&str>) -> Self {
+    pub(super) fn opt_if(self, name: &str, value: Option<&str>) -> Self {
         match value {
             Some(v) => self.opt(name, v),
             None => self,
@@ -103,7 +104,7 @@ impl LineBuilder {
 }
 
 /// `key=value`.
-fn pair(key: &str, value: &str) -> String {
+pub(super) fn pair(key: &str, value: &str) -> String {
     format!("{key}={value}")
 }
 
@@ -375,6 +376,7 @@ pub fn command_line(command: &Command) -> String {
             };
             line.flag(if *execute { "execute" } else { "dry-run" })
         }
+        Command::Share(share) => super::share_groups::share_line(share),
         Command::DeleteGroup { group } => LineBuilder::kafka_tool("kafka-consumer-groups")
             .flag("delete")
             .opt("group", group),
@@ -417,9 +419,111 @@ pub fn command_line(command: &Command) -> String {
         Command::SetBrokerConfig { key, value } => {
             LineBuilder::new(&["broker", "set"]).positional(&pair(key, value))
         }
+        Command::CreateTopicOnReplicas {
+            name,
+            partitions,
+            replication_factor,
+            assignment,
+            configs,
+        } => {
+            let mut line = LineBuilder::kafka_tool("kafka-topics")
+                .flag("create")
+                .opt("topic", name);
+            line = match assignment {
+                Some(a) => line.opt(
+                    "replica-assignment",
+                    &a.iter()
+                        .map(|r| r.iter().map(i32::to_string).collect::<Vec<_>>().join(":"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                None => line.opt("partitions", &partitions.to_string()).opt_if(
+                    "replication-factor",
+                    replication_factor.map(|r| r.to_string()).as_deref(),
+                ),
+            };
+            for (k, v) in configs {
+                line = line.opt("config", &pair(k, v));
+            }
+            line
+        }
+        Command::AddBroker => LineBuilder::new(&["broker", "add"]),
+        Command::StopBroker { broker } => {
+            LineBuilder::new(&["broker", "stop"]).positional(&broker.to_string())
+        }
+        Command::CrashBroker { broker } => {
+            LineBuilder::new(&["broker", "crash"]).positional(&broker.to_string())
+        }
+        Command::StartBroker { broker } => {
+            LineBuilder::new(&["broker", "start"]).positional(&broker.to_string())
+        }
+        Command::SlowBroker { broker, factor } => LineBuilder::new(&["broker", "slow"])
+            .positional(&broker.to_string())
+            .positional(&factor.to_string()),
+        Command::ElectLeaders {
+            election,
+            partitions,
+        } => {
+            let line = LineBuilder::kafka_tool("kafka-leader-election")
+                .opt("election-type", election.as_str());
+            match partitions.as_deref() {
+                None => line.flag("all-topic-partitions"),
+                Some([tp]) => line
+                    .opt("topic", &tp.topic)
+                    .opt("partition", &tp.partition.to_string()),
+                // The tool names several partitions only in a JSON file.
+                Some(_) => line.flag("all-topic-partitions"),
+            }
+        }
+        Command::SetProducerAcks { producer, acks } => LineBuilder::new(&["producer", "acks"])
+            .positional(producer)
+            .positional(match acks {
+                Acks::None => "0",
+                Acks::Leader => "1",
+                Acks::All => "all",
+            }),
         Command::Advance { ticks } => {
             LineBuilder::new(&["clock", "advance"]).positional(&ticks.to_string())
         }
+        Command::SetProducerConfig {
+            producer,
+            key,
+            value,
+        } => LineBuilder::new(&["producer", "set"])
+            .positional(producer)
+            .positional(&pair(key, value)),
+        Command::SetProducerFault {
+            producer,
+            fault,
+            once,
+        } => {
+            let line = LineBuilder::new(&["producer", "fault"])
+                .positional(producer)
+                .positional(fault.map_or("none", |f| f.as_str()));
+            if *once {
+                line.flag("once")
+            } else {
+                line
+            }
+        }
+        Command::Transaction { producer, action } => match action {
+            TxnAction::Init => LineBuilder::new(&["txn", "init"]).positional(producer),
+            TxnAction::Begin => LineBuilder::new(&["txn", "begin"]).positional(producer),
+            TxnAction::Commit => LineBuilder::new(&["txn", "commit"]).positional(producer),
+            TxnAction::Abort => LineBuilder::new(&["txn", "abort"]).positional(producer),
+            TxnAction::SendOffsets { consumer } => LineBuilder::new(&["txn", "send-offsets"])
+                .positional(producer)
+                .opt("consumer", consumer),
+        },
+        Command::AbortHangingTransaction {
+            partition,
+            start_offset,
+        } => LineBuilder::kafka_tool("kafka-transactions")
+            .positional("abort")
+            .opt("topic", &partition.topic)
+            .opt("partition", &partition.partition.to_string())
+            .opt("start-offset", &start_offset.to_string()),
+        Command::Pipeline(pipeline) => super::pipeline::pipeline_line(pipeline),
     };
     line.build()
 }
@@ -427,6 +531,18 @@ pub fn command_line(command: &Command) -> String {
 /// `consumer <sub> <client-id>`.
 fn consumer(sub: &str, client_id: &str) -> LineBuilder {
     LineBuilder::new(&["consumer", sub]).positional(client_id)
+}
+
+/// The command a `kafka-transactions` line stands for: only `abort` changes anything.
+fn transactions_abort_command(words: &[String]) -> Option<Command> {
+    let p = super::args::parse(words, &super::transactions::TRANSACTIONS_OPTIONS).ok()?;
+    if p.positional.first().map(String::as_str) != Some("abort") {
+        return None;
+    }
+    Some(Command::AbortHangingTransaction {
+        partition: TopicPartition::new(p.value("topic")?, p.value("partition")?.parse().ok()?),
+        start_offset: p.value("start-offset")?.parse().ok()?,
+    })
 }
 
 impl Console {
@@ -453,7 +569,16 @@ impl Console {
                 .and_then(|p| topics::configs_command(&p))
                 .map(|c| c.into_iter().collect()),
             "kafka-get-offsets" => Ok(Vec::new()),
+            "kafka-transactions" => Ok(transactions_abort_command(rest).into_iter().collect()),
+            "kafka-leader-election" => {
+                super::leader_election::leader_election_command(rest).map(|c| vec![c])
+            }
             "kafka-consumer-groups" => self.groups_commands(rest),
+            "kafka-share-groups" => self.share_groups_commands(rest),
+            "kafka-console-share-consumer" => {
+                super::share_groups::console_share_command(rest).map(|c| vec![c])
+            }
+            "share-consumer" => super::share_groups::share_consumer_parse(rest).map(|c| vec![c]),
             tool @ ("kafka-console-producer" | "kafka-console-consumer") => Err(format!(
                 "{tool} runs interactively; what it does depends on what it reads\n"
             )),

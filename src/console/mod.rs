@@ -22,10 +22,15 @@ pub mod clock;
 mod complete;
 mod groups;
 mod help;
+mod leader_election;
 mod lines;
+mod pipeline;
+mod producer_retry;
+mod share_groups;
 pub mod shell;
 mod sim;
 mod topics;
+mod transactions;
 
 use std::collections::BTreeMap;
 
@@ -40,29 +45,36 @@ pub use self::lines::{command_line, format_datetime, format_iso_duration, BOOTST
 pub const DEFAULT_SEED: u64 = 42;
 
 /// Kafka's tools the console speaks, by their script names without `.sh`.
-pub const KAFKA_TOOLS: [&str; 6] = [
+pub const KAFKA_TOOLS: [&str; 10] = [
     "kafka-configs",
     "kafka-console-consumer",
     "kafka-console-producer",
+    "kafka-console-share-consumer",
     "kafka-consumer-groups",
     "kafka-get-offsets",
+    "kafka-leader-election",
+    "kafka-share-groups",
     "kafka-topics",
+    "kafka-transactions",
 ];
 
 /// The simulator's own commands.
-pub const SIM_COMMANDS: [&str; 12] = [
+pub const SIM_COMMANDS: [&str; 15] = [
     "broker",
     "cleaner",
     "clock",
     "consumer",
     "help",
+    "pipeline",
     "produce",
     "producer",
     "records",
     "reset",
     "retention",
     "seed",
+    "share-consumer",
     "step",
+    "txn",
 ];
 
 /// How scripts and transcripts write Ctrl-D, the end of input: inside
@@ -79,6 +91,8 @@ struct ProducerSession {
     parse_headers: bool,
     /// Lines read so far, for Kafka's "line number N" in errors.
     line_number: u64,
+    /// Producer configs this run gives the console producer before its first record.
+    configs: Vec<(String, String)>,
 }
 
 /// The console: a timeline and what the console remembers between lines.
@@ -150,7 +164,9 @@ impl Console {
     /// end of file on its standard input does (the real tool prints nothing); elsewhere it
     /// does nothing. Returns what it prints.
     pub fn end_input(&mut self) -> String {
-        self.producer_session = None;
+        if self.producer_session.take().is_some() {
+            self.close_console_producer();
+        }
         let mut out = String::new();
         for printed in self.drain_output() {
             out.push_str(&printed);
@@ -174,6 +190,7 @@ impl Console {
         let events = self.timeline.apply(command).to_vec();
         self.applied += 1;
         self.collect_console_records(&events);
+        self.collect_producer_failures(&events);
         events
     }
 
@@ -249,9 +266,14 @@ impl Console {
             "kafka-topics" => self.kafka_topics(rest),
             "kafka-configs" => self.kafka_configs(rest),
             "kafka-get-offsets" => self.kafka_get_offsets(rest),
+            "kafka-leader-election" => self.kafka_leader_election(rest),
             "kafka-consumer-groups" => self.kafka_consumer_groups(rest),
             "kafka-console-producer" => self.kafka_console_producer(rest),
             "kafka-console-consumer" => self.kafka_console_consumer(rest),
+            "kafka-transactions" => self.kafka_transactions(rest),
+            "kafka-share-groups" => self.kafka_share_groups(rest),
+            "kafka-console-share-consumer" => self.kafka_console_share_consumer(rest),
+            "share-consumer" => self.share_consumer_command(rest),
             other => match sim::SimCommand::from_name(other) {
                 Some(command) => self.sim_command(command, rest),
                 None => command_not_found(program),
@@ -265,6 +287,7 @@ impl Console {
         self.applied += 1;
         if let Ok(events) = &events {
             self.collect_console_records(events);
+            self.collect_producer_failures(events);
         }
         events
     }

@@ -8,6 +8,7 @@ use super::Console;
 use crate::engine::command::ProducerStream;
 use crate::engine::consumer::parse_thousandths;
 use crate::engine::partitioner::NullKeyStrategy;
+use crate::engine::replication::Acks;
 use crate::engine::{Command, Event, SeekTarget, TopicPartition};
 use crate::timeline::Timeline;
 
@@ -19,6 +20,7 @@ pub(super) enum SimCommand {
     Clock,
     Consumer,
     Help,
+    Pipeline,
     Produce,
     Producer,
     Records,
@@ -26,6 +28,7 @@ pub(super) enum SimCommand {
     Retention,
     Seed,
     Step,
+    Txn,
 }
 
 impl SimCommand {
@@ -36,6 +39,7 @@ impl SimCommand {
             "clock" => Self::Clock,
             "consumer" => Self::Consumer,
             "help" => Self::Help,
+            "pipeline" => Self::Pipeline,
             "produce" => Self::Produce,
             "producer" => Self::Producer,
             "records" => Self::Records,
@@ -43,6 +47,7 @@ impl SimCommand {
             "retention" => Self::Retention,
             "seed" => Self::Seed,
             "step" => Self::Step,
+            "txn" => Self::Txn,
             _ => return None,
         })
     }
@@ -54,7 +59,11 @@ pub(super) const CONSUMER_SUBCOMMANDS: [&str; 12] = [
     "start", "stop",
 ];
 
-pub(super) const PRODUCER_SUBCOMMANDS: [&str; 3] = ["add", "remove", "stream"];
+pub(super) const PRODUCER_SUBCOMMANDS: [&str; 6] =
+    ["acks", "add", "fault", "remove", "set", "stream"];
+
+/// The subcommands of `broker`.
+pub(super) const BROKER_SUBCOMMANDS: [&str; 6] = ["add", "crash", "set", "slow", "start", "stop"];
 
 pub(super) const CONSUMER_OPTIONS: [OptSpec; 9] = [
     value("group"),
@@ -111,7 +120,7 @@ fn is_routine(event: &Event) -> bool {
             | Event::JoinRequested { .. }
             | Event::ClockAdvanced { .. }
             | Event::PositionRestored { .. }
-    )
+    ) || matches!(event, Event::RecordFailed { producer, .. } if producer == super::clients::CONSOLE_PRODUCER)
 }
 
 /// The events as sentences, one a line; routine ones only when `verbose`.
@@ -198,12 +207,29 @@ fn maintenance_parse(command: SimCommand, words: &[String]) -> Result<Command, S
 
 /// Parses `broker set key=value`.
 fn broker_parse(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str = "Usage: broker set key=value | broker add | broker stop|crash|start N | broker slow N <factor>\n";
     let (sub, rest) = subcommand(words);
-    if sub != "set" || rest.len() != 1 {
-        return Err("Usage: broker set key=value\n".into());
+    let id = |text: &String| -> Result<i32, String> {
+        text.parse::<i32>()
+            .map_err(|_| format!("Not a broker id: {text}\n"))
+    };
+    match (sub, rest) {
+        ("set", [pair]) => {
+            let (key, value) = key_value(pair).map_err(|e| format!("{e}\n"))?;
+            Ok(Command::SetBrokerConfig { key, value })
+        }
+        ("add", []) => Ok(Command::AddBroker),
+        ("stop", [n]) => Ok(Command::StopBroker { broker: id(n)? }),
+        ("crash", [n]) => Ok(Command::CrashBroker { broker: id(n)? }),
+        ("start", [n]) => Ok(Command::StartBroker { broker: id(n)? }),
+        ("slow", [n, factor]) => Ok(Command::SlowBroker {
+            broker: id(n)?,
+            factor: factor
+                .parse::<u32>()
+                .map_err(|_| format!("Not a slow-down factor: {factor}\n"))?,
+        }),
+        _ => Err(USAGE.into()),
     }
-    let (key, value) = key_value(&rest[0]).map_err(|e| format!("{e}\n"))?;
-    Ok(Command::SetBrokerConfig { key, value })
 }
 
 /// Parses `records delete --partition t:p --before-offset N` (what `kafka-delete-records`
@@ -290,6 +316,18 @@ fn producer_parse(words: &[String]) -> Result<Command, String> {
         ));
     };
     Ok(match sub.as_str() {
+        "acks" => {
+            let acks = p
+                .positional
+                .get(1)
+                .and_then(|a| Acks::parse(a))
+                .filter(|_| p.positional.len() == 2)
+                .ok_or_else(|| "Usage: producer acks <name> 0|1|all\n".to_string())?;
+            Command::SetProducerAcks {
+                producer: name,
+                acks,
+            }
+        }
         "add" => Command::AddProducer {
             name,
             null_key: if p.has("round-robin") {
@@ -381,7 +419,10 @@ impl Console {
                 ConsumerLine::List => Ok(Vec::new()),
                 ConsumerLine::Command { command, .. } => Ok(vec![command]),
             },
-            SimCommand::Producer => producer_parse(words).map(|c| vec![c]),
+            SimCommand::Producer => super::transactions::producer_parse(words)
+                .unwrap_or_else(|| producer_parse(words).map(|c| vec![c])),
+            SimCommand::Txn => super::transactions::txn_parse(words).map(|c| vec![c]),
+            SimCommand::Pipeline => super::pipeline::pipeline_parse(words),
             SimCommand::Produce => produce_parse(words),
             SimCommand::Clock => match words.first().map(String::as_str) {
                 None | Some("show") => Ok(Vec::new()),
@@ -407,10 +448,19 @@ impl Console {
         match command {
             SimCommand::Help => sim_help(words.first().map(String::as_str)),
             SimCommand::Consumer => self.consumer_command(words),
-            SimCommand::Producer => match producer_parse(words) {
-                Ok(command) => narrate(&self.apply(command), true),
+            SimCommand::Producer => match super::transactions::producer_parse(words) {
+                Some(Ok(commands)) => self.txn_commands_output(commands),
+                Some(Err(text)) => text,
+                None => match producer_parse(words) {
+                    Ok(command) => narrate(&self.apply(command), true),
+                    Err(text) => text,
+                },
+            },
+            SimCommand::Txn => match super::transactions::txn_parse(words) {
+                Ok(command) => self.txn_commands_output(vec![command]),
                 Err(text) => text,
             },
+            SimCommand::Pipeline => self.pipeline_command(words),
             SimCommand::Produce => match produce_parse(words) {
                 Ok(commands) => commands
                     .into_iter()

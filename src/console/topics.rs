@@ -4,8 +4,9 @@
 use super::args::{self, flag, value, OptSpec};
 use super::{lines, Console};
 use crate::engine::{Command, Rejection, RejectionKind, TopicPartition};
+use crate::read::cluster::{self as read_cluster, PartitionFacts};
 
-pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
+pub(super) const TOPICS_OPTIONS: [OptSpec; 22] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("create"),
@@ -16,6 +17,7 @@ pub(super) const TOPICS_OPTIONS: [OptSpec; 21] = [
     value("topic"),
     value("partitions"),
     value("replication-factor"),
+    value("replica-assignment"),
     value("config"),
     flag("if-exists"),
     flag("if-not-exists"),
@@ -80,7 +82,15 @@ fn topic_rejection(rejection: &Rejection) -> String {
         RejectionKind::UnknownConfig => {
             "org.apache.kafka.common.errors.InvalidConfigurationException"
         }
+        RejectionKind::InvalidReplicationFactor => {
+            "org.apache.kafka.common.errors.InvalidReplicationFactorException"
+        }
+        RejectionKind::InvalidReplicaAssignment => {
+            "org.apache.kafka.common.errors.InvalidReplicaAssignmentException"
+        }
         RejectionKind::UnknownTopic
+        | RejectionKind::LeaderNotAvailable
+        | RejectionKind::NotEnoughReplicas
         | RejectionKind::InvalidRecord
         | RejectionKind::RecordTooLarge
         | RejectionKind::OverLimit
@@ -101,15 +111,11 @@ const MISSING_TOPIC: &str = "Missing required argument \"[topic]\"\n";
 /// Parses a `kafka-topics` line and checks that it has exactly one action.
 pub(super) fn topics_args(words: &[String]) -> Result<args::Parsed, String> {
     // TopicCommand prints the message, then the exception's stack trace and a blank line.
-    let p = args::parse(words, &TOPICS_OPTIONS).map_err(|e| {
-        let (message, exception) = args::jopt_error(&e);
+    let p = args::parse_tool_line(words, &TOPICS_OPTIONS, |message, exception| {
         format!("{message}\n{exception}: {message}\n\n")
     })?;
-    if let Some(extra) = p.positional.first() {
-        return Err(format!("Found non argument parameters: {extra}\n"));
-    }
     let actions = ["list", "describe", "create", "alter", "delete"];
-    if actions.iter().filter(|a| p.has(a)).count() != 1 {
+    if !args::one_action(&p, &actions) {
         return Err("Command must include exactly one action: --list, --describe, --create, --alter or --delete\n".into());
     }
     Ok(p)
@@ -136,26 +142,35 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
                 ))
             }
         };
-        match p.value("replication-factor").map(str::parse::<i64>) {
-            None | Some(Ok(1)) => {}
+        let replication_factor = match p.value("replication-factor").map(str::parse::<i64>) {
+            None | Some(Ok(1)) => None,
             Some(Ok(n)) if n < 1 => {
                 return Err(topic_error(
                     ILLEGAL_ARGUMENT,
                     "Replication factor must be larger than 0.",
                 ))
             }
-            Some(Ok(n)) => {
-                return Err(topic_error("org.apache.kafka.common.errors.InvalidReplicationFactorException", &format!(
-                    "Unable to replicate the partition {n} time(s): The target replication factor of {n} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned."
-                )))
-            }
+            Some(Ok(n)) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
             Some(Err(_)) => {
                 return Err(format!(
                     "Cannot parse argument '{}' of option replication-factor\n",
                     p.value("replication-factor").unwrap_or_default()
                 ))
             }
-        }
+        };
+        let assignment = match p.value("replica-assignment") {
+            None => None,
+            Some(_) if p.has("partitions") => {
+                return Err(
+                    "Option \"[replica-assignment]\" can't be used with option \"[partitions]\"\n"
+                        .into(),
+                )
+            }
+            Some(_) if p.has("replication-factor") => {
+                return Err("Option \"[replica-assignment]\" can't be used with option \"[replication-factor]\"\n".into())
+            }
+            Some(text) => Some(parse_replica_assignment(text)?),
+        };
         let mut configs = Vec::new();
         for entry in p.values("config") {
             match entry.split_once('=') {
@@ -167,6 +182,15 @@ pub(super) fn topics_command(p: &args::Parsed) -> Result<Option<Command>, String
                     ))
                 }
             }
+        }
+        if replication_factor.is_some() || assignment.is_some() {
+            return Ok(Some(Command::CreateTopicOnReplicas {
+                name: topic,
+                partitions: assignment.as_ref().map_or(partitions, |a| a.len() as i64),
+                replication_factor,
+                assignment,
+                configs,
+            }));
         }
         return Ok(Some(Command::CreateTopic {
             name: topic,
@@ -203,8 +227,8 @@ pub(super) fn configs_args(words: &[String]) -> Result<args::Parsed, String> {
     }
     if p.value("topic").is_none() && !super::broker_configs::names_brokers(&p) {
         match p.value("entity-type") {
-            Some("topics") => {}
-            Some(other @ ("broker-loggers" | "clients" | "users" | "ips" | "client-metrics" | "groups")) => {
+            Some("topics" | "groups") => {}
+            Some(other @ ("broker-loggers" | "clients" | "users" | "ips" | "client-metrics")) => {
                 return Err(format!(
                     "The simulator's kafka-configs handles --entity-type topics only, not {other}. Broker settings: broker set k=v.\n"
                 ))
@@ -232,6 +256,9 @@ fn configs_entity(p: &args::Parsed) -> Option<String> {
 /// The command of a `kafka-configs --alter` line, read without looking at the cluster;
 /// `None` for `--describe`.
 pub(super) fn configs_command(p: &args::Parsed) -> Result<Option<Command>, String> {
+    if super::share_groups::names_groups(p) {
+        return super::share_groups::group_configs_command(p);
+    }
     if p.has("describe") || super::broker_configs::names_brokers(p) {
         return Ok(None);
     }
@@ -491,16 +518,14 @@ impl Console {
             };
         }
         if p.has("describe") {
-            // One broker holding every replica: no partition is under-replicated, unavailable
-            // or under min.insync.replicas=1, and every one is at it.
-            if p.has("under-replicated-partitions")
-                || p.has("unavailable-partitions")
-                || p.has("under-min-isr-partitions")
-            {
-                return String::new();
-            }
-            let described = self.describe_topics(topic.as_deref(), p.has("if-exists"));
-            if p.has("topics-with-overrides") {
+            let filters = DescribeFilters {
+                under_replicated: p.has("under-replicated-partitions"),
+                unavailable: p.has("unavailable-partitions"),
+                under_min_isr: p.has("under-min-isr-partitions"),
+                at_min_isr: p.has("at-min-isr-partitions"),
+            };
+            let described = self.describe_topics(topic.as_deref(), p.has("if-exists"), filters);
+            if p.has("topics-with-overrides") && !filters.any() {
                 // Only the topic lines; min.insync.replicas=1 makes every topic count.
                 return lines(
                     described
@@ -539,7 +564,9 @@ impl Console {
     /// Applies a `kafka-topics` command and prints what the tool prints.
     pub(super) fn topics_output(&mut self, command: Command) -> String {
         let created = match &command {
-            Command::CreateTopic { name, .. } => Some(name.clone()),
+            Command::CreateTopic { name, .. } | Command::CreateTopicOnReplicas { name, .. } => {
+                Some(name.clone())
+            }
             _ => None,
         };
         let warning = match &created {
@@ -554,7 +581,12 @@ impl Console {
         format!("{warning}{result}")
     }
 
-    fn describe_topics(&self, only: Option<&str>, if_exists: bool) -> String {
+    fn describe_topics(
+        &self,
+        only: Option<&str>,
+        if_exists: bool,
+        filters: DescribeFilters,
+    ) -> String {
         let state = self.timeline.state();
         if let Some(name) = only {
             if !state.topics.contains_key(name) {
@@ -568,42 +600,66 @@ impl Console {
                 };
             }
         }
+        let cluster_min_insync = state
+            .cluster
+            .as_ref()
+            .map_or(CLUSTER_MIN_INSYNC.to_string(), |c| {
+                format!("min.insync.replicas={}", c.config.min_insync_replicas)
+            });
         let mut out = String::new();
         for topic in state
             .topics
             .values()
             .filter(|t| only.is_none_or(|o| o == t.name))
         {
-            // A Kafka 4 cluster is formatted with min.insync.replicas=1 as a cluster-wide
-            // dynamic default (eligible leader replicas need it), so every topic lists it
-            // among its non-default configs, before the topic's own.
-            // The topic's own min.insync.replicas takes the cluster default's place.
-            let min_insync = topic
-                .overrides
-                .get("min.insync.replicas")
-                .map_or(CLUSTER_MIN_INSYNC.to_string(), |v| {
-                    format!("min.insync.replicas={v}")
-                });
-            let configs: Vec<String> = std::iter::once(min_insync)
-                .chain(
-                    topic
-                        .overrides
-                        .iter()
-                        .filter(|(k, _)| k.as_str() != "min.insync.replicas")
-                        .map(|(k, v)| format!("{k}={v}")),
-                )
-                .collect();
-            let configs = configs.join(",");
-            out.push_str(&format!(
-                "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: 1\tConfigs: {configs}\n",
-                topic.name,
-                topic.id,
-                topic.n_partitions(),
-            ));
-            for p in 0..topic.n_partitions() {
+            if !filters.any() {
+                // A Kafka 4 cluster is formatted with min.insync.replicas=1 as a cluster-wide
+                // dynamic default (eligible leader replicas need it), so every topic lists it
+                // among its non-default configs, before the topic's own.
+                // The topic's own min.insync.replicas takes the cluster default's place.
+                let min_insync = topic
+                    .overrides
+                    .get("min.insync.replicas")
+                    .map_or(cluster_min_insync.clone(), |v| {
+                        format!("min.insync.replicas={v}")
+                    });
+                let configs: Vec<String> = std::iter::once(min_insync)
+                    .chain(
+                        topic
+                            .overrides
+                            .iter()
+                            .filter(|(k, _)| k.as_str() != "min.insync.replicas")
+                            .map(|(k, v)| format!("{k}={v}")),
+                    )
+                    .collect();
+                let configs = configs.join(",");
                 out.push_str(&format!(
-                    "\tTopic: {}\tPartition: {p}\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n",
-                    topic.name
+                    "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {configs}\n",
+                    topic.name,
+                    topic.id,
+                    topic.n_partitions(),
+                    read_cluster::replication_factor(state, &topic.name),
+                ));
+            }
+            for facts in read_cluster::topic_partitions(state, &topic.name) {
+                if filters.any() && !filters.select(&facts) {
+                    continue;
+                }
+                let ids = |list: &[i32]| {
+                    list.iter()
+                        .map(i32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                out.push_str(&format!(
+                    "\tTopic: {}\tPartition: {}\tLeader: {}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}\n",
+                    topic.name,
+                    facts.partition.partition,
+                    facts.leader.map_or("none".to_string(), |l| l.to_string()),
+                    ids(&facts.replicas),
+                    ids(&facts.isr),
+                    ids(&facts.elr),
+                    ids(&facts.last_known_elr),
                 ));
             }
         }
@@ -619,6 +675,9 @@ impl Console {
         let command_text = words.join(" ");
         if super::broker_configs::names_brokers(&p) {
             return self.broker_configs(&p, &command_text);
+        }
+        if super::share_groups::names_groups(&p) {
+            return self.group_configs(&p);
         }
         if p.has("describe") {
             let state = self.timeline.state();
@@ -804,4 +863,46 @@ fn parse_partition_list(text: &str) -> Result<Vec<u32>, String> {
         }
     }
     Ok(out)
+}
+
+/// `--replica-assignment 1:2:3,2:3:1`: each partition's brokers, partitions by comma.
+fn parse_replica_assignment(text: &str) -> Result<Vec<Vec<i32>>, String> {
+    text.split(',')
+        .map(|partition| {
+            partition
+                .split(':')
+                .map(|b| {
+                    b.trim().parse::<i32>().map_err(|_| {
+                        topic_error(
+                            "java.lang.NumberFormatException",
+                            &format!("For input string: \"{}\"", b.trim()),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `kafka-topics --describe`'s partition filters; several combine with OR, and with any of
+/// them the topic lines are left out (`TopicCommand.DescribeOptions`).
+#[derive(Debug, Clone, Copy)]
+struct DescribeFilters {
+    under_replicated: bool,
+    unavailable: bool,
+    under_min_isr: bool,
+    at_min_isr: bool,
+}
+
+impl DescribeFilters {
+    fn any(self) -> bool {
+        self.under_replicated || self.unavailable || self.under_min_isr || self.at_min_isr
+    }
+
+    fn select(self, facts: &PartitionFacts) -> bool {
+        (self.under_replicated && facts.under_replicated())
+            || (self.unavailable && facts.unavailable)
+            || (self.under_min_isr && facts.under_min_isr())
+            || (self.at_min_isr && facts.at_min_isr())
+    }
 }

@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::assign::Strategy;
+use super::cluster::ElectionType;
 use super::partitioner::NullKeyStrategy;
+use super::replication::{Acks, BrokerId};
+use super::txn::ProduceFault;
 use super::types::TopicPartition;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,10 +165,97 @@ pub enum Command {
         key: String,
         value: String,
     },
+    /// Share groups and share consumers (KIP-932).
+    Share(super::share_group::ShareCommand),
     /// Advances the simulated clock by `ticks` ticks (one tick is 100 ms).
     Advance {
         ticks: u32,
     },
+    /// Sets a producer config (`enable.idempotence`, `acks`, `transactional.id`, …); the
+    /// producer starts again as a new instance.
+    SetProducerConfig {
+        producer: String,
+        key: String,
+        value: String,
+    },
+    /// Makes a producer lose its requests or the broker's acknowledgements (`None`: no
+    /// more), on every send or only on the next one (`once`).
+    SetProducerFault {
+        producer: String,
+        fault: Option<ProduceFault>,
+        #[serde(default)]
+        once: bool,
+    },
+    /// A transactional producer's `initTransactions`, `beginTransaction`,
+    /// `sendOffsetsToTransaction`, `commitTransaction` or `abortTransaction`.
+    Transaction {
+        producer: String,
+        action: TxnAction,
+    },
+    /// `kafka-transactions abort`: an ABORT marker for the transaction open at
+    /// `start_offset` on a partition.
+    AbortHangingTransaction {
+        partition: TopicPartition,
+        start_offset: i64,
+    },
+    /// `kafka-topics --create` with `--replication-factor` or `--replica-assignment`
+    /// (each partition's broker list, which sets the partition count).
+    CreateTopicOnReplicas {
+        name: String,
+        partitions: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replication_factor: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignment: Option<Vec<Vec<BrokerId>>>,
+        #[serde(default)]
+        configs: Vec<(String, String)>,
+    },
+    /// `broker add`: one more broker, with the next node id.
+    AddBroker,
+    /// `broker stop N`: a controlled shutdown.
+    StopBroker {
+        broker: BrokerId,
+    },
+    /// `broker crash N`: the process dies; the controller fences it after its session.
+    CrashBroker {
+        broker: BrokerId,
+    },
+    /// `broker start N`.
+    StartBroker {
+        broker: BrokerId,
+    },
+    /// `broker slow N f`: its followers copy at 1/f of the normal rate.
+    SlowBroker {
+        broker: BrokerId,
+        factor: u32,
+    },
+    /// `kafka-leader-election`: on these partitions, or on all (`None`).
+    ElectLeaders {
+        election: ElectionType,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partitions: Option<Vec<TopicPartition>>,
+    },
+    /// A producer's `acks` (`--producer-property acks=…`, `--request-required-acks`).
+    SetProducerAcks {
+        producer: String,
+        acks: Acks,
+    },
+    /// A consume-transform-produce pipeline: add, crash, start, stop.
+    Pipeline(super::txn::pipeline::PipelineCommand),
+}
+
+/// What a transactional producer does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxnAction {
+    Init,
+    Begin,
+    /// The consumer's positions, for its group, count when the transaction commits.
+    SendOffsets {
+        consumer: String,
+    },
+    Commit,
+    Abort,
 }
 
 /// A producer's steady stream: `records_per_second` records to `topic`, keys drawn from

@@ -68,7 +68,52 @@ pub struct ConsumerConfig {
     pub processing_millirecords_per_second: u64,
     /// Simulator: when the application commits.
     pub commit_mode: CommitMode,
+    /// `isolation.level`.
+    #[serde(default)]
+    pub isolation_level: super::txn::IsolationLevel,
+    /// `group.protocol`: the classic protocol (the default) or KIP-848's consumer protocol.
+    #[serde(default, skip_serializing_if = "GroupProtocol::is_classic")]
+    pub group_protocol: GroupProtocol,
+    /// `group.remote.assignor`: the server-side assignor a consumer-protocol member asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_assignor: Option<String>,
+    /// The protocol-specific configs set explicitly, in the order Kafka checks them: the
+    /// client refuses those of the other protocol when it is constructed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protocol_specific_set: Vec<String>,
 }
+
+/// `group.protocol`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocol {
+    #[default]
+    Classic,
+    Consumer,
+}
+
+impl GroupProtocol {
+    pub fn is_classic(&self) -> bool {
+        *self == GroupProtocol::Classic
+    }
+
+    /// The name Kafka's `ConfigException` prints (`GroupProtocol.name()`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupProtocol::Classic => "CLASSIC",
+            GroupProtocol::Consumer => "CONSUMER",
+        }
+    }
+}
+
+/// Configs the consumer protocol refuses, in `CONSUMER_PROTOCOL_UNSUPPORTED_CONFIGS` order.
+const CONSUMER_PROTOCOL_UNSUPPORTED: [&str; 3] = [
+    "partition.assignment.strategy",
+    "heartbeat.interval.ms",
+    "session.timeout.ms",
+];
+/// Configs the classic protocol refuses (`CLASSIC_PROTOCOL_UNSUPPORTED_CONFIGS`).
+const CLASSIC_PROTOCOL_UNSUPPORTED: [&str; 1] = ["group.remote.assignor"];
 
 impl Default for ConsumerConfig {
     fn default() -> Self {
@@ -85,17 +130,24 @@ impl Default for ConsumerConfig {
             group_instance_id: None,
             processing_millirecords_per_second: 20_000,
             commit_mode: CommitMode::Never,
+            isolation_level: super::txn::IsolationLevel::ReadUncommitted,
+            group_protocol: GroupProtocol::Classic,
+            remote_assignor: None,
+            protocol_specific_set: Vec::new(),
         }
     }
 }
 
 /// The consumer config keys the simulator understands, for help and completion.
-pub const CONSUMER_CONFIGS: [&str; 13] = [
+pub const CONSUMER_CONFIGS: [&str; 16] = [
     "auto.commit.interval.ms",
     "auto.offset.reset",
     "enable.auto.commit",
     "group.instance.id",
+    "group.protocol",
+    "group.remote.assignor",
     "heartbeat.interval.ms",
+    "isolation.level",
     "max.poll.interval.ms",
     "max.poll.records",
     "metadata.max.age.ms",
@@ -118,6 +170,33 @@ impl ConsumerConfig {
     /// (ConsumerCoordinator's constructor), else EAGER.
     pub fn is_cooperative(&self) -> bool {
         !self.assignors.is_empty() && self.assignors.iter().all(|s| s.is_cooperative())
+    }
+
+    /// The consumer protocol is chosen.
+    pub fn uses_consumer_protocol(&self) -> bool {
+        self.group_protocol == GroupProtocol::Consumer
+    }
+
+    /// `ConsumerConfig.checkUnsupportedConfigsPostProcess`: the configs of the other protocol
+    /// that were set, refused all together as the 4.4.0 client refuses them when it is made.
+    pub fn check_group_protocol(&self) -> Result<(), String> {
+        let unsupported: &[&str] = match self.group_protocol {
+            GroupProtocol::Classic => &CLASSIC_PROTOCOL_UNSUPPORTED,
+            GroupProtocol::Consumer => &CONSUMER_PROTOCOL_UNSUPPORTED,
+        };
+        let invalid: Vec<&str> = unsupported
+            .iter()
+            .copied()
+            .filter(|k| self.protocol_specific_set.iter().any(|s| s == k))
+            .collect();
+        if invalid.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{} cannot be set when group.protocol={}",
+            invalid.join(", "),
+            self.group_protocol.name()
+        ))
     }
 
     /// Sets one config, with Kafka's `ConfigException` text on a bad value. All or
@@ -180,6 +259,12 @@ impl ConsumerConfig {
                 }
                 self.assignors = list;
             }
+            "isolation.level" => {
+                self.isolation_level =
+                    super::txn::IsolationLevel::parse(value).ok_or_else(|| {
+                        invalid("String must be one of: read_committed, read_uncommitted")
+                    })?
+            }
             "group.instance.id" => {
                 let v = value.trim();
                 self.group_instance_id = (!v.is_empty()).then(|| v.to_string());
@@ -202,8 +287,30 @@ impl ConsumerConfig {
                     _ => return Err(invalid("String must be one of: none, before, after")),
                 }
             }
+            "group.protocol" => {
+                self.group_protocol = match value.trim().to_ascii_lowercase().as_str() {
+                    "classic" => GroupProtocol::Classic,
+                    "consumer" => GroupProtocol::Consumer,
+                    _ => {
+                        return Err(invalid(
+                            "String must be one of (case insensitive): CONSUMER, CLASSIC",
+                        ))
+                    }
+                }
+            }
+            "group.remote.assignor" => {
+                let v = value.trim();
+                self.remote_assignor = (!v.is_empty()).then(|| v.to_string());
+            }
             "client.id" => return Err(CLIENT_ID_IS_THE_NAME.to_string()),
             _ => return Err(format!("Unknown consumer config: {key}")),
+        }
+        let protocol_specific = CONSUMER_PROTOCOL_UNSUPPORTED
+            .iter()
+            .chain(CLASSIC_PROTOCOL_UNSUPPORTED.iter())
+            .any(|k| *k == key);
+        if protocol_specific && !self.protocol_specific_set.iter().any(|k| k == key) {
+            self.protocol_specific_set.push(key.to_string());
         }
         if self.heartbeat_interval_ms >= self.session_timeout_ms {
             // Kafka's check in GroupRebalanceConfig.
@@ -233,6 +340,12 @@ impl ConsumerConfig {
             "group.instance.id" => self.group_instance_id.clone().unwrap_or_default(),
             "processing.rate" => format_thousandths(self.processing_millirecords_per_second),
             "processing.commit" => self.commit_mode.as_str().to_string(),
+            "isolation.level" => self.isolation_level.as_str().to_string(),
+            "group.protocol" => match self.group_protocol {
+                GroupProtocol::Classic => "classic".to_string(),
+                GroupProtocol::Consumer => "consumer".to_string(),
+            },
+            "group.remote.assignor" => self.remote_assignor.clone().unwrap_or_default(),
             _ => return None,
         })
     }
@@ -434,6 +547,13 @@ pub struct Consumer {
     /// and removals of others), so the diagram's colour for it never changes.
     #[serde(default)]
     pub started_rank: u64,
+    /// Its membership of `group` under the consumer protocol (KIP-848), once it has sent a
+    /// ConsumerGroupHeartbeat; `None` for a classic consumer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modern: Option<super::modern::ModernClient>,
+    /// Where it believes its group's coordinator is (FindCoordinator's answer).
+    #[serde(default)]
+    pub coordinator: super::cluster::CoordinatorView,
 }
 
 impl Consumer {
@@ -467,6 +587,8 @@ impl Consumer {
             fetch_cursor: 0,
             records_processed: 0,
             started_rank: 0,
+            modern: None,
+            coordinator: super::cluster::CoordinatorView::default(),
         }
     }
 

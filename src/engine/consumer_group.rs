@@ -155,7 +155,10 @@ impl ModernGroup {
     }
 
     /// The subscribed topics' ids and partition counts, as the image has them now.
-    fn subscription_metadata(&self, topics: &BTreeMap<String, TopicInfo>) -> BTreeMap<String, u32> {
+    pub(crate) fn subscription_metadata(
+        &self,
+        topics: &BTreeMap<String, TopicInfo>,
+    ) -> BTreeMap<String, u32> {
         self.members
             .iter()
             .flat_map(|m| m.subscribed.iter())

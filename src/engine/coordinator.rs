@@ -43,7 +43,11 @@ impl Engine {
     }
 
     /// [`Self::prepare_rebalance`] on a group already at hand.
-    fn prepare_group_rebalance(group: &mut Group, now: u64, reason: String) -> Vec<Event> {
+    pub(super) fn prepare_group_rebalance(
+        group: &mut Group,
+        now: u64,
+        reason: String,
+    ) -> Vec<Event> {
         let mut events = Vec::new();
         let timeout_ticks = group
             .members
@@ -112,6 +116,12 @@ impl Engine {
         if group.state == GroupState::Dead {
             *group = Group::new(group_id.clone());
         }
+        if let Some(events) = self.classic_join_to_consumer_group(&request) {
+            return events;
+        }
+        let Some(group) = self.groups.get_mut(&group_id) else {
+            return Vec::new();
+        };
         // INCONSISTENT_GROUP_PROTOCOL: no assignor that every member supports.
         let others_ok = group
             .members
@@ -305,6 +315,9 @@ impl Engine {
         member_id: &str,
         reason: LeaveReason,
     ) -> Vec<Event> {
+        if let Some(events) = self.classic_leave_consumer_group(group_id, member_id, reason) {
+            return events;
+        }
         let mut events = Vec::new();
         let Some(group) = self.groups.get_mut(group_id) else {
             return events;
@@ -349,7 +362,14 @@ impl Engine {
     pub(super) fn tick_groups(&mut self) -> Vec<Event> {
         let now = self.tick;
         let mut events = Vec::new();
-        let ids: Vec<String> = self.groups.keys().cloned().collect();
+        // A group whose coordinator is not available has nobody running its timers.
+        let unavailable = self.groups_without_coordinator();
+        let ids: Vec<String> = self
+            .groups
+            .keys()
+            .filter(|g| !unavailable.contains(*g))
+            .cloned()
+            .collect();
         for id in ids {
             let expired: Vec<String> = self.groups[&id]
                 .members
@@ -553,14 +573,28 @@ impl Engine {
         if offsets.is_empty() {
             return Vec::new();
         }
+        let (reachable, mut noticed) = self.reach_coordinator(client_id);
+        if !reachable {
+            noticed.push(Event::CommitFailed {
+                client_id: client_id.to_string(),
+                reason: crate::engine::cluster::COMMIT_COORDINATOR_NOT_AVAILABLE.into(),
+            });
+            return noticed;
+        }
+        let Some(consumer) = self.consumers.get(client_id) else {
+            return noticed;
+        };
         let subscriber = consumer.is_subscriber();
         let member_id = consumer.membership.member_id().map(str::to_string);
         let generation = consumer.membership.generation();
+        let modern_verdict = self.modern_commit_allowed(client_id, &group_id);
         let group = self
             .groups
             .entry(group_id.clone())
             .or_insert_with(|| Group::new(group_id.clone()));
-        let allowed = if subscriber {
+        let allowed = if let Some(verdict) = modern_verdict {
+            verdict
+        } else if subscriber {
             member_id
                 .as_ref()
                 .is_some_and(|id| group.member(id).is_some())
@@ -570,10 +604,11 @@ impl Engine {
             group.members.is_empty()
         };
         if !allowed {
-            return vec![Event::CommitFailed {
+            noticed.push(Event::CommitFailed {
                 client_id: client_id.to_string(),
                 reason: COMMIT_FAILED.into(),
-            }];
+            });
+            return noticed;
         }
         let changed: Vec<(TopicPartition, i64)> = offsets
             .into_iter()
@@ -588,14 +623,14 @@ impl Engine {
                 },
             );
         }
-        if changed.is_empty() {
-            return Vec::new();
+        if !changed.is_empty() {
+            noticed.push(Event::OffsetsCommitted {
+                group: group_id,
+                client_id: Some(client_id.to_string()),
+                offsets: changed,
+            });
         }
-        vec![Event::OffsetsCommitted {
-            group: group_id,
-            client_id: Some(client_id.to_string()),
-            offsets: changed,
-        }]
+        noticed
     }
 
     /// `kafka-consumer-groups --reset-offsets`, refused as [`Engine::check_reset`] says.
@@ -667,7 +702,7 @@ impl Engine {
             None => rejected(format!(
                 "Group '{group_id}' could not be deleted due to: org.apache.kafka.common.errors.GroupIdNotFoundException: The group id does not exist."
             )),
-            Some(g) if !g.members.is_empty() => rejected(format!(
+            Some(g) if !g.members.is_empty() || g.has_modern_members() => rejected(format!(
                 "Group '{group_id}' could not be deleted due to: org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty."
             )),
             Some(_) => {
@@ -701,7 +736,14 @@ impl Engine {
             .map(|tp| {
                 let result = if self.partition_log(&tp).is_none() {
                     OffsetDeletion::UnknownTopicOrPartition
-                } else if group.members.iter().any(|m| m.topics.contains(&tp.topic)) {
+                } else if group.members.iter().any(|m| m.topics.contains(&tp.topic))
+                    || group.modern.as_ref().is_some_and(|m| {
+                        m.core
+                            .members
+                            .iter()
+                            .any(|m| m.subscribed.contains(&tp.topic))
+                    })
+                {
                     OffsetDeletion::GroupSubscribedToTopic
                 } else {
                     OffsetDeletion::Deleted
@@ -733,26 +775,31 @@ pub fn session_expiry_tick(member: &Member) -> u64 {
 }
 
 /// What a consumer's JoinGroup carries, read once from its client.
-struct JoinRequest {
-    group_id: String,
+pub(super) struct JoinRequest {
+    pub(super) group_id: String,
     /// The client it came from: the response goes back to it alone.
-    client_id: String,
+    pub(super) client_id: String,
     /// The member id the client already has, if any.
-    member_id: Option<String>,
+    pub(super) member_id: Option<String>,
     /// The client's generation, kept while it joins (its commits name it).
     generation: Option<i32>,
-    group_instance_id: Option<String>,
-    topics: Vec<String>,
+    pub(super) group_instance_id: Option<String>,
+    pub(super) topics: Vec<String>,
     assignors: Vec<Strategy>,
     /// `MemberJoin::Joined` with what it reports owning.
-    join: MemberJoin,
+    pub(super) join: MemberJoin,
     session_timeout_ms: i64,
     rebalance_timeout_ms: i64,
 }
 
 impl JoinRequest {
     /// The coordinator's member for this request, under `member_id`.
-    fn member(&self, member_id: String, assignment: Vec<TopicPartition>, now: u64) -> Member {
+    pub(super) fn member(
+        &self,
+        member_id: String,
+        assignment: Vec<TopicPartition>,
+        now: u64,
+    ) -> Member {
         Member {
             member_id,
             client_id: self.client_id.clone(),
@@ -768,7 +815,7 @@ impl JoinRequest {
         }
     }
 
-    fn join_requested(&self, member_id: &str) -> Event {
+    pub(super) fn join_requested(&self, member_id: &str) -> Event {
         Event::JoinRequested {
             group: self.group_id.clone(),
             client_id: self.client_id.clone(),

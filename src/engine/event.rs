@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cluster::{ElectionResult, ElectionType};
 use super::group::GroupState;
+use super::replication::{Acks, BrokerId};
 use super::types::TopicPartition;
 
 /// Why a member left a group.
@@ -111,6 +113,32 @@ pub enum Event {
         partition: TopicPartition,
         offset: i64,
         key: Option<String>,
+    },
+    /// The partition's leader could not take a record now: it waits in its producer and is
+    /// retried until `delivery.timeout.ms` (`reason`: Kafka's error code, or that earlier
+    /// records wait for the same partition).
+    RecordWaiting {
+        producer: String,
+        partition: TopicPartition,
+        reason: String,
+        delivery_timeout_ms: i64,
+    },
+    /// A waiting record reached its partition's log after `attempts` sends.
+    WaitingRecordLanded {
+        producer: String,
+        partition: TopicPartition,
+        offset: i64,
+        attempts: u32,
+        waited_ms: i64,
+    },
+    /// A waiting record failed: its delivery timeout expired or its retries ran out. The
+    /// producer's callback gets `error` (`exception: message`).
+    RecordFailed {
+        producer: String,
+        partition: TopicPartition,
+        key_bytes: Option<u32>,
+        value_bytes: u32,
+        error: String,
     },
     ConsumerStarted {
         client_id: String,
@@ -274,12 +302,108 @@ pub enum Event {
     ClockAdvanced {
         tick: u64,
     },
+    /// Something in a share group (KIP-932).
+    Share(Box<super::share_group::ShareEvent>),
     Rejected {
         reason: String,
+    },
+    /// Idempotent and transactional producers (see [`super::txn`]).
+    Txn(super::txn::TxnEvent),
+    /// A step of a consumer-protocol (KIP-848) group: a join, a new target, a member's
+    /// reconciliation, a state change, a refused heartbeat.
+    ModernGroupStep {
+        group: String,
+        step: super::modern::ModernStep,
+    },
+    BrokerAdded {
+        broker: BrokerId,
+    },
+    /// A controlled shutdown, or a crash (`crashed`).
+    BrokerStopped {
+        broker: BrokerId,
+        crashed: bool,
+    },
+    BrokerStarted {
+        broker: BrokerId,
+    },
+    /// The controller fenced a crashed broker whose session expired.
+    BrokerFenced {
+        broker: BrokerId,
+    },
+    BrokerSlowed {
+        broker: BrokerId,
+        factor: u32,
+    },
+    /// A partition's leader changed (`None`: offline).
+    LeaderChanged {
+        partition: TopicPartition,
+        leader: Option<BrokerId>,
+        leader_epoch: i32,
+        isr: Vec<BrokerId>,
+    },
+    /// The ISR shrank or grew, the leader staying.
+    IsrChanged {
+        partition: TopicPartition,
+        isr: Vec<BrokerId>,
+    },
+    /// A returning replica cut the offsets `[to_offset, from_offset)` the leader never had.
+    ReplicaTruncated {
+        partition: TopicPartition,
+        broker: BrokerId,
+        from_offset: i64,
+        to_offset: i64,
+    },
+    /// `kafka-leader-election`'s outcome per partition.
+    LeadersElected {
+        election: ElectionType,
+        results: Vec<(TopicPartition, ElectionResult)>,
+    },
+    ProducerAcksSet {
+        producer: String,
+        acks: Acks,
+    },
+    /// A group's coordinator changed with the leader of its `__consumer_offsets` partition:
+    /// `Some` broker loaded the group (members and committed offsets kept), `None`: no
+    /// running broker leads the partition, so the group's coordinator is not available.
+    GroupCoordinatorMoved {
+        group: String,
+        partition: u32,
+        coordinator: Option<BrokerId>,
+    },
+    /// A consumer's request to its group's coordinator `was` failed: `NOT_COORDINATOR` when
+    /// another broker coordinates the group now (`now`, which FindCoordinator found at
+    /// once), `COORDINATOR_NOT_AVAILABLE` when no running broker does (`now` is `None`).
+    CoordinatorLost {
+        client_id: String,
+        group: String,
+        partition: u32,
+        was: BrokerId,
+        now: Option<BrokerId>,
+    },
+    /// A new coordinator loaded a classic group whose rebalance was in progress: it has the
+    /// last generation written to `__consumer_offsets`, the rebalance is lost.
+    GroupRebalanceLost {
+        group: String,
+        generation: i32,
+        members: usize,
+    },
+    /// A consumer that had lost its coordinator found it again with FindCoordinator.
+    CoordinatorFound {
+        client_id: String,
+        group: String,
+        broker: BrokerId,
     },
 }
 
 impl Event {
+    /// The share-group event this is, if it is one.
+    pub fn share(&self) -> Option<&super::share_group::ShareEvent> {
+        match self {
+            Event::Share(event) => Some(event),
+            _ => None,
+        }
+    }
+
     /// One plain sentence for the event log.
     pub fn narrate(&self) -> String {
         match self {
@@ -306,6 +430,15 @@ impl Event {
             Event::RecordProduced { producer, partition, offset, key } => format!(
                 "{producer} wrote a record{} to {partition} at offset {offset}.",
                 key.as_ref().map(|k| format!(" with key {k}")).unwrap_or_else(|| " without a key".into())
+            ),
+            Event::RecordWaiting { producer, partition, reason, delivery_timeout_ms } => format!(
+                "{producer}'s record for {partition} waits in the producer ({reason}); it retries until delivery.timeout.ms ({delivery_timeout_ms} ms) has passed."
+            ),
+            Event::WaitingRecordLanded { producer, partition, offset, attempts, waited_ms } => format!(
+                "{producer}'s waiting record reached {partition} at offset {offset}, {waited_ms} ms after it was sent ({attempts} attempt(s))."
+            ),
+            Event::RecordFailed { producer, partition, error, .. } => format!(
+                "{producer}'s record for {partition} failed: {error}"
             ),
             Event::ConsumerStarted { client_id, group } => match group {
                 Some(g) => format!("Consumer {client_id} started in group {g}."),
@@ -432,7 +565,69 @@ impl Event {
             ),
             Event::BrokerConfigChanged { key, value } => format!("Broker config {key} = {value}."),
             Event::ClockAdvanced { tick } => format!("The clock is at tick {tick}."),
+            Event::Share(event) => event.narrate(),
             Event::Rejected { reason } => format!("Rejected: {reason}"),
+            Event::Txn(event) => event.narrate(),
+            Event::ModernGroupStep { group, step } => step.narrate(group),
+            Event::BrokerAdded { broker } => format!("Broker {broker} joined the cluster."),
+            Event::BrokerStopped { broker, crashed: false } => format!(
+                "Broker {broker} shut down: it left every ISR and handed over what it led."
+            ),
+            Event::BrokerStopped { broker, crashed: true } => format!(
+                "Broker {broker} crashed: the controller notices when its session expires (9 s)."
+            ),
+            Event::BrokerStarted { broker } => format!("Broker {broker} started."),
+            Event::GroupCoordinatorMoved { group, partition, coordinator: Some(b) } => format!(
+                "Broker {b} now coordinates group {group} (it leads __consumer_offsets-{partition}): it loaded the group from the log, members and committed offsets kept."
+            ),
+            Event::CoordinatorLost { client_id, group, partition, was, now: Some(b) } => format!(
+                "{client_id}: broker {was} no longer coordinates group {group} (NOT_COORDINATOR); FindCoordinator found broker {b}, the leader of __consumer_offsets-{partition} now."
+            ),
+            Event::CoordinatorLost { client_id, group, partition, was, now: None } => format!(
+                "{client_id} lost the coordinator of group {group}: broker {was} does not answer and no running broker leads __consumer_offsets-{partition} (COORDINATOR_NOT_AVAILABLE). It marks the coordinator unknown and asks FindCoordinator again; its heartbeats, commits and joins wait."
+            ),
+            Event::GroupRebalanceLost { group, generation, members } => format!(
+                "The rebalance of group {group} was in no record: the new coordinator has generation {generation} with {members} member(s), the last written to __consumer_offsets; the members' JoinGroup and SyncGroup go to it again."
+            ),
+            Event::CoordinatorFound { client_id, group, broker } => format!(
+                "{client_id} found the coordinator of group {group} again with FindCoordinator: broker {broker}."
+            ),
+            Event::GroupCoordinatorMoved { group, partition, coordinator: None } => format!(
+                "The coordinator of group {group} is not available: no running broker leads __consumer_offsets-{partition}."
+            ),
+            Event::BrokerFenced { broker } => format!(
+                "The controller fenced broker {broker}: its session expired."
+            ),
+            Event::BrokerSlowed { broker, factor } => format!(
+                "Broker {broker} now replicates at 1/{factor} of the normal speed."
+            ),
+            Event::LeaderChanged { partition, leader: Some(l), leader_epoch, .. } => format!(
+                "Broker {l} leads {partition} (leader epoch {leader_epoch})."
+            ),
+            Event::LeaderChanged { partition, leader: None, .. } => {
+                format!("{partition} has no leader: it is offline.")
+            }
+            Event::IsrChanged { partition, isr } => format!(
+                "The ISR of {partition} is now [{}].",
+                isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
+            ),
+            Event::ReplicaTruncated { partition, broker, from_offset, to_offset } => format!(
+                "Broker {broker} cut offsets {to_offset}..{} of {partition}: the leader never had them.",
+                from_offset - 1
+            ),
+            Event::LeadersElected { election, results } => format!(
+                "A {} leader election ran on {} partition(s).",
+                election.as_str(),
+                results.len()
+            ),
+            Event::ProducerAcksSet { producer, acks } => format!(
+                "Producer {producer} sends with acks={}.",
+                match acks {
+                    Acks::None => "0",
+                    Acks::Leader => "1",
+                    Acks::All => "all",
+                }
+            ),
         }
     }
 }

@@ -146,6 +146,18 @@ pub struct Group {
     /// (revoked, stopped or crashed); cleared when a member is assigned them again.
     #[serde(default)]
     pub unowned_since_tick: BTreeMap<TopicPartition, u64>,
+    /// Partition-ticks without a reader since a consumer last started in the group: each
+    /// tick adds the partitions of `unowned_since_tick` (what a rebalance costs the group).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unowned_ticks_since_join: u64,
+    /// The group's consumer-protocol (KIP-848) side, when it is a consumer group; its
+    /// committed offsets stay in `committed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modern: Option<super::modern::ModernGroupInfo>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Group {
@@ -163,7 +175,25 @@ impl Group {
             lag_history: VecDeque::new(),
             assigned_partition_counts: BTreeMap::new(),
             unowned_since_tick: BTreeMap::new(),
+            unowned_ticks_since_join: 0,
+            modern: None,
         }
+    }
+
+    /// Its state's name by the protocol it uses (Assigning and Reconciling are the consumer
+    /// protocol's).
+    pub fn state_name(&self) -> &'static str {
+        match &self.modern {
+            Some(m) => m.state().name(),
+            None => self.state.name(),
+        }
+    }
+
+    /// Whether it is a consumer-protocol group with members.
+    pub fn has_modern_members(&self) -> bool {
+        self.modern
+            .as_ref()
+            .is_some_and(|m| !m.core.members.is_empty())
     }
 
     pub fn member(&self, member_id: &str) -> Option<&Member> {
@@ -181,7 +211,7 @@ impl Group {
 
     /// Inactive groups (Empty or Dead) are the only ones whose offsets can be reset.
     pub fn is_inactive(&self) -> bool {
-        matches!(self.state, GroupState::Empty | GroupState::Dead)
+        matches!(self.state, GroupState::Empty | GroupState::Dead) && !self.has_modern_members()
     }
 
     /// Chooses the assignor as `ClassicGroup.selectProtocol`: only those every member

@@ -4,7 +4,8 @@
 //!
 //! - In every partition, offsets strictly increase from the log start, and the log start
 //!   is at most the high watermark.
-//! - A group's committed offsets are at most the high watermark.
+//! - A group's committed offsets are at most the high watermark (with one broker).
+//! - In a cluster, each partition's log ends where its leader's replica log ends.
 //! - No partition has two running owners within a group.
 //! - A settled stable group covers each subscribed partition exactly once.
 
@@ -54,10 +55,47 @@ pub fn check(e: &Engine) -> Result<(), String> {
                     topic.name
                 ));
             }
+            // Transactions: the LSO is at most the HW, and a marker holds no record.
+            if log.last_stable_offset() > log.high_watermark() {
+                return Err(format!("{}-{p}: LSO above the high watermark", topic.name));
+            }
+            if let Some(&marker) = log.txn.marker_kinds.keys().next_back() {
+                if marker >= log.log_end_offset()
+                    || log.records_in_range(marker, marker + 1).next().is_some()
+                {
+                    return Err(format!(
+                        "{}-{p}: the marker at {marker} is past the log end or holds a record",
+                        topic.name
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(cluster) = &e.cluster {
+        for (name, parts) in &cluster.partitions {
+            let Some(topic) = e.topics.get(name) else {
+                return Err(format!("the cluster places {name}, which is not a topic"));
+            };
+            for (p, (rp, log)) in parts.iter().zip(&topic.partitions).enumerate() {
+                if rp.replication.leader.is_some()
+                    && rp.replication.log_end_offset() != log.log_end_offset()
+                {
+                    return Err(format!(
+                        "{name}-{p}: the leader's replica ends at {}, the log at {}",
+                        rp.replication.log_end_offset(),
+                        log.log_end_offset()
+                    ));
+                }
+            }
         }
     }
     for group in e.groups.values() {
         for (tp, c) in &group.committed {
+            // With replicas, a new leader's high watermark may trail what the old one let
+            // consumers commit, and an unclean election may cut below it (as in Kafka).
+            if e.cluster.is_some() {
+                continue;
+            }
             if let Some(log) = e.partition_log(tp) {
                 if c.offset > log.high_watermark() {
                     return Err(format!(

@@ -7,6 +7,7 @@
 
 pub mod assign;
 mod client;
+pub mod cluster;
 pub mod command;
 pub mod consumer;
 pub mod consumer_group;
@@ -17,16 +18,19 @@ pub mod group;
 pub mod invariants;
 pub mod limits;
 pub mod log;
+pub mod modern;
 pub mod partitioner;
 pub mod reconcile;
 pub mod rejection;
 pub mod replication;
 mod reset;
 pub mod rng;
+pub mod share_group;
 pub mod share_partition;
 pub mod time;
 pub mod topic;
 pub mod transactions;
+pub mod txn;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -34,7 +38,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::command::{Command, ProducerStream, ResetScope, ResetSpec, SeekTarget};
+pub use self::command::{Command, ProducerStream, ResetScope, ResetSpec, SeekTarget, TxnAction};
 pub use self::consumer::{Consumer, ConsumerConfig, ConsumerStatus};
 pub use self::event::{Event, OffsetDeletion, GROUP_ID_NOT_FOUND, UNKNOWN_TOPIC_OR_PARTITION};
 pub use self::group::{Group, GroupState};
@@ -55,6 +59,21 @@ pub struct BrokerConfig {
     pub retention_check_interval_ms: i64,
     /// `group.initial.rebalance.delay.ms` (Kafka's default: 3 seconds).
     pub group_initial_rebalance_delay_ms: i64,
+    /// `log.initial.task.delay.ms` (Kafka's default: 30 seconds): the log manager's first
+    /// retention check comes this long after the broker starts, then one every
+    /// `log.retention.check.interval.ms` (`LogManager.startup`).
+    #[serde(default = "default_initial_task_delay_ms")]
+    pub initial_task_delay_ms: i64,
+    /// The consumer protocol's timers and assignors (`group.consumer.*`).
+    #[serde(
+        default,
+        skip_serializing_if = "modern::ConsumerGroupBrokerConfig::is_default"
+    )]
+    pub consumer_groups: modern::ConsumerGroupBrokerConfig,
+}
+
+fn default_initial_task_delay_ms() -> i64 {
+    30_000
 }
 
 impl Default for BrokerConfig {
@@ -62,6 +81,8 @@ impl Default for BrokerConfig {
         Self {
             retention_check_interval_ms: 300_000,
             group_initial_rebalance_delay_ms: 3_000,
+            initial_task_delay_ms: default_initial_task_delay_ms(),
+            consumer_groups: modern::ConsumerGroupBrokerConfig::default(),
         }
     }
 }
@@ -78,6 +99,12 @@ pub struct Producer {
     /// Stream credit in thousandths of a record.
     pub stream_credit_millirecords: u64,
     pub records_sent: u64,
+    /// Idempotence and transactions: configs, producer id, sequences, faults.
+    #[serde(default)]
+    pub txn: txn::ProducerTxn,
+    /// Records the leader could not take yet, waiting to be retried (`cluster::retry`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<cluster::retry::WaitingRecord>,
 }
 
 /// The whole simulated cluster.
@@ -92,9 +119,24 @@ pub struct Engine {
     pub consumers: BTreeMap<String, Consumer>,
     pub groups: BTreeMap<String, Group>,
     last_retention_check_tick: u64,
+    /// Whether the first retention check (after `log.initial.task.delay.ms`) has run.
+    #[serde(default)]
+    retention_checked: bool,
     /// How many consumers have been started, so each gets a rank that never changes.
     #[serde(default)]
     consumers_started: u64,
+    /// The transaction coordinator and the producer id allocator.
+    #[serde(default)]
+    pub transactions: txn::TxnCoordinator,
+    /// Share groups, their configs and share consumers (KIP-932), apart from the groups.
+    #[serde(default)]
+    pub share: share_group::ShareGroups,
+    /// The brokers and each partition's replicas (`None`: one broker, node 1; see `cluster`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<cluster::Cluster>,
+    /// Consume-transform-produce pipelines, by name (`txn::pipeline`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pipelines: BTreeMap<String, txn::pipeline::Pipeline>,
 }
 
 /// What a command gives: its events, or why it was refused.
@@ -122,7 +164,12 @@ impl Engine {
             consumers: BTreeMap::new(),
             groups: BTreeMap::new(),
             last_retention_check_tick: 0,
+            retention_checked: false,
             consumers_started: 0,
+            transactions: txn::TxnCoordinator::default(),
+            share: share_group::ShareGroups::default(),
+            cluster: None,
+            pipelines: BTreeMap::new(),
         }
     }
 
@@ -154,8 +201,11 @@ impl Engine {
     /// follows from its events at that moment's tick: each group's record of partitions
     /// nobody reads. The only caller of [`Self::note_handovers`].
     fn moment(&mut self, run: impl FnOnce(&mut Self) -> Outcome) -> Outcome {
-        let events = run(self)?;
+        let mut events = run(self)?;
+        self.ensure_internal_topics();
+        events.extend(self.sync_logs());
         self.note_handovers(&events);
+        self.note_group_records(&events);
         Ok(events)
     }
 
@@ -170,9 +220,21 @@ impl Engine {
         let mut events = Vec::new();
         for _ in 0..ticks {
             events.extend(self.moment(|engine| Ok(engine.advance_one_tick()))?);
+            self.tally_unowned_partitions();
         }
         events.push(Event::ClockAdvanced { tick: self.tick });
         Ok(events)
+    }
+
+    /// Adds this tick's partitions without a reader to each group's tally.
+    fn tally_unowned_partitions(&mut self) {
+        for g in self.groups.values_mut() {
+            if g.members.is_empty() && !g.has_modern_members() {
+                continue;
+            }
+            let unowned = g.unowned_since_tick.len() as u64;
+            g.unowned_ticks_since_join = g.unowned_ticks_since_join.saturating_add(unowned);
+        }
     }
 
     /// Keeps each group's record of partitions nobody reads, from what just happened.
@@ -262,7 +324,16 @@ impl Engine {
                 topics,
                 assign,
                 config,
-            } => self.start_consumer(client_id, group.as_deref(), topics, assign, config),
+            } => {
+                let started =
+                    self.start_consumer(client_id, group.as_deref(), topics, assign, config);
+                if let Some(g) = group.as_deref().and_then(|g| self.groups.get_mut(g)) {
+                    if started.is_ok() && assign.is_empty() {
+                        g.unowned_ticks_since_join = 0;
+                    }
+                }
+                started
+            }
             Command::StopConsumer { client_id } => self.stop_consumer(client_id),
             Command::CrashConsumer { client_id } => self.crash_consumer(client_id),
             Command::RestartConsumer { client_id } => self.restart_consumer(client_id),
@@ -299,7 +370,47 @@ impl Engine {
                 topic,
                 records_per_partition,
             } => self.fill_topic(topic, *records_per_partition),
+            Command::Share(share) => self.apply_share(share),
             Command::Advance { ticks } => self.advance(*ticks),
+            Command::SetProducerConfig {
+                producer,
+                key,
+                value,
+            } => self.set_producer_config(producer, key, value),
+            Command::SetProducerFault {
+                producer,
+                fault,
+                once,
+            } => self.set_producer_fault(producer, *fault, *once),
+            Command::Transaction { producer, action } => self.transaction(producer, action),
+            Command::AbortHangingTransaction {
+                partition,
+                start_offset,
+            } => self.abort_hanging(partition, *start_offset),
+            Command::CreateTopicOnReplicas {
+                name,
+                partitions,
+                replication_factor,
+                assignment,
+                configs,
+            } => self.create_replicated_topic(
+                name,
+                *partitions,
+                *replication_factor,
+                assignment.as_deref(),
+                configs,
+            ),
+            Command::AddBroker => self.add_broker(),
+            Command::StopBroker { broker } => self.stop_broker(*broker, false),
+            Command::CrashBroker { broker } => self.stop_broker(*broker, true),
+            Command::StartBroker { broker } => self.start_broker(*broker),
+            Command::SlowBroker { broker, factor } => self.slow_broker(*broker, *factor),
+            Command::ElectLeaders {
+                election,
+                partitions,
+            } => self.elect_leaders(*election, partitions.as_deref()),
+            Command::SetProducerAcks { producer, acks } => self.set_producer_acks(producer, *acks),
+            Command::Pipeline(pipeline) => self.apply_pipeline(pipeline),
         }
     }
 
@@ -519,6 +630,10 @@ impl Engine {
             key: k.clone(),
             value: Some(v.clone()),
         }));
+        // Setting `unclean.leader.election.enable` elects nothing at once: the real 4.4.0
+        // cluster leaves an offline partition leaderless after the change (its controller
+        // checks every `unclean.leader.election.interval.ms`, 5 min); the next broker event's
+        // election reads the new value (c3x_unclean_by_topic_config).
         Ok(events)
     }
 
@@ -536,6 +651,7 @@ impl Engine {
         }
         self.producers
             .insert(name.to_string(), new_producer(name, null_key));
+        self.give_pending_acks(name);
         Ok(vec![Event::ProducerAdded {
             producer: name.to_string(),
         }])
@@ -640,12 +756,25 @@ impl Engine {
         {
             return over_limit(limits::over("producers", limits::MAX_PRODUCERS as u64));
         }
+        if let Some(existing) = self.producers.get(producer_name) {
+            let named = match (partition, key) {
+                (Some(p), _) => p as u32,
+                (None, Some(k)) => partitioner::partition_for_key(k.as_bytes(), n),
+                (None, None) => existing
+                    .null_key_state
+                    .get(topic_name)
+                    .and_then(|s| s.sticky_partition)
+                    .unwrap_or(0),
+            };
+            txn::send::check_send(existing, &format!("{topic_name}-{named}"))?;
+        }
         let mut events = Vec::new();
         if !self.producers.contains_key(producer_name) {
             self.producers.insert(
                 producer_name.to_string(),
                 new_producer(producer_name, NullKeyStrategy::Sticky),
             );
+            self.give_pending_acks(producer_name);
             events.push(Event::ProducerAdded {
                 producer: producer_name.to_string(),
             });
@@ -676,7 +805,6 @@ impl Engine {
                 NullKeyStrategy::RoundRobin => Placement::KeylessRoundRobin,
             },
         };
-        producer.records_sent += 1;
         let record = Record {
             offset: 0,
             timestamp_ms: now_ms,
@@ -686,6 +814,15 @@ impl Engine {
             size_bytes,
             placement,
         };
+        let waiting_tp = TopicPartition::new(topic_name, chosen);
+        let refusal = self.cluster_refuses_produce(topic_name, chosen, producer_name);
+        if refusal.is_some() || self.has_waiting(producer_name, &waiting_tp) {
+            return self.hold_record(producer_name, waiting_tp, record, refusal, events);
+        }
+        let Some(producer) = self.producers.get_mut(producer_name) else {
+            return rejected("internal: producer vanished");
+        };
+        producer.records_sent += 1;
         let Some(topic) = self.topics.get_mut(topic_name) else {
             return rejected(format!(
                 "Topic {topic_name} not present in metadata after 60000 ms."
@@ -695,13 +832,19 @@ impl Engine {
         let Some(log) = topic.partitions.get_mut(chosen as usize) else {
             return rejected("internal: partition out of range");
         };
-        let offset = log.append(record, now_ms, &config);
-        events.push(Event::RecordProduced {
-            producer: producer_name.to_string(),
-            partition: TopicPartition::new(topic_name, chosen),
-            offset,
-            key: key.map(str::to_string),
-        });
+        let Some(producer) = self.producers.get_mut(producer_name) else {
+            return rejected("internal: producer vanished");
+        };
+        let tp = TopicPartition::new(topic_name, chosen);
+        events.extend(txn::send::deliver(
+            producer,
+            &mut self.transactions,
+            log,
+            &tp,
+            record,
+            now_ms,
+            &config,
+        ));
         Ok(events)
     }
 
@@ -941,6 +1084,12 @@ impl Engine {
     }
 
     fn set_broker_config(&mut self, key: &str, value: &str) -> Outcome {
+        if let Some(outcome) = self.set_consumer_group_broker_config(key, value) {
+            return outcome;
+        }
+        if let Some(outcome) = self.set_cluster_config(key, value) {
+            return outcome;
+        }
         let parsed: Result<i64, _> = value.trim().parse();
         let Ok(v) = parsed else {
             return rejected(format!(
@@ -954,12 +1103,13 @@ impl Engine {
             "group.initial.rebalance.delay.ms" if v >= 0 => {
                 self.broker.group_initial_rebalance_delay_ms = v
             }
+            "log.initial.task.delay.ms" if v >= 0 => self.broker.initial_task_delay_ms = v,
             "log.retention.check.interval.ms" => {
                 return rejected(format!(
                     "Invalid value {value} for configuration {key}: Value must be at least 1"
                 ))
             }
-            "group.initial.rebalance.delay.ms" => {
+            "group.initial.rebalance.delay.ms" | "log.initial.task.delay.ms" => {
                 return rejected(format!(
                     "Invalid value {value} for configuration {key}: Value must be at least 0"
                 ))
@@ -979,17 +1129,33 @@ impl Engine {
     fn advance_one_tick(&mut self) -> Vec<Event> {
         self.tick += 1;
         let mut events = self.tick_producers();
-        let interval_ticks = time::ms_to_ticks(self.broker.retention_check_interval_ms).max(1);
-        if self.tick >= self.last_retention_check_tick + interval_ticks {
+        events.extend(self.tick_cluster());
+        events.extend(self.tick_retries());
+        if self.tick >= self.next_retention_check_tick() {
             self.last_retention_check_tick = self.tick;
+            self.retention_checked = true;
             events.extend(self.enforce_retention(None));
         }
+        events.extend(self.tick_transactions());
         events.extend(self.tick_groups());
+        events.extend(self.tick_modern_groups());
         events.extend(self.tick_consumers());
+        events.extend(self.tick_share());
         if self.tick % group::LAG_SAMPLE_EVERY_TICKS == 0 {
             self.sample_lag();
         }
         events
+    }
+
+    /// The tick of the log manager's next retention check: `log.initial.task.delay.ms` after
+    /// the broker started, then every `log.retention.check.interval.ms` after the last one.
+    fn next_retention_check_tick(&self) -> u64 {
+        if self.retention_checked {
+            let interval_ticks = time::ms_to_ticks(self.broker.retention_check_interval_ms).max(1);
+            self.last_retention_check_tick + interval_ticks
+        } else {
+            time::ms_to_ticks(self.broker.initial_task_delay_ms).max(1)
+        }
     }
 
     /// High watermark − committed offset for one partition (what `--describe` calls LAG).
@@ -1062,5 +1228,7 @@ fn new_producer(name: &str, null_key: NullKeyStrategy) -> Producer {
         stream: None,
         stream_credit_millirecords: 0,
         records_sent: 0,
+        txn: txn::ProducerTxn::default(),
+        waiting: Vec::new(),
     }
 }

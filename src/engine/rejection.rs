@@ -32,6 +32,15 @@ pub enum RejectionKind {
     UnknownConfig,
     /// Anything else invalid about the command.
     Invalid,
+    /// The partition has no running leader: the producer retries until
+    /// `delivery.timeout.ms` and expires the record (Kafka's `TimeoutException`).
+    LeaderNotAvailable,
+    /// `acks=all` while the ISR is below `min.insync.replicas` (`NotEnoughReplicasException`).
+    NotEnoughReplicas,
+    /// More replicas than brokers (`InvalidReplicationFactorException`).
+    InvalidReplicationFactor,
+    /// A `--replica-assignment` Kafka refuses (`InvalidReplicaAssignmentException`).
+    InvalidReplicaAssignment,
 }
 
 /// A refused command: its kind and the message shown, Kafka's own where Kafka has one.

@@ -227,7 +227,8 @@ pub struct PartitionReplication {
     pub leader: Option<BrokerId>,
     pub leader_epoch: i32,
     pub partition_epoch: i32,
-    /// The ISR in the order it is stored (a rejoining replica goes last).
+    /// The ISR in the order it is stored: replica order at creation, id order after an
+    /// expansion (what Kafka 4.4 stores).
     pub isr: Vec<BrokerId>,
     pub elr: Vec<BrokerId>,
     pub last_known_elr: Vec<BrokerId>,
@@ -416,7 +417,10 @@ impl PartitionReplication {
             && fetch_offset >= leader_log.high_watermark
             && fetch_offset >= epoch_start
         {
+            // Kafka 4.4's controller stores an expanded ISR in broker id order (seen on the
+            // real cluster: replicas 2,3,1 with 2 back give `Isr: 1,2,3`); a shrink keeps it.
             self.isr.push(follower);
+            self.isr.sort_unstable();
             self.elr.retain(|&b| b != follower);
             self.partition_epoch += 1;
             outcome.joined_isr = true;
@@ -1061,7 +1065,7 @@ mod tests {
         );
         p.broker_up(1, true, &all, &c, 30);
         replicate(&mut p, 40, &all, &c);
-        assert_eq!(p.isr, vec![2, 3, 1], "1 rejoined last");
+        assert_eq!(p.isr, vec![1, 2, 3], "an expanded ISR is in id order");
         assert_eq!(p.elect_preferred(&all, &c, 50), Ok(true));
         assert_eq!(p.leader, Some(1));
         assert_eq!(p.leader_epoch, 2);

@@ -5,13 +5,13 @@
 
 use std::fmt;
 
-use super::{Engine, GroupState, ResetScope, ResetSpec, TopicPartition};
+use super::{Engine, ResetScope, ResetSpec, TopicPartition};
 
 /// Why a reset is refused; `Display` is Kafka's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResetRefusal {
     /// Only an inactive group (Empty or Dead) can be reset.
-    GroupActive { group: String, state: GroupState },
+    GroupActive { group: String, state: &'static str },
     /// A `--topic` the cluster does not have.
     UnknownTopic,
     /// `--topic t:N` partitions the topic does not have, in the order named.
@@ -25,8 +25,7 @@ impl fmt::Display for ResetRefusal {
         match self {
             ResetRefusal::GroupActive { group, state } => write!(
                 f,
-                "Assignments can only be reset if the group '{group}' is inactive, but the current state is {}.",
-                state.name()
+                "Assignments can only be reset if the group '{group}' is inactive, but the current state is {state}."
             ),
             ResetRefusal::UnknownTopic => {
                 f.write_str("This server does not host this topic-partition.")
@@ -57,7 +56,7 @@ impl Engine {
         if let Some(g) = group.filter(|g| !g.is_inactive()) {
             return Err(ResetRefusal::GroupActive {
                 group: group_id.to_string(),
-                state: g.state,
+                state: g.state_name(),
             });
         }
         let mut partitions: Vec<TopicPartition> = match scope {

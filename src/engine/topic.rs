@@ -40,10 +40,11 @@ impl Topic {
 }
 
 /// The topic configs the simulator knows, in Kafka's documentation order.
-pub const TOPIC_CONFIGS: [&str; 10] = [
+pub const TOPIC_CONFIGS: [&str; 12] = [
     "cleanup.policy",
     "compression.type",
     "delete.retention.ms",
+    "errors.deadletterqueue.group.enable",
     "max.message.bytes",
     "min.compaction.lag.ms",
     "min.insync.replicas",
@@ -51,6 +52,7 @@ pub const TOPIC_CONFIGS: [&str; 10] = [
     "retention.ms",
     "segment.bytes",
     "segment.ms",
+    "unclean.leader.election.enable",
 ];
 
 /// Checks a topic name the way Kafka's `Topic.validate` does.
@@ -127,6 +129,13 @@ pub fn apply_topic_config(config: &mut LogConfig, key: &str, value: &str) -> Res
                 return Err(invalid(
                     "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer",
                 ));
+            }
+        }
+        // A share group may write its dead letters here (KIP-1191); an offline partition
+        // of a topic that allows it elects any live replica (the cluster reads it).
+        "errors.deadletterqueue.group.enable" | "unclean.leader.election.enable" => {
+            if !matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "false") {
+                return Err(invalid("Expected value to be either true or false"));
             }
         }
         "max.message.bytes" | "min.insync.replicas" => {

@@ -164,7 +164,12 @@ impl PartitionProducers {
         let Some(entry) = self.producers.get_mut(&producer.producer_id) else {
             return false;
         };
-        entry.epoch = entry.epoch.max(producer.epoch);
+        if producer.epoch > entry.epoch {
+            // `maybeUpdateProducerHigherEpoch`: the older epoch's batches are forgotten, so a
+            // new epoch's sequence 0 is not taken for a retry of the old one's.
+            entry.epoch = producer.epoch;
+            entry.batches.clear();
+        }
         let Some(first) = entry.transaction_first_offset.take() else {
             return false;
         };
@@ -303,9 +308,14 @@ impl TransactionMetadata {
     }
 
     /// `InitProducerId` by a new instance: the epoch goes up, fencing the old one; a
-    /// transaction the old one left open is aborted first (its markers are returned).
+    /// transaction the old one left open is aborted first, its markers written with the
+    /// fencing epoch, and the new instance gets the epoch after that (as the 4.4.0 broker
+    /// answers under TV2: two bumps when a transaction was open).
     pub fn init(&mut self) -> (ProducerIdEpoch, Option<EndTxn>) {
-        let open = matches!(self.state, TxnState::Ongoing).then(|| self.end_markers(false));
+        let open = matches!(self.state, TxnState::Ongoing).then(|| {
+            self.bump();
+            self.end_markers(false)
+        });
         self.bump();
         self.state = TxnState::Empty;
         self.start_ms = None;
@@ -388,14 +398,17 @@ impl TransactionMetadata {
             }
             _ => return Err(TxnError::InvalidTxnState),
         }
+        // TV2: the epoch goes up and the markers carry the new one.
+        self.bump();
         let markers = self.end_markers(commit);
         self.state = if commit {
             TxnState::CompleteCommit
         } else {
             TxnState::CompleteAbort
         };
-        self.bump();
-        self.start_ms = None;
+        // The completed transaction keeps its start time (`describe` still shows it); its
+        // partitions are cleared.
+        self.partitions.clear();
         Ok(markers)
     }
 
@@ -426,7 +439,7 @@ impl TransactionMetadata {
         self.bump();
         self.bump();
         self.state = TxnState::CompleteAbort;
-        self.start_ms = None;
+        self.partitions.clear();
         Some(markers)
     }
 }
@@ -527,7 +540,7 @@ mod tests {
         assert_eq!(txn.state, TxnState::Ongoing);
         // A second instance starts: the open transaction is aborted, the epoch goes up.
         let (second, aborted) = txn.init();
-        assert_eq!(second.epoch, 2);
+        assert_eq!(second.epoch, 3, "the fence's bump, then the new instance's");
         let aborted = aborted.expect("the open transaction");
         assert!(!aborted.commit);
         assert_eq!(aborted.partitions.len(), 2);

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::share_partition::RecordState;
 use crate::engine::{Engine, GroupState, TopicPartition};
 
 /// A condition on the engine's state.
@@ -117,6 +118,17 @@ pub enum Goal {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         equals: Option<i64>,
     },
+    /// The node id of the broker leading a partition (not met while it has no leader; one
+    /// broker, node 1, leads everything without a cluster).
+    PartitionLeader {
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
     /// The group's lag: the high watermark minus the committed offset, summed over the
     /// partitions of the topic (a partition without a committed offset counts its whole
     /// log).
@@ -138,6 +150,62 @@ pub enum Goal {
         consumer: String,
         key: String,
         value: String,
+    },
+    /// Share groups (KIP-932): how many share consumers of the group hold records of the
+    /// partition acquired now.
+    ShareHolders {
+        group: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The highest delivery count among the share-partition's records in flight.
+    ShareDeliveryCount {
+        group: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// The share-partition start offset (SPSO): everything before it is finished.
+    ShareStartOffset {
+        group: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// Records acknowledged or archived beyond the SPSO, so finished while an earlier
+    /// record is not (a share group does not keep a partition's order).
+    ShareFinishedAhead {
+        group: String,
+        partition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
+    },
+    /// How many members the share group's coordinator counts.
+    ShareMembers {
+        group: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_most: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<i64>,
     },
     /// Every goal holds.
     All(Vec<Goal>),
@@ -189,13 +257,16 @@ impl Bound {
 /// The names a consumer status has in lesson files.
 pub const CONSUMER_STATUSES: [&str; 4] = ["running", "stopped", "crashed", "failed"];
 
-/// The group state names a lesson file may use.
-pub const GROUP_STATES: [&str; 5] = [
+/// The group state names a lesson file may use (Assigning and Reconciling are the consumer
+/// protocol's).
+pub const GROUP_STATES: [&str; 7] = [
     "Empty",
     "PreparingRebalance",
     "CompletingRebalance",
     "Stable",
     "Dead",
+    "Assigning",
+    "Reconciling",
 ];
 
 /// `orders-2` → the topic `orders`, partition 2.
@@ -265,7 +336,43 @@ impl Goal {
                 equals,
                 ..
             }
+            | Goal::PartitionLeader {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
             | Goal::GroupLag {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ShareHolders {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ShareDeliveryCount {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ShareStartOffset {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ShareFinishedAhead {
+                at_most,
+                at_least,
+                equals,
+                ..
+            }
+            | Goal::ShareMembers {
                 at_most,
                 at_least,
                 equals,
@@ -287,7 +394,12 @@ impl Goal {
             | Goal::ConsumerProcessed { partition, .. }
             | Goal::CommittedOffset { partition, .. }
             | Goal::LogStartOffset { partition, .. }
-            | Goal::RecordsInPartition { partition, .. } => Some(partition),
+            | Goal::RecordsInPartition { partition, .. }
+            | Goal::ShareHolders { partition, .. }
+            | Goal::ShareDeliveryCount { partition, .. }
+            | Goal::ShareStartOffset { partition, .. }
+            | Goal::ShareFinishedAhead { partition, .. }
+            | Goal::PartitionLeader { partition, .. } => Some(partition),
             _ => None,
         }
     }
@@ -305,7 +417,7 @@ impl Goal {
         Some(match self {
             Goal::EveryPartitionOwnedOnce { group, topic } => {
                 let topic = engine.topic(topic)?;
-                if engine.groups.get(group)?.state != GroupState::Stable {
+                if engine.groups.get(group)?.state_name() != GroupState::Stable.name() {
                     return Some(false);
                 }
                 (0..topic.n_partitions()).all(|p| {
@@ -341,7 +453,7 @@ impl Goal {
             Goal::CommittedOffset { group, .. } => {
                 bound.holds(engine.groups.get(group)?.committed.get(&tp?)?.offset)
             }
-            Goal::GroupState { group, state } => engine.groups.get(group)?.state.name() == state,
+            Goal::GroupState { group, state } => engine.groups.get(group)?.state_name() == state,
             Goal::GroupMembers { group, .. } => {
                 bound.holds(engine.groups.get(group)?.members.len() as i64)
             }
@@ -358,6 +470,10 @@ impl Goal {
             }
             Goal::RecordsInPartition { .. } => {
                 bound.holds(engine.partition_log(&tp?)?.record_count() as i64)
+            }
+            Goal::PartitionLeader { .. } => {
+                let leader = crate::read::cluster::partition(engine, &tp?)?.leader;
+                leader.is_some_and(|l| bound.holds(i64::from(l)))
             }
             Goal::GroupLag { group, topic, .. } => {
                 let g = engine.groups.get(group)?;
@@ -385,6 +501,40 @@ impl Goal {
                 key,
                 value,
             } => engine.consumers.get(consumer)?.config.get(key)? == *value,
+            Goal::ShareHolders { group, .. } => {
+                let tp = tp?;
+                let sp = share_partition(engine, group, &tp)?;
+                let holders: std::collections::BTreeSet<&str> = sp
+                    .records
+                    .values()
+                    .filter_map(|r| match &r.state {
+                        RecordState::Acquired { member, .. } => Some(member.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                bound.holds(holders.len() as i64)
+            }
+            Goal::ShareDeliveryCount { group, .. } => {
+                let sp = share_partition(engine, group, &tp?)?;
+                let highest = sp.records.values().map(|r| r.delivery_count).max();
+                bound.holds(i64::from(highest.unwrap_or(0)))
+            }
+            Goal::ShareStartOffset { group, .. } => {
+                let sp = share_partition(engine, group, &tp?)?;
+                bound.holds(sp.start_offset)
+            }
+            Goal::ShareFinishedAhead { group, .. } => {
+                let sp = share_partition(engine, group, &tp?)?;
+                let finished = sp
+                    .records
+                    .values()
+                    .filter(|r| r.state.is_terminal())
+                    .count();
+                bound.holds(finished as i64)
+            }
+            Goal::ShareMembers { group, .. } => {
+                bound.holds(engine.share.groups.get(group)?.members.len() as i64)
+            }
             Goal::All(goals) => goals.iter().all(|g| g.check(engine)),
             Goal::Any(goals) => goals.iter().any(|g| g.check(engine)),
             Goal::Not(goal) => !goal.check(engine),
@@ -424,6 +574,11 @@ impl Goal {
                 format!("the log of {partition} starts at offset {bound}")
             }
             Goal::RecordsInPartition { .. } => format!("{partition} holds {bound} record(s)"),
+            Goal::PartitionLeader {
+                equals: Some(broker),
+                ..
+            } => format!("broker {broker} leads {partition}"),
+            Goal::PartitionLeader { .. } => format!("the leader of {partition} is broker {bound}"),
             Goal::GroupLag { group, topic, .. } => {
                 format!("group {group}'s lag on {topic} is {bound}")
             }
@@ -433,6 +588,21 @@ impl Goal {
                 key,
                 value,
             } => format!("{consumer} has {key}={value}"),
+            Goal::ShareHolders { group, .. } => {
+                format!("{bound} consumer(s) of share group {group} hold records of {partition}")
+            }
+            Goal::ShareDeliveryCount { group, .. } => format!(
+                "a record of {partition} in flight for share group {group} has been delivered {bound} time(s)"
+            ),
+            Goal::ShareStartOffset { group, .. } => {
+                format!("share group {group}'s start offset on {partition} is {bound}")
+            }
+            Goal::ShareFinishedAhead { group, .. } => format!(
+                "{bound} record(s) of {partition} are finished for share group {group} before an earlier one"
+            ),
+            Goal::ShareMembers { group, .. } => {
+                format!("share group {group} has {bound} member(s)")
+            }
             Goal::All(goals) => goals
                 .iter()
                 .map(Goal::describe)
@@ -496,6 +666,23 @@ impl Goal {
             _ => Ok(()),
         }
     }
+}
+
+/// The share-partition of a share group on a partition, if both exist.
+fn share_partition<'a>(
+    engine: &'a Engine,
+    group: &str,
+    tp: &crate::engine::TopicPartition,
+) -> Option<&'a crate::engine::share_partition::SharePartition> {
+    Some(
+        &engine
+            .share
+            .groups
+            .get(group)?
+            .partitions
+            .get(tp)?
+            .partition,
+    )
 }
 
 #[cfg(test)]

@@ -30,9 +30,15 @@ const KINDS: &[&str] = &[
     "topic_partitions",
     "log_start_offset",
     "records_in_partition",
+    "partition_leader",
     "group_lag",
     "consumer_status",
     "consumer_config",
+    "share_holders",
+    "share_delivery_count",
+    "share_start_offset",
+    "share_finished_ahead",
+    "share_members",
     "all",
     "any",
     "not",
@@ -64,12 +70,17 @@ fn fields_of(kind: &str) -> &'static [&'static str] {
         "group_state" => &["group", "state"],
         "group_members" | "idle_consumers" => &["group", "at_most", "at_least", "equals"],
         "topic_partitions" => &["topic", "at_most", "at_least", "equals"],
-        "log_start_offset" | "records_in_partition" => {
+        "log_start_offset" | "records_in_partition" | "partition_leader" => {
             &["partition", "at_most", "at_least", "equals"]
         }
         "group_lag" => &["group", "topic", "at_most", "at_least", "equals"],
         "consumer_status" => &["consumer", "status"],
         "consumer_config" => &["consumer", "key", "value"],
+        "share_holders"
+        | "share_delivery_count"
+        | "share_start_offset"
+        | "share_finished_ahead" => &["group", "partition", "at_most", "at_least", "equals"],
+        "share_members" => &["group", "at_most", "at_least", "equals"],
         _ => &[],
     }
 }
@@ -198,6 +209,12 @@ fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
             at_least,
             equals,
         },
+        "partition_leader" => Goal::PartitionLeader {
+            partition: f.text("partition")?,
+            at_most,
+            at_least,
+            equals,
+        },
         "group_lag" => Goal::GroupLag {
             group: f.text("group")?,
             topic: f.text("topic")?,
@@ -208,6 +225,40 @@ fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
         "consumer_status" => Goal::ConsumerStatus {
             consumer: f.text("consumer")?,
             status: f.text("status")?,
+        },
+        "share_holders" => Goal::ShareHolders {
+            group: f.text("group")?,
+            partition: f.text("partition")?,
+            at_most,
+            at_least,
+            equals,
+        },
+        "share_delivery_count" => Goal::ShareDeliveryCount {
+            group: f.text("group")?,
+            partition: f.text("partition")?,
+            at_most,
+            at_least,
+            equals,
+        },
+        "share_start_offset" => Goal::ShareStartOffset {
+            group: f.text("group")?,
+            partition: f.text("partition")?,
+            at_most,
+            at_least,
+            equals,
+        },
+        "share_finished_ahead" => Goal::ShareFinishedAhead {
+            group: f.text("group")?,
+            partition: f.text("partition")?,
+            at_most,
+            at_least,
+            equals,
+        },
+        "share_members" => Goal::ShareMembers {
+            group: f.text("group")?,
+            at_most,
+            at_least,
+            equals,
         },
         _ => Goal::ConsumerConfig {
             consumer: f.text("consumer")?,
@@ -407,6 +458,12 @@ mod tests {
                 at_least: None,
                 equals: None,
             },
+            Goal::PartitionLeader {
+                partition: "t-0".into(),
+                at_most: None,
+                at_least: None,
+                equals: Some(2),
+            },
             Goal::GroupLag {
                 group: "g".into(),
                 topic: "t".into(),
@@ -423,6 +480,40 @@ mod tests {
                 key: "processing.commit".into(),
                 value: "after".into(),
             },
+            Goal::ShareHolders {
+                group: "g".into(),
+                partition: "t-0".into(),
+                at_most: None,
+                at_least: Some(5),
+                equals: None,
+            },
+            Goal::ShareDeliveryCount {
+                group: "g".into(),
+                partition: "t-0".into(),
+                at_most: None,
+                at_least: Some(2),
+                equals: None,
+            },
+            Goal::ShareStartOffset {
+                group: "g".into(),
+                partition: "t-0".into(),
+                at_most: None,
+                at_least: None,
+                equals: Some(1),
+            },
+            Goal::ShareFinishedAhead {
+                group: "g".into(),
+                partition: "t-0".into(),
+                at_most: None,
+                at_least: Some(1),
+                equals: None,
+            },
+            Goal::ShareMembers {
+                group: "g".into(),
+                at_most: Some(6),
+                at_least: None,
+                equals: None,
+            },
         ];
         let nested = Goal::All(vec![
             Goal::Any(goals.clone()),
@@ -437,7 +528,7 @@ mod tests {
     /// The messages serde's derived `Deserialize` gave for the same inputs (recorded from it).
     #[test]
     fn what_the_derive_refused_is_refused_with_its_messages() {
-        let kinds = "`every_partition_owned_once`, `consumer_owns`, `consumer_partitions`, `consumer_position`, `consumer_processed`, `committed_offset`, `group_state`, `group_members`, `idle_consumers`, `topic_partitions`, `log_start_offset`, `records_in_partition`, `group_lag`, `consumer_status`, `consumer_config`, `all`, `any`, `not`";
+        let kinds = "`every_partition_owned_once`, `consumer_owns`, `consumer_partitions`, `consumer_position`, `consumer_processed`, `committed_offset`, `group_state`, `group_members`, `idle_consumers`, `topic_partitions`, `log_start_offset`, `records_in_partition`, `partition_leader`, `group_lag`, `consumer_status`, `consumer_config`, `share_holders`, `share_delivery_count`, `share_start_offset`, `share_finished_ahead`, `share_members`, `all`, `any`, `not`";
         for (json, message) in [
             (r#"{"group_members": {"group": "g", "at_leats": 3}}"#, "group_members.at_leats: unknown field `at_leats`, expected one of `group`, `at_most`, `at_least`, `equals` at line 1 column 43".to_string()),
             (r#"{"every_partition": {"group": "g"}}"#, format!("unknown variant `every_partition`, expected one of {kinds} at line 1 column 18")),

@@ -80,6 +80,11 @@ pub struct Step {
     /// Console lines run when the step is entered.
     #[serde(default)]
     pub commands: Vec<String>,
+    /// Console lines run after the commands that Kafka must refuse (a produce with too few
+    /// in-sync replicas): their error is what the step shows. One that succeeds stops the
+    /// lesson, as a failing command does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
     /// Simulated time to play after the commands, as `clock advance` reads it ("5s").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance: Option<String>,
@@ -340,6 +345,7 @@ impl Lesson {
                 return Err(format!("{at}.narration: empty"));
             }
             check_lines(&format!("{at}.commands"), &step.commands)?;
+            check_lines(&format!("{at}.refused"), &step.refused)?;
             check_duration(&format!("{at}.advance"), step.advance.as_deref())?;
             for (h, text) in step.highlight.iter().enumerate() {
                 if parse_highlight(text).is_none() {
@@ -435,7 +441,27 @@ impl Lesson {
             step: index,
         })?;
         let place = format!("step {} \"{}\"", index + 1, step.title);
-        self.run_lines(console, &place, &step.commands, step.advance.as_deref())
+        let mut printed = self.run_lines(console, &place, &step.commands, None)?;
+        for line in &step.refused {
+            let failure = |output: String| LessonError::Line {
+                lesson: self.id.clone(),
+                place: place.clone(),
+                line: line.clone(),
+                output,
+            };
+            // The line must read as a command: only Kafka may refuse it.
+            console.parse_command(line).map_err(failure)?;
+            match run_checked(console, line) {
+                Err(output) => printed.push((line.clone(), output)),
+                Ok(output) => {
+                    return Err(failure(format!(
+                        "this line should have been refused, but it succeeded:\n{output}"
+                    )))
+                }
+            }
+        }
+        printed.extend(self.run_lines(console, &place, &[], step.advance.as_deref())?);
+        Ok(printed)
     }
 
     /// Runs the "show me" of step `step`'s goal task on `console`.
@@ -585,6 +611,22 @@ pub fn builtin() -> Vec<(&'static str, &'static str)> {
         (
             "06-ordering-and-keys.json",
             include_str!("../../static/lessons/06-ordering-and-keys.json"),
+        ),
+        (
+            "07-durability.json",
+            include_str!("../../static/lessons/07-durability.json"),
+        ),
+        (
+            "08-new-rebalance-protocol.json",
+            include_str!("../../static/lessons/08-new-rebalance-protocol.json"),
+        ),
+        (
+            "09-queues-for-kafka.json",
+            include_str!("../../static/lessons/09-queues-for-kafka.json"),
+        ),
+        (
+            "10-exactly-once.json",
+            include_str!("../../static/lessons/10-exactly-once.json"),
         ),
     ]
 }

@@ -12,13 +12,24 @@
 //! - [`unowned_for_ticks`]: how long a partition has gone without a reader in a group.
 //! - [`placement_reason`]: why a record sits on its partition, from facts kept at produce time.
 //! - [`scene`]: all of the above for one state at once, indexed for the views (one per step).
+//! - [`cluster`]: the brokers, and per partition its leader, replicas, ISR, ELR, each
+//!   replica's log end and high watermark, and what `--describe`'s filters select.
 //! - [`lane`]: which offsets a partition's lane draws and where its labels go.
 //! - [`rebalance`]: when a group's last rebalance began and ended in the history, and the
 //!   partitions travelling between owners at a point of it.
+//! - [`reconcile`]: consumer-protocol (KIP-848) groups' epochs, owned, revoking and waiting
+//!   partitions per member, and what a rebalance costs each protocol in partition-seconds.
+//! - [`txn`]: transactions: each partition's last stable offset, open transactions and
+//!   markers, each `transactional.id` at the coordinator, the producers a leader remembers.
 
+pub mod cluster;
 pub mod lane;
+pub mod producer_retry;
 pub mod rebalance;
+pub mod reconcile;
 pub mod scene;
+pub mod share;
+pub mod txn;
 
 use crate::engine::consumer::ClassicMembership;
 use crate::engine::group::Member;
@@ -272,7 +283,7 @@ pub fn group_lag_total(engine: &Engine, group: &Group) -> Option<i64> {
 /// last reader gave it up (revoked in a rebalance, stopped, crashed) until a member is
 /// assigned it. `None` while a running member reads it, or when the group has no members.
 pub fn unowned_for_ticks(engine: &Engine, group: &Group, tp: &TopicPartition) -> Option<u64> {
-    if group.members.is_empty() {
+    if group.members.is_empty() && !group.has_modern_members() {
         return None;
     }
     let read = engine.consumers.values().any(|c| {

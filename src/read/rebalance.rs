@@ -5,8 +5,9 @@
 //! Both read the timeline's steps (each command with the events it caused and the tick
 //! after it), so they see what happened in the past, not only the state at the cursor.
 
-use crate::engine::{Event, GroupState, TopicPartition};
-use crate::timeline::Step;
+use crate::engine::modern::ModernStep;
+use crate::engine::{Command, Event, GroupState, TopicPartition};
+use crate::timeline::{ticks_of, Step, Timeline};
 
 /// Two rebalances of one group this close (in ticks) are one episode: a cooperative group
 /// rebalances twice in a row (revoke the movers, then assign them), and a member that
@@ -32,10 +33,30 @@ pub struct RebalanceSpan {
     pub settled: bool,
 }
 
+/// The group whose rebalance an event begins: a classic group's `RebalanceStarted`, or a
+/// consumer-protocol group's new target assignment.
+fn episode_start(event: &Event) -> Option<&str> {
+    match event {
+        Event::RebalanceStarted { group, .. }
+        | Event::ModernGroupStep {
+            group,
+            step: ModernStep::TargetComputed { .. },
+        } => Some(group),
+        _ => None,
+    }
+}
+
 /// The group a rebalance event belongs to, with whether it settles the group.
 fn rebalance_event(event: &Event) -> Option<(&str, Option<bool>)> {
     match event {
         Event::RebalanceStarted { group, .. } => Some((group, Some(false))),
+        Event::ModernGroupStep { group, step } => match step {
+            ModernStep::TargetComputed { .. } => Some((group, Some(false))),
+            ModernStep::StateChanged { to, .. } => {
+                Some((group, Some(to == "Stable" || to == "Empty")))
+            }
+            _ => Some((group, None)),
+        },
         Event::PartitionsRevoked { group, .. }
         | Event::JoinCompleted { group, .. }
         | Event::PartitionsAssigned { group, .. } => Some((group, None)),
@@ -62,10 +83,10 @@ pub fn last_rebalance(steps: &[Step], from: usize) -> Option<RebalanceSpan> {
         .skip(from)
         .rev()
         .find_map(|(i, step)| {
-            step.events.iter().rev().find_map(|e| match e {
-                Event::RebalanceStarted { group, .. } => Some((i, group.clone())),
-                _ => None,
-            })
+            step.events
+                .iter()
+                .rev()
+                .find_map(|e| episode_start(e).map(|group| (i, group.to_string())))
         })?;
     // Walk back to the episode's first rebalance: earlier ones that ended within the gap.
     let mut span = span_from(steps, &group, first_step);
@@ -74,6 +95,62 @@ pub fn last_rebalance(steps: &[Step], from: usize) -> Option<RebalanceSpan> {
         span.start_tick = state_tick(steps, first_step);
     }
     Some(span)
+}
+
+/// The last rebalance of any group that began within `recent_ticks` of the state at
+/// `cursor` (the steps before the cursor only, so a rewound history offers what it shows).
+/// Only the recent steps are read, so the cost does not grow with the history.
+pub fn recent_rebalance(steps: &[Step], cursor: usize, recent_ticks: u64) -> Option<RebalanceSpan> {
+    let steps = &steps[..cursor.min(steps.len())];
+    let now = state_tick(steps, steps.len());
+    let recent = steps
+        .iter()
+        .rposition(|s| s.tick + recent_ticks < now)
+        .map_or(0, |i| i + 1);
+    last_rebalance(steps, recent)
+}
+
+/// The longest clock advance [`finer_history`] splits (10 minutes of simulated time).
+pub const FINE_MAX_TICKS: u32 = 6000;
+
+/// The history with every clock advance of steps `from..=to` that took more than one tick
+/// (up to [`FINE_MAX_TICKS`]) recorded one tick per step instead, so a rebalance inside one
+/// long step (a lesson's `clock advance 5s`) can be replayed in motion. Steps before `from`
+/// keep their indices. The engine is deterministic, so the finer history ends in the same
+/// state; `None` when there is nothing to split or the history's budget refuses the extra
+/// steps, and the caller keeps the history as it is.
+pub fn finer_history(timeline: &Timeline, from: usize, to: usize) -> Option<Timeline> {
+    let steps = timeline.steps();
+    let long = |s: &Step| matches!(s.command, Command::Advance { ticks } if ticks > 1 && ticks <= FINE_MAX_TICKS);
+    let to = to.min(steps.len().checked_sub(1)?);
+    if from > to || !steps[from..=to].iter().any(long) {
+        return None;
+    }
+    let mut finer = Timeline::new(timeline.seed());
+    for (i, step) in steps.iter().enumerate() {
+        match step.command {
+            Command::Advance { ticks } if (from..=to).contains(&i) && long(step) => {
+                for _ in 0..ticks {
+                    finer.apply(Command::Advance { ticks: 1 });
+                }
+            }
+            _ => {
+                finer.apply(step.command.clone());
+            }
+        }
+    }
+    // Every step was recorded (none refused by the budget) and the clock ends where it did.
+    // The states are equal too (the engine is deterministic, as the tests check); comparing
+    // whole engines here would cost the download 5 KB of derived comparisons.
+    let split: (usize, usize) = steps[from..=to]
+        .iter()
+        .filter(|s| long(s))
+        .map(|s| ticks_of(&s.command) as usize)
+        .fold((0, 0), |(count, ticks), t| (count + 1, ticks + t));
+    let expected_len = steps.len() - split.0 + split.1;
+    let end = steps.last().map_or(0, |s| s.tick);
+    let same_end = finer.steps().last().map_or(0, |s| s.tick) == end;
+    (same_end && finer.len() == expected_len).then_some(finer)
 }
 
 /// The tick of state `index` (the tick after step `index - 1`; state 0 is tick 0).
@@ -131,11 +208,9 @@ fn episode_before(steps: &[Step], group: &str, before: usize) -> Option<usize> {
     if !ended_near {
         return None;
     }
-    steps[..before].iter().rposition(|s| {
-        s.events
-            .iter()
-            .any(|e| matches!(e, Event::RebalanceStarted { group: g, .. } if g == group))
-    })
+    steps[..before]
+        .iter()
+        .rposition(|s| s.events.iter().any(|e| episode_start(e) == Some(group)))
 }
 
 /// A partition travelling in a rebalance: revoked from its old owner (flying back to its
@@ -308,6 +383,31 @@ mod tests {
     }
 
     #[test]
+    fn a_consumer_protocol_groups_reconciliation_is_an_episode_to_replay() {
+        let mut console = console_after(&[
+            "kafka-topics --create --topic t --partitions 4",
+            "consumer start m1 --group g --topic t --config group.protocol=consumer",
+            "clock advance 10s",
+            "consumer start m2 --group g --topic t --config group.protocol=consumer",
+        ]);
+        let joined_at = console.timeline().len();
+        for _ in 0..80 {
+            console.run_line("clock advance 1");
+        }
+        let steps = console.timeline().steps();
+        let span = last_rebalance(steps, 0).expect("m2's join gives g a new target");
+        assert_eq!(span.group, "g");
+        assert!(span.first_step >= joined_at, "{span:?}");
+        assert!(span.settled, "g is Stable again: {span:?}");
+        // A flight takes off with the tick after its step.
+        let moved: Vec<Handover> = (span.first_step..=(span.last_step + 4).min(steps.len()))
+            .flat_map(|cursor| handovers_in_flight(steps, cursor, 8))
+            .filter(|h| h.client_id == "m2" && !h.revoke)
+            .collect();
+        assert!(!moved.is_empty(), "m2's partitions fly to it");
+    }
+
+    #[test]
     fn a_cooperative_rebalance_in_two_rounds_is_one_episode() {
         let mut console = console_after(&[
             "kafka-topics --create --topic t --partitions 4",
@@ -330,5 +430,93 @@ mod tests {
         let mut before = console.timeline().clone();
         before.jump(span.first_step);
         assert_eq!(before.state().consumers["c1"].assignment.len(), 4);
+    }
+
+    #[test]
+    fn the_scene_at_a_cursor_holds_its_flights_and_the_rebalance_a_class_can_replay() {
+        let mut console = console_after(&SETUP);
+        for _ in 0..40 {
+            console.run_line("clock advance 1");
+        }
+        let mut timeline = console.timeline().clone();
+        let span = last_rebalance(timeline.steps(), 0).expect("a2's join rebalanced g");
+        // Mid-flight: the scene carries the same flights as the history shows there.
+        timeline.jump(span.last_step + 3);
+        let scene = crate::read::scene::Scene::at(&timeline, 8, 1200);
+        let flights = handovers_in_flight(timeline.steps(), timeline.cursor(), 8);
+        assert!(
+            !flights.is_empty(),
+            "partitions are travelling just after the rebalance"
+        );
+        assert_eq!(*scene.handovers, flights);
+        assert_eq!(
+            scene.recent_rebalance.as_ref().map(|s| s.group.as_str()),
+            Some("g")
+        );
+        // Just before it began, nothing is in flight and the rebalance on offer is the
+        // earlier one that formed the group with a1.
+        timeline.jump(span.first_step);
+        let before = crate::read::scene::Scene::at(&timeline, 8, 1200);
+        assert!(before.handovers.is_empty());
+        let earlier = before
+            .recent_rebalance
+            .expect("the group formed 10 s before");
+        assert!(earlier.first_step < span.first_step);
+        // Seconds after it, at the end of the history, it is not recent by a 1-tick measure.
+        let end = timeline.len();
+        timeline.jump(end);
+        assert!(crate::read::scene::Scene::at(&timeline, 8, 1200)
+            .recent_rebalance
+            .is_some());
+        let late = crate::read::scene::Scene::at(&timeline, 8, 1);
+        assert_eq!(late.recent_rebalance, None);
+    }
+
+    #[test]
+    fn a_rebalance_inside_one_long_step_is_replayed_tick_by_tick() {
+        // As a lesson step records it: the join, then five seconds in one step.
+        let console = console_after(&[SETUP[0], SETUP[1], SETUP[2], SETUP[3], "clock advance 5s"]);
+        let timeline = console.timeline();
+        let span = last_rebalance(timeline.steps(), 0).expect("a2's join rebalanced g");
+        let never_in_flight = (0..=timeline.len())
+            .all(|cursor| handovers_in_flight(timeline.steps(), cursor, 8).is_empty());
+        assert!(
+            never_in_flight,
+            "recorded in one step, nothing is ever seen travelling"
+        );
+
+        let finer =
+            finer_history(timeline, span.first_step, span.last_step).expect("a long step to split");
+        assert_eq!(
+            finer.len(),
+            timeline.len() - 1 + 50,
+            "the 5 s step became 50 steps of one tick"
+        );
+        let mut end = timeline.clone();
+        end.jump(timeline.len());
+        assert_eq!(finer.state(), end.state(), "the same cluster at the end");
+        assert_eq!(
+            finer.steps()[..span.first_step],
+            timeline.steps()[..span.first_step],
+            "earlier steps keep their places"
+        );
+        let seen_travelling = (0..=finer.len())
+            .filter(|&cursor| !handovers_in_flight(finer.steps(), cursor, 8).is_empty())
+            .count();
+        assert!(
+            seen_travelling >= 4,
+            "partitions travel over several ticks: {seen_travelling}"
+        );
+        let fine_span = last_rebalance(finer.steps(), 0).unwrap();
+        assert_eq!(
+            (
+                fine_span.start_tick,
+                fine_span.end_tick > fine_span.start_tick
+            ),
+            (span.start_tick, true)
+        );
+        // Nothing left to split: the finer history is kept as it is.
+        let again = last_rebalance(finer.steps(), 0).unwrap();
+        assert!(finer_history(&finer, again.first_step, again.last_step).is_none());
     }
 }

@@ -6,12 +6,16 @@
 //! scan of every consumer; the facts themselves come from the functions of [`super`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
+use super::rebalance::{handovers_in_flight, recent_rebalance, Handover, RebalanceSpan};
+use super::reconcile::{modern_group_facts, protocol_comparison, ModernGroupFacts, ProtocolCost};
 use super::{
     group_lag_total, group_phase, reader_offsets, reader_status, GroupPhase, ReaderOffsets,
     ReaderStatus,
 };
 use crate::engine::{Engine, TopicPartition};
+use crate::timeline::Timeline;
 
 /// One row under a lane's cells: a group's reader (or a standalone reader) on that
 /// partition, with its three offsets.
@@ -55,9 +59,36 @@ pub struct Scene {
     /// For each topic, the groups that read it or committed on it, with their lag summed
     /// over the topic's partitions (log end − committed; `None` before any commit).
     pub topic_lags: BTreeMap<String, Vec<(String, Option<i64>)>>,
+    /// The partitions travelling in a rebalance at the timeline's cursor (empty from
+    /// [`Scene::of`], which sees one state and no history).
+    pub handovers: Rc<Vec<Handover>>,
+    /// The last rebalance that began recently enough to be replayed slowly.
+    pub recent_rebalance: Option<RebalanceSpan>,
+    /// Each consumer-protocol (KIP-848) group's epochs and members' reconciliation.
+    pub modern: BTreeMap<String, ModernGroupFacts>,
+    /// Groups of different protocols on one topic, with what their last change cost.
+    pub comparison: Vec<ProtocolCost>,
+    /// Each partition's share-partitions (KIP-932): SPSO, SPEO and the records in flight.
+    pub share_windows: BTreeMap<TopicPartition, Vec<super::share::ShareWindow>>,
+    /// The share groups and their consumers, for the groups column.
+    pub share_groups: Vec<super::share::ShareGroupFacts>,
+    /// The brokers and each partition's replicas (empty with one broker).
+    pub cluster: super::cluster::ClusterPicture,
 }
 
 impl Scene {
+    /// The facts of the state at `timeline`'s cursor and what moves there: the partitions
+    /// in flight (a flight takes `flight_ticks`) and the rebalance that began at most
+    /// `recent_ticks` ago. The views compute it once per engine version, not per render.
+    pub fn at(timeline: &Timeline, flight_ticks: u64, recent_ticks: u64) -> Scene {
+        let (steps, cursor) = (timeline.steps(), timeline.cursor());
+        Scene {
+            handovers: Rc::new(handovers_in_flight(steps, cursor, flight_ticks)),
+            recent_rebalance: recent_rebalance(steps, cursor, recent_ticks),
+            ..Scene::of(timeline.state())
+        }
+    }
+
     /// The facts of `engine`'s state.
     pub fn of(engine: &Engine) -> Scene {
         let statuses = crate::sort::collect_map(
@@ -115,10 +146,11 @@ impl Scene {
                         .get(&key)
                         .map(|(client, o)| (client.to_string(), (*o).clone()));
                     let offset = g.committed.get(&tp).map(|c| c.offset);
-                    let unowned_ticks = (!g.members.is_empty() && !group_reads.contains(&key))
-                        .then(|| g.unowned_since_tick.get(&tp))
-                        .flatten()
-                        .map(|since| engine.tick.saturating_sub(*since));
+                    let unowned_ticks = ((!g.members.is_empty() || g.has_modern_members())
+                        && !group_reads.contains(&key))
+                    .then(|| g.unowned_since_tick.get(&tp))
+                    .flatten()
+                    .map(|since| engine.tick.saturating_sub(*since));
                     if let Some(offset) = offset {
                         marks.push(CommittedMark {
                             group: g.id.clone(),
@@ -189,6 +221,18 @@ impl Scene {
             tracks,
             committed,
             topic_lags,
+            handovers: Rc::default(),
+            recent_rebalance: None,
+            modern: crate::sort::collect_map(
+                engine
+                    .groups
+                    .values()
+                    .filter_map(|g| Some((g.id.clone(), modern_group_facts(engine, g)?))),
+            ),
+            comparison: protocol_comparison(engine),
+            share_windows: super::share::share_windows_by_partition(engine),
+            share_groups: super::share::share_group_facts(engine),
+            cluster: super::cluster::picture(engine),
         }
     }
 

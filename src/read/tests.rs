@@ -288,3 +288,58 @@ fn a_group_phase_names_the_rebalance_and_its_protocol() {
     assert!(phase.rebalancing, "{:?}", phase.state);
     assert!(phase.rebalancing_for_ticks.is_some_and(|t| t >= 1));
 }
+
+#[test]
+fn the_cluster_picture_is_empty_with_one_broker() {
+    let c = console(&[
+        "kafka-topics --create --topic news --partitions 2",
+        "broker set min.insync.replicas=1",
+    ]);
+    assert!(!cluster::picture(c.timeline().state()).shown());
+}
+
+#[test]
+fn the_cluster_picture_shows_each_replica_and_the_records_above_the_high_watermark() {
+    let mut c = console(&[
+        "broker add",
+        "broker add",
+        "kafka-topics --create --topic orders --replica-assignment 1:2:3",
+        "produce orders a b c",
+        "clock advance 1s",
+        "produce orders d e",
+    ]);
+    let picture = cluster::picture(c.timeline().state());
+    let orders = &picture.partitions[&TopicPartition::new("orders", 0)];
+    assert_eq!(picture.brokers.len(), 3);
+    assert_eq!(orders.leader, Some(1));
+    assert_eq!(
+        orders.high_watermark, 3,
+        "the followers have not fetched d and e"
+    );
+    let ends: Vec<i64> = orders
+        .replica_logs
+        .iter()
+        .map(|r| r.log_end_offset)
+        .collect();
+    assert_eq!(ends, vec![5, 3, 3]);
+    c.run_line("broker crash 1");
+    c.run_line("clock advance 12s");
+    let picture = cluster::picture(c.timeline().state());
+    let orders = &picture.partitions[&TopicPartition::new("orders", 0)];
+    assert_eq!(orders.leader, Some(2), "the first in-sync replica leads");
+    let states: Vec<cluster::ReplicaState> = orders
+        .replicas
+        .iter()
+        .map(|&b| picture.replica_state(orders, b))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            cluster::ReplicaState::Offline,
+            cluster::ReplicaState::InSync,
+            cluster::ReplicaState::InSync
+        ]
+    );
+    assert_eq!(picture.brokers[0].state, cluster::BrokerState::Fenced);
+    assert_eq!(picture.brokers[0].leads, 0);
+}

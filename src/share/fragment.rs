@@ -95,11 +95,40 @@ pub fn to_url_fragment_with(scenario: &Scenario, encoding: Encoding) -> String {
         title: scenario.title.as_deref(),
         steps: RunLength(&scenario.commands),
     };
-    // As in `to_json`, serializing cannot fail.
-    let json = serde_json::to_vec(&wire).expect("a scenario always serializes to JSON");
+    // As in `to_json`, serializing cannot fail. The pretty writer, then its layout
+    // removed: the same bytes as `serde_json::to_vec`, with the file's writer of commands
+    // rather than a second one (about 3 KB of the gzipped download).
+    let pretty = serde_json::to_vec_pretty(&wire).expect("a scenario always serializes to JSON");
+    let json = without_layout(&pretty);
     let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
     let mut out = prefix();
     base64url_encode(&compressed, &mut out);
+    out
+}
+
+/// Pretty-printed JSON without its layout: the spaces and newlines outside strings
+/// removed, which gives exactly what `serde_json`'s compact writer writes (inside a
+/// string a newline is always escaped, and a space is kept).
+fn without_layout(pretty: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pretty.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in pretty {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        } else if byte == b' ' || byte == b'\n' {
+            continue;
+        }
+        out.push(byte);
+    }
     out
 }
 
@@ -187,4 +216,86 @@ pub(super) fn inflate(compressed: &[u8]) -> Result<Vec<u8>, ShareErrorKind> {
             _ => ShareErrorKind::Damaged("its compressed data is not valid".into()),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ProducerStream;
+
+    /// Strings that a layout remover could get wrong: spaces, escaped quotes and
+    /// backslashes, control characters, and text outside ASCII.
+    fn awkward(i: usize) -> String {
+        [
+            "a \"quoted\" word",
+            "back\\slash \\\" end",
+            "line\nbreak\ttab  ",
+            "ü 💥 \u{7f}",
+            "",
+            " ",
+        ][i % 6]
+            .to_string()
+    }
+
+    #[test]
+    fn a_link_holds_the_same_json_as_the_compact_writer_gives() {
+        let mut commands = vec![
+            Command::CreateTopic {
+                name: awkward(0),
+                partitions: 3,
+                configs: vec![(awkward(1), awkward(2))],
+            },
+            Command::SetProducerStream {
+                producer: awkward(3),
+                stream: Some(ProducerStream {
+                    topic: awkward(4),
+                    millirecords_per_second: 2_000,
+                    key_pool: 8,
+                    key_prefix: awkward(5),
+                }),
+            },
+            Command::AlterTopicConfig {
+                topic: "t".into(),
+                set: vec![],
+                delete: vec![],
+            },
+        ];
+        for i in 0..12 {
+            commands.push(Command::Produce {
+                producer: (i % 2 == 0).then(|| awkward(i)),
+                topic: awkward(i + 1),
+                partition: (i % 3 == 0).then_some(-(i as i64)),
+                key: Some(awkward(i + 2)),
+                value: (i % 4 != 0).then(|| awkward(i + 3)),
+                headers: vec![(awkward(i + 4), awkward(i + 5))],
+            });
+            for _ in 0..i {
+                commands.push(Command::Advance { ticks: 1 });
+            }
+            commands.push(Command::Advance { ticks: 7 });
+        }
+        for title in [None, Some(awkward(0)), Some(awkward(2))] {
+            let scenario = Scenario {
+                version: SCENARIO_VERSION,
+                seed: 42,
+                commands: commands.clone(),
+                cursor: 5,
+                title,
+            };
+            for encoding in [Encoding::Full, Encoding::Compact] {
+                let scenario = scenario.encoded(encoding);
+                let wire = WireOut {
+                    seed: scenario.seed,
+                    cursor: scenario.cursor,
+                    title: scenario.title.as_deref(),
+                    steps: RunLength(&scenario.commands),
+                };
+                let pretty = serde_json::to_vec_pretty(&wire).unwrap();
+                assert_eq!(
+                    String::from_utf8(without_layout(&pretty)).unwrap(),
+                    serde_json::to_string(&wire).unwrap()
+                );
+            }
+        }
+    }
 }

@@ -109,12 +109,19 @@ pub fn app() -> Html {
     let dialog_open = dialog.is_some();
     use_dialog_focus(dialog);
 
-    // The views read the engine in the console (no copy); its derived facts are computed
-    // once per engine version and shared by the diagram and the inspector.
+    // The views read the engine in the console (no copy); its derived facts, the partitions
+    // in flight and the replayable rebalance among them, are computed once per engine
+    // version and shared by the diagram, the toolbar and the inspector.
     let shown = sim.shown();
     let scene = {
         let shown = shown.clone();
-        use_memo(sim.engine_version, move |_| Scene::of(&shown.engine()))
+        use_memo(sim.engine_version, move |_| {
+            Scene::at(
+                &shown.timeline(),
+                super::diagram::FLIGHT_TICKS,
+                super::replay::RECENT_TICKS,
+            )
+        })
     };
     // Kept from render to render, so the diagram's pieces see equal props when nothing changed.
     let onselect = {
@@ -138,12 +145,11 @@ pub fn app() -> Html {
             .unwrap_or_default(),
     );
     let cursor = timeline.cursor();
-    let handovers = Rc::new(crate::read::rebalance::handovers_in_flight(
-        timeline.steps(),
-        cursor,
-        super::diagram::FLIGHT_TICKS,
-    ));
-    let replayable = super::replay::recent_rebalance(timeline).map(|s| AttrValue::from(s.group));
+    let handovers = scene.handovers.clone();
+    let replayable = scene
+        .recent_rebalance
+        .as_ref()
+        .map(|s| AttrValue::from(s.group.clone()));
     let entries = recent_events(timeline, 80);
     let prompt = console.prompt();
     let producer_topic = console
@@ -226,9 +232,11 @@ pub fn app() -> Html {
                     if let Some(kind) = illustration {
                         <IllustrationPicture {kind} />
                     }
-                    <super::replay::MotionStatus status={sim.motion_status().map(AttrValue::from)} />
                     <section class="stage" aria-label="Cluster diagram" style={format!("--tick-ms:{:.0}ms", (1000.0 / sim.ticks_per_second()).max(f64::from(super::hooks::FRAME_MS)))}>
                         <super::zoom::ZoomToggle />
+                        // In the stage's flow above the diagram, so it covers none of it (the pace legend
+                        // runs along the diagram's top), and sticky, so it stays in view when the stage scrolls.
+                        <super::replay::MotionStatus status={sim.motion_status().map(AttrValue::from)} />
                         <Diagram state={shown.clone()} scene={scene.clone()} events={events} {handovers} selection={sim.selection.clone()} {onselect} {highlight} />
                     </section>
                     <div class="bottom">
@@ -242,6 +250,7 @@ pub fn app() -> Html {
                     if let Some(session) = sim.lesson.clone() {
                         <LessonPlayer {session} state={shown.clone()} playing={sim.playing} next_lesson={next_lesson.clone()}
                             onopenlesson={intent(&dispatcher, |l| Action::OpenLesson(l, 0))}
+                            onalllessons={intent(&dispatcher, |()| Action::ShowLessons(true))}
                             onstep={intent(&dispatcher, Action::LessonStep)}
                             onanswer={intent(&dispatcher, Action::LessonAnswer)}
                             onshowme={intent(&dispatcher, |()| Action::LessonShowMe)}
@@ -249,12 +258,19 @@ pub fn app() -> Html {
                             onexit={intent(&dispatcher, |()| Action::ExitLesson)}
                             onshare={onsharelesson} />
                     }
-                    // First under the lesson: a click on the diagram shows its actions at the top.
-                    <Inspector state={shown.clone()} scene={scene.clone()} selection={sim.selection.clone()} oncommand={intent(&dispatcher, Action::Do)} {describe} />
-                    <ProduceForm state={shown.clone()} {topics} {producers} {stream_running} sim={dispatcher.clone()} />
-                    <ConsumerForm state={shown.clone()} {groups} sim={dispatcher.clone()} />
-                    <LagChart state={shown.clone()} group={selected_group} />
-                    <TopicForm sim={dispatcher.clone()} />
+                    // The side panels sit inside an element of their own (`display: contents`):
+                    // Yew matches unkeyed siblings from the end, so the lesson player appearing
+                    // before them keeps its node (and the focus its Next button has taken).
+                    <div class="side-panels">
+                        // First under the lesson: a click on the diagram shows its actions at the top.
+                        <Inspector state={shown.clone()} scene={scene.clone()} selection={sim.selection.clone()} oncommand={intent(&dispatcher, Action::Do)} {describe} />
+                        <ProduceForm state={shown.clone()} {topics} {producers} {stream_running} sim={dispatcher.clone()} />
+                        <ConsumerForm state={shown.clone()} {groups} sim={dispatcher.clone()} />
+                        <super::share_form::ShareForm state={shown.clone()} sim={dispatcher.clone()} />
+                        <super::pipeline_form::PipelineForm state={shown.clone()} sim={dispatcher.clone()} />
+                        <LagChart state={shown.clone()} group={selected_group} />
+                        <TopicForm sim={dispatcher.clone()} brokers={shown.engine().broker_count()} />
+                    </div>
                 </aside>
             </main>
             if sim.show_lessons {

@@ -55,21 +55,59 @@ pub fn produce_form(props: &ProduceFormProps) -> Html {
     let value_ref = use_node_ref();
     let topic_ref = use_node_ref();
     let producer_ref = use_node_ref();
+    let acks_ref = use_node_ref();
+    // With more than one broker the form offers `acks` (the producer's current setting first).
+    let cluster_acks = {
+        let engine = props.state.engine();
+        engine
+            .cluster
+            .as_ref()
+            .filter(|c| c.brokers.len() > 1)
+            .map(|c| {
+                let name = props
+                    .producers
+                    .first()
+                    .map_or("console-producer", String::as_str);
+                c.acks_of(name)
+            })
+    };
     let produce = |count: usize| {
-        let (sim, key_ref, value_ref, topic_ref, producer_ref) = (
+        let (sim, state, key_ref, value_ref, topic_ref, producer_ref, acks_ref) = (
             props.sim.clone(),
+            props.state.clone(),
             key_ref.clone(),
             value_ref.clone(),
             topic_ref.clone(),
             producer_ref.clone(),
+            acks_ref.clone(),
         );
         move || {
             let key = node_value(&key_ref);
             let value = node_value(&value_ref);
             let topic = node_value(&topic_ref);
             let producer = node_value(&producer_ref);
-            let commands = (0..count)
-                .map(|i| Command::Produce {
+            // A different `acks` is set first, as `producer acks NAME 0|1|all` in the console.
+            let acks = crate::engine::replication::Acks::parse(&node_value(&acks_ref));
+            let name = if producer.is_empty() {
+                "console-producer".to_string()
+            } else {
+                producer.clone()
+            };
+            let set_acks = acks
+                .filter(|&a| {
+                    state
+                        .engine()
+                        .cluster
+                        .as_ref()
+                        .is_some_and(|c| c.brokers.len() > 1 && c.acks_of(&name) != a)
+                })
+                .map(|acks| Command::SetProducerAcks {
+                    producer: name.clone(),
+                    acks,
+                });
+            let commands = set_acks
+                .into_iter()
+                .chain((0..count).map(|i| Command::Produce {
                     producer: (!producer.is_empty()).then(|| producer.clone()),
                     topic: topic.clone(),
                     partition: None,
@@ -86,7 +124,7 @@ pub fn produce_form(props: &ProduceFormProps) -> Html {
                         value.clone()
                     }),
                     headers: Vec::new(),
-                })
+                }))
                 .collect();
             sim.dispatch(Action::DoAll(commands));
         }
@@ -156,6 +194,15 @@ pub fn produce_form(props: &ProduceFormProps) -> Html {
                 <label>{"Key"}<input ref={key_ref} id="produce-key" placeholder="customer-42 (empty: none)" autocomplete="off" /></label>
                 <label>{"Value"}<input ref={value_ref} id="produce-value" placeholder="order placed" autocomplete="off" /></label>
             </div>
+            if let Some(current) = cluster_acks {
+                <div class="row">
+                    <label>{"acks"}<select ref={acks_ref} id="produce-acks" aria-label="acks" title="How many replicas must have a record before the producer is told it is written">
+                        { for [("0", crate::engine::replication::Acks::None, "0: no answer"), ("1", crate::engine::replication::Acks::Leader, "1: the leader"), ("all", crate::engine::replication::Acks::All, "all: the ISR")].into_iter().map(|(v, a, text)| html! {
+                            <option value={v} selected={a == current}>{text}</option>
+                        }) }
+                    </select></label>
+                </div>
+            }
             <div class="row buttons">
                 <button type="submit" id="produce-button" class="primary">{"Produce"}</button>
                 <button type="button" id="burst-button" onclick={onburst} disabled={topics.is_empty()}>{"Burst ×10"}</button>
@@ -234,28 +281,63 @@ pub fn consumer_form(props: &ConsumerFormProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TopicFormProps {
     pub sim: UseReducerDispatcher<Sim>,
+    /// The brokers in the cluster: with more than one the form asks for a replication
+    /// factor (`kafka-topics --create ... --replication-factor N`).
+    #[prop_or(1)]
+    pub brokers: usize,
 }
 
 #[function_component(TopicForm)]
 pub fn topic_form(props: &TopicFormProps) -> Html {
     let name_ref = use_node_ref();
     let partitions_ref = use_node_ref();
+    let rf_ref = use_node_ref();
+    let replicated = props.brokers > 1;
     let oncreatetopic = {
-        let (sim, name_ref, partitions_ref) =
-            (props.sim.clone(), name_ref.clone(), partitions_ref.clone());
+        let (sim, name_ref, partitions_ref, rf_ref) = (
+            props.sim.clone(),
+            name_ref.clone(),
+            partitions_ref.clone(),
+            rf_ref.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let name = node_value(&name_ref);
+            let name = node_value(&name_ref).trim().to_string();
             let partitions = node_value(&partitions_ref)
                 .trim()
                 .parse::<i64>()
                 .unwrap_or(0);
-            sim.dispatch(Action::Do(Command::CreateTopic {
-                name: name.trim().to_string(),
-                partitions,
-                configs: Vec::new(),
-            }));
+            let command = if replicated {
+                // Kafka's own check refuses 0 and more than the brokers, with its words.
+                let replication_factor = node_value(&rf_ref).trim().parse::<u32>().unwrap_or(0);
+                Command::CreateTopicOnReplicas {
+                    name,
+                    partitions,
+                    replication_factor: Some(replication_factor),
+                    assignment: None,
+                    configs: Vec::new(),
+                }
+            } else {
+                Command::CreateTopic {
+                    name,
+                    partitions,
+                    configs: Vec::new(),
+                }
+            };
+            sim.dispatch(Action::Do(command));
         })
+    };
+    let rf_field = if replicated {
+        let default_rf = props.brokers.min(3).to_string();
+        html! {
+            <label title="kafka-topics --create ... --replication-factor N: copies of each partition, on different brokers">{"Replication factor"}<input ref={rf_ref} id="topic-replication-factor" type="number" min="1" max="9" value={default_rf} /></label>
+        }
+    } else {
+        Html::default()
+    };
+    let onaddbroker = {
+        let sim = props.sim.clone();
+        Callback::from(move |_: MouseEvent| sim.dispatch(Action::Do(Command::AddBroker)))
     };
     html! {
         <form class="panel" onsubmit={oncreatetopic} aria-label="Create a topic">
@@ -263,8 +345,10 @@ pub fn topic_form(props: &TopicFormProps) -> Html {
             <div class="row">
                 <label>{"Name"}<input ref={name_ref} id="topic-name" placeholder="payments" autocomplete="off" /></label>
                 <label>{"Partitions"}<input ref={partitions_ref} id="topic-partitions" type="number" min="1" max="24" value="3" /></label>
+                {rf_field}
             </div>
-            <div class="row buttons"><button type="submit" id="create-topic">{"Create topic"}</button></div>
+            <div class="row buttons"><button type="submit" id="create-topic">{"Create topic"}</button>
+                <button type="button" id="add-broker" onclick={onaddbroker} title="broker add: one more broker, so topics can be replicated">{"+ Broker"}</button></div>
         </form>
     }
 }

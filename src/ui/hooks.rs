@@ -1,5 +1,5 @@
 //! The app's effects as hooks: playback, autosave, keyboard shortcuts, a dialog's focus,
-//! and the lesson step kept in the address. Each owns its timer or listener and drops it
+//! the lesson step kept in the address, and the second half of the first render. Each owns its timer or listener and drops it
 //! with the app (or when its inputs change).
 
 use std::rc::Rc;
@@ -99,36 +99,44 @@ impl OpenDialog {
 
 /// A dialog takes the focus while it is open (the rest of the page is inert), and the
 /// focus goes back to where it was when the dialog closes.
+///
+/// The effect runs after every render and compares the dialog with the one it last acted
+/// on: an effect keyed on the dialog alone can be skipped when the app renders again before
+/// effects run (opening a lesson from the start page renders twice), and the focus then
+/// stayed on the page.
 #[hook]
 pub fn use_dialog_focus(dialog: Option<OpenDialog>) {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
-    let shown = use_mut_ref(|| None::<OpenDialog>);
+    let acted_on = use_mut_ref(|| None::<OpenDialog>);
     // Read while rendering, before the page becomes inert: the element that opened it.
-    if dialog.is_some() && shown.borrow().is_none() {
+    if dialog.is_some() && acted_on.borrow().is_none() && opener.borrow().is_none() {
         *opener.borrow_mut() = active_element();
     }
-    let closed_now = dialog.is_none() && shown.borrow().is_some();
-    *shown.borrow_mut() = dialog;
-    use_effect_with(dialog, move |dialog| match dialog {
-        Some(dialog) => {
-            focus_first(dialog.first_focus());
-        }
-        None if closed_now => {
-            let back = opener.borrow_mut().take().filter(|el| el.is_connected());
-            match back {
-                Some(el) => {
-                    let _ = el.focus();
+    use_effect(move || {
+        let before = *acted_on.borrow();
+        if before != dialog {
+            *acted_on.borrow_mut() = dialog;
+            match dialog {
+                Some(dialog) => {
+                    focus_first(dialog.first_focus());
                 }
-                // Opened with the page (the start page): on to the lesson's Next if
-                // a lesson was chosen, else to the Play button.
                 None => {
-                    if !focus_first("#lesson-next:not([disabled])") {
-                        focus_first("#play");
+                    let back = opener.borrow_mut().take().filter(|el| el.is_connected());
+                    match back {
+                        Some(el) => {
+                            let _ = el.focus();
+                        }
+                        // Opened with the page (the start page): on to the lesson's Next if
+                        // a lesson was chosen, else to the Play button.
+                        None => {
+                            if !focus_first("#lesson-next:not([disabled])") {
+                                focus_first("#play");
+                            }
+                        }
                     }
                 }
             }
         }
-        None => {}
     });
 }
 
@@ -149,7 +157,7 @@ fn focus_first(selector: &str) -> bool {
         .and_then(|d| d.query_selector(selector).ok().flatten())
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match element {
-        Some(element) => element.focus().is_ok(),
+        Some(element) => element.focus().is_ok() && active_element().is_some_and(|a| a == element),
         None => false,
     }
 }

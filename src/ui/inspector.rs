@@ -23,7 +23,12 @@ pub struct InspectorProps {
     pub describe: Option<String>,
 }
 
-fn button(label: &str, id: &str, oncommand: &Callback<Command>, command: Command) -> Html {
+pub(crate) fn button(
+    label: &str,
+    id: &str,
+    oncommand: &Callback<Command>,
+    command: Command,
+) -> Html {
     let oncommand = oncommand.clone();
     html! { <button type="button" id={id.to_string()} onclick={Callback::from(move |_| oncommand.emit(command.clone()))}>{label.to_string()}</button> }
 }
@@ -51,6 +56,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Some(Selection::Partition(tp)) => partition_details(e, tp, oc),
         Some(Selection::Record(tp, offset)) => record_details(e, tp, *offset),
         Some(Selection::Producer(name)) => producer_details(e, name, oc),
+        Some(Selection::Broker(id)) => {
+            super::diagram::brokers::broker_details(&props.scene, *id, oc)
+        }
+        Some(Selection::Pipeline(name)) => pipeline_details(e, name, oc),
+        Some(Selection::ShareConsumer(id)) => super::share_inspector::details(e, id, oc),
     };
     html! { <section class="panel inspector" aria-label="Inspector" aria-live="polite">{ body }</section> }
 }
@@ -351,5 +361,41 @@ fn producer_details(e: &Engine, name: &String, oc: &Callback<Command>) -> Html {
             </div>
             </>
         },
+    }
+}
+
+/// A pipeline: what it reads and writes, its counts, and crash / start / stop.
+fn pipeline_details(e: &Engine, name: &String, oc: &Callback<Command>) -> Html {
+    use crate::engine::txn::pipeline::{PipelineCommand, PipelineStatus};
+    let Some(p) = e.pipelines.get(name) else {
+        return html! { <p class="hint">{format!("{name} is gone.")}</p> };
+    };
+    let status = match &p.status {
+        PipelineStatus::Failed(reason) => format!("failed: {reason}"),
+        s => s.name().to_string(),
+    };
+    let command = |c: PipelineCommand| Command::Pipeline(c);
+    let name = name.clone();
+    html! {
+        <>
+        <h2>{format!("Pipeline {name}")}</h2>
+        <dl class="facts">
+            <dt>{"Status"}</dt><dd id="pipeline-status">{status}</dd>
+            <dt>{"Reads"}</dt><dd>{format!("{} in group {}", p.spec.from_topic, p.spec.group)}</dd>
+            <dt>{"Writes"}</dt><dd>{p.spec.to_topic.clone()}</dd>
+            <dt>{"Guarantee"}</dt><dd>{p.spec.guarantee.as_str()}</dd>
+            <dt>{"Processed"}</dt><dd>{p.records_processed}</dd>
+            <dt>{"Not yet committed"}</dt><dd>{p.uncommitted.len()}</dd>
+            <dt>{"Commits · aborts"}</dt><dd>{format!("{} · {}", p.commits, p.aborts)}</dd>
+        </dl>
+        <div class="actions">
+            if p.is_running() {
+                { button("Crash", "pipeline-crash", oc, command(PipelineCommand::Crash { name: name.clone() })) }
+                { button("Stop", "pipeline-stop", oc, command(PipelineCommand::Stop { name: name.clone() })) }
+            } else {
+                { button("Start", "pipeline-start", oc, command(PipelineCommand::Start { name: name.clone() })) }
+            }
+        </div>
+        </>
     }
 }

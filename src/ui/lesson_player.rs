@@ -39,6 +39,8 @@ pub struct LessonPlayerProps {
     #[prop_or_default]
     pub next_lesson: Option<Rc<Lesson>>,
     pub onopenlesson: Callback<Rc<Lesson>>,
+    /// Opens the lesson list (the last step of the last lesson leads there).
+    pub onalllessons: Callback<()>,
 }
 
 #[function_component(LessonPlayer)]
@@ -152,6 +154,11 @@ pub fn lesson_player(props: &LessonPlayerProps) -> Html {
                             let (cb, next) = (props.onopenlesson.clone(), next.clone());
                             Callback::from(move |_: MouseEvent| cb.emit(next.clone()))
                         }}>{format!("Next lesson: {} ▶", next.title)}</button>
+                    } else {
+                        <button type="button" id="lesson-all-lessons" class="primary" onclick={{
+                            let cb = props.onalllessons.clone();
+                            Callback::from(move |_: MouseEvent| cb.emit(()))
+                        }}>{"All lessons ▶"}</button>
                     }
                 }
                 <button type="button" id="lesson-next" class={classes!((index + 1 < total).then_some("primary"))} disabled={index + 1 >= total} onclick={onnext}>{"Next ▶"}</button>

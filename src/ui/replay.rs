@@ -8,7 +8,7 @@
 use yew::prelude::*;
 
 use super::state::{Sim, SPEEDS};
-use crate::read::rebalance::{last_rebalance, RebalanceSpan};
+use crate::read::rebalance::{finer_history, last_rebalance, RebalanceSpan};
 use crate::timeline::Timeline;
 
 /// Slow motion plays a quarter of real time: 2.5 ticks of 100 ms per real second.
@@ -44,14 +44,7 @@ pub struct Motion {
 
 /// The last rebalance of any group that began within [`RECENT_TICKS`] of the cursor.
 pub fn recent_rebalance(timeline: &Timeline) -> Option<RebalanceSpan> {
-    let steps = &timeline.steps()[..timeline.cursor()];
-    let now = timeline.state().tick;
-    let recent = steps
-        .iter()
-        .rposition(|s| s.tick + RECENT_TICKS < now)
-        .map_or(0, |i| i + 1);
-    // Only the recent steps are read, so the cost does not grow with the history.
-    last_rebalance(steps, recent)
+    crate::read::rebalance::recent_rebalance(timeline.steps(), timeline.cursor(), RECENT_TICKS)
 }
 
 /// The group rebalancing in the state shown, if any (the first by name).
@@ -125,6 +118,16 @@ impl Sim {
         };
         let mut console = self.console.borrow_mut();
         let timeline = console.timeline_mut();
+        // A rebalance recorded inside one long step (a lesson's `clock advance 5s`) would
+        // replay as one jump: its history is recorded again tick by tick there first.
+        let span = match finer_history(timeline, span.first_step, span.last_step) {
+            Some(finer) => {
+                let fine_span = last_rebalance(finer.steps(), span.first_step);
+                *timeline = finer;
+                fine_span.unwrap_or(span)
+            }
+            None => span,
+        };
         let from = timeline
             .index_at_tick(span.start_tick.saturating_sub(LEAD_IN_TICKS))
             .min(span.first_step);
@@ -218,7 +221,7 @@ pub fn motion_controls(props: &MotionControlsProps) -> Html {
             if let (Some(group), false) = (props.replayable.clone(), props.replaying) {
                 <button id="replay-rebalance" aria-label={format!("Replay rebalance slowly (R): group {group}")}
                         title={format!("Rewind to just before group {group}'s rebalance and play it at {SLOW_LABEL} (R)")}
-                        onclick={onreplay}>{"⟲ Replay rebalance"}</button>
+                        onclick={onreplay}>{"⟲ Replay"}</button>
             }
             <label class="auto-slow" title={format!("Play at {SLOW_LABEL} while a group rebalances")}>
                 <input type="checkbox" id="auto-slow" checked={props.auto_slow} onchange={onautoslow} />

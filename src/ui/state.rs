@@ -40,6 +40,12 @@ pub enum Selection {
     Group(String),
     Producer(String),
     Record(crate::engine::TopicPartition, i64),
+    /// A broker of a cluster (its node id).
+    Broker(crate::engine::replication::BrokerId),
+    /// A consume-transform-produce pipeline (its name).
+    Pipeline(String),
+    /// A share consumer (KIP-932), by client id.
+    ShareConsumer(String),
 }
 
 /// One line of the console's scrollback.

@@ -1,5 +1,6 @@
 //! The toolbar: play and pause, stepping, the speed, the history scrubber and the clock,
-//! then the lessons, reset, theme, presenter mode, share, export, import and help.
+//! then the lessons, theme, presenter mode, the session menu (reset, share, export, import)
+//! and help.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -45,8 +46,16 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// Closes a `<details>` menu.
+fn close(menu: &NodeRef) {
+    if let Some(details) = menu.cast::<web_sys::Element>() {
+        let _ = details.remove_attribute("open");
+    }
+}
+
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
+    let menu = use_node_ref();
     let (cursor, len, tick) = {
         let timeline = props.state.timeline();
         (timeline.cursor(), timeline.len(), timeline.state().tick)
@@ -112,7 +121,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let onimport = {
         let sim = props.sim.clone();
+        let menu = menu.clone();
         Callback::from(move |e: Event| {
+            close(&menu);
             let Some(input) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
@@ -137,6 +148,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             });
         })
     };
+    // A button chosen in the session menu closes it; Import closes it once a file is chosen.
+    let close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |e: MouseEvent| {
+            let on_button = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.tag_name() == "BUTTON");
+            if on_button {
+                close(&menu);
+            }
+        })
+    };
     html! {
         <header class="toolbar" role="toolbar" aria-label="Time controls" inert={props.inert}>
             <h1 class="brand">{"kafka-sim"}</h1>
@@ -145,7 +169,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </button>
             <button id="step-back" aria-label="Step back (left arrow)" onclick={intent(|| Action::StepBack)} disabled={cursor == 0}>{"◀ Step"}</button>
             <button id="step-forward" aria-label="Step forward (right arrow)" onclick={intent(|| Action::StepForward)}>{"Step ▶"}</button>
-            <label class="speed">{"Speed "}
+            <label class="speed">
                 <select id="speed" aria-label="Playback speed" onchange={onspeed}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option value={i.to_string()} selected={i == props.speed}>{*label}</option> }) }
                 </select>
@@ -161,14 +185,20 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 let sim = props.sim.clone();
                 Callback::from(move |_| sim.dispatch(Action::ShowLessons(true)))
             }}>{"Lessons"}</button>
-            <button id="reset" aria-label="Reset to an empty cluster" onclick={intent(|| Action::Reset)}>{"Reset"}</button>
             <button id="theme" aria-label="Switch light or dark theme" onclick={ontheme}>{"Theme"}</button>
             <button id="presenter" aria-label="Present (presenter mode, large type)" aria-pressed={props.presenter.to_string()} onclick={intent(|| Action::TogglePresenter)}>{"Present"}</button>
-            <button id="share" aria-label="Share: copy a link to this exact state" onclick={onshare}>{"Share"}</button>
-            <button id="export" aria-label="Export as a JSON file" onclick={onexport}>{"Export"}</button>
-            <button id="export-shell" title="Export as shell script" aria-label="Export .sh: the session as a shell script of Kafka's tools, for a real cluster" onclick={onexport_shell}>{"Export .sh"}</button>
-            <label class="button" for="import-file">{"Import"}</label>
-            <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Import a scenario file" onchange={onimport} />
+            // The session's file actions share one menu, so the toolbar keeps to one line on a laptop.
+            <details id="session-menu" class="menu" ref={menu.clone()}>
+                <summary aria-label="Session: reset, share, export, import">{"Session ▾"}</summary>
+                <div class="menu-items" onclick={close_menu}>
+                    <button id="reset" aria-label="Reset to an empty cluster" onclick={intent(|| Action::Reset)}>{"Reset"}</button>
+                    <button id="share" aria-label="Share: copy a link to this exact state" onclick={onshare}>{"Share"}</button>
+                    <button id="export" aria-label="Export as a JSON file" onclick={onexport}>{"Export"}</button>
+                    <button id="export-shell" title="Export as shell script" aria-label="Export .sh: the session as a shell script of Kafka's tools, for a real cluster" onclick={onexport_shell}>{"Export .sh"}</button>
+                    <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Import a scenario file" onchange={onimport} />
+                    <label class="button" for="import-file">{"Import"}</label>
+                </div>
+            </details>
             <button id="help" aria-label="Keyboard shortcuts (?)" onclick={intent(|| Action::ToggleHelp)}>{"?"}</button>
         </header>
     }

@@ -71,10 +71,13 @@ test('five consumers on three partitions: two idle; stopping one rebalances', as
   // Every click prints the command it stands for, so students learn the commands.
   await page.waitForFunction(() => [...document.querySelectorAll('.scrollback pre.in')].some((p) => p.textContent.startsWith('$ consumer start workers-5 --group workers --topic events')));
   const stable = 'g.group[data-group="workers"][data-state="Stable"]';
+  // Settled: Stable, five members, none joining or syncing, and every partition owned (a
+  // generation's followers apply their assignment a moment after the group turns Stable).
   await page.waitForFunction(() => {
     const members = [...document.querySelectorAll('g.group[data-group="workers"] g.consumer')];
+    const owned = new Set(members.flatMap((m) => m.dataset.owned.split(',').filter(Boolean)));
     return document.querySelector('g.group[data-group="workers"][data-state="Stable"]') && members.length === 5
-      && members.every((m) => !m.dataset.status.includes('…'));
+      && members.every((m) => !m.dataset.status.includes('…')) && owned.size === 3;
   }, null, { timeout: 30000 });
   const owned = await page.$$eval('g.group[data-group="workers"] g.consumer', (els) => els.map((e) => e.dataset.owned));
   assert.equal(owned.filter((o) => o === '').length, 2, `two idle consumers: ${JSON.stringify(owned)}`);

@@ -81,6 +81,22 @@ export async function runLineAndWait(page, line) {
   await page.waitForFunction((n) => document.querySelectorAll('.scrollback pre.in').length > n, before);
 }
 
+/** Settles the task of the lesson step on screen, if it has one, as a student would: a goal
+ * not met yet is done with "Show me" (and waited for), a prediction is answered with choice
+ * `choice` and its explanation waited for. Returns the task's kind (`goal`, `predict`, or null). */
+export async function answerTask(page, { choice = 0, goalTimeout = 10000 } = {}) {
+  const task = await page.$('section.lesson .task');
+  const kind = task && await task.getAttribute('data-task');
+  if (kind === 'goal') {
+    if ((await task.getAttribute('data-met')) !== 'true') await page.click('#lesson-show-me');
+    await page.waitForSelector('section.lesson .task[data-met="true"]', { timeout: goalTimeout });
+  } else if (kind === 'predict') {
+    await page.click(`section.lesson .choice[data-choice="${choice}"]`);
+    await page.waitForSelector('section.lesson .explanation');
+  }
+  return kind;
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);

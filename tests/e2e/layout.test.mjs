@@ -314,3 +314,64 @@ test('on a phone, Zoom draws a lesson\'s lane and readers legibly and pans to th
   assert.equal(await wide.page.isVisible('#zoom-diagram'), false, 'no zoom on a laptop');
   await wide.context.close();
 });
+
+test('the toolbar keeps to one line on a laptop; the session menu opens on screen and closes after a choice', async () => {
+  for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080]]) {
+    for (const colorScheme of ['light', 'dark']) {
+      for (const presenter of [false, true]) {
+        const { page, errors, context } = await openPage(browser, `${server.url}?lesson=rebalancing&step=4`, { width, height, colorScheme });
+        await page.waitForSelector('#replay-rebalance', { timeout: 20000 }).catch(() => {});
+        if (presenter) {
+          await page.click('#presenter');
+          await page.waitForSelector('.app.presenter');
+        }
+        const what = `${width}x${height} ${colorScheme}${presenter ? ' presenter' : ''}`;
+        const rows = await page.$$eval('.toolbar > *', (els) => [...new Set(els.filter((e) => e.getBoundingClientRect().height > 2)
+          .map((e) => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); }))]);
+        const spread = Math.max(...rows) - Math.min(...rows);
+        assert.ok(spread <= 4, `${what}: every toolbar control is on one line (centres at ${rows})`);
+        const bar = await page.$eval('.toolbar', (e) => e.getBoundingClientRect().height);
+        assert.ok(bar <= 52, `${what}: the toolbar is one line high (${bar} px)`);
+        assert.equal(await page.isVisible('#export'), false, `${what}: the session menu starts closed`);
+        await page.click('#session-menu summary');
+        for (const id of ['reset', 'share', 'export', 'export-shell']) {
+          const box = await page.locator(`#${id}`).boundingBox();
+          assert.ok(box && box.x >= 0 && box.x + box.width <= width && box.y + box.height <= height, `${what}: #${id} opens on screen: ${JSON.stringify(box)}`);
+        }
+        if (width !== 1920 || colorScheme === 'dark') await screenshot(page, `toolbar-menu-${width}x${height}-${colorScheme}${presenter ? '-presenter' : ''}`);
+        await page.click('#export');
+        assert.equal(await page.isVisible('#export'), false, `${what}: a choice closes the menu`);
+        assert.deepEqual(errors, [], what);
+        await context.close();
+      }
+    }
+  }
+});
+
+test('a tall diagram (the rebalancing lesson, order events step 7) keeps its text as large as every other diagram at 1366x768', async () => {
+  const smallest = (page) => page.evaluate(() => {
+    const svg = document.querySelector('svg.diagram');
+    const scale = svg.getScreenCTM().a;
+    const sizes = [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().width > 0)
+      .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return { scale, px: Math.min(...sizes) };
+  });
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, errors, context } = await openPage(browser, server.url, { width: 1366, height: 768, colorScheme });
+    await page.waitForSelector('svg.diagram .record');
+    const sandbox = await smallest(page);
+    for (const [lesson, step] of [['rebalancing', 1], ['rebalancing', 3], ['order-events', 7]]) {
+      await page.goto(`${server.url}?lesson=${lesson}&step=${step}`);
+      await page.waitForSelector(`section.lesson[data-step="${step - 1}"]`);
+      await page.waitForSelector('svg.diagram .lane');
+      const m = await smallest(page);
+      const what = `${lesson} step ${step} ${colorScheme}`;
+      assert.ok(m.px >= 9.9 && m.px >= sandbox.px - 0.1, `${what}: the smallest text is ${m.px.toFixed(1)} px (the sandbox's ${sandbox.px.toFixed(1)} px)`);
+      const page2 = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollHeight, inner: innerHeight }));
+      assert.ok(page2.scroll <= page2.inner, `${what}: the page itself does not scroll; the stage does`);
+      await screenshot(page, `layout-tall-${lesson}-${step}-1366x768-${colorScheme}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

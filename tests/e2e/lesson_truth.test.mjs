@@ -67,6 +67,19 @@ test('the last step leads to the next lesson', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the last step of the last lesson leads back to the lesson list', async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?lesson=exactly-once&step=99`, { width: 1366, height: 768 });
+  await page.waitForSelector('section.lesson[data-lesson="exactly-once"]');
+  assert.ok(await page.isDisabled('#lesson-next'));
+  assert.equal(await page.locator('#lesson-next-lesson').count(), 0);
+  const all = page.locator('#lesson-all-lessons');
+  assert.equal(await all.innerText(), 'All lessons ▶');
+  assert.ok(await all.isVisible());
+  await all.click();
+  await page.waitForSelector('[data-lesson-card="newspaper"]');
+  assert.deepEqual(errors, []);
+});
+
 test('a reload returns to the step reached, not the step in the link; leaving the lesson clears it', async () => {
   const { page, errors } = await openPage(browser, `${server.url}?lesson=order-events&step=1`, { width: 1366, height: 768 });
   await page.waitForSelector('section.lesson[data-lesson="order-events"][data-step="0"]');

@@ -3,7 +3,7 @@
 // screenshot of each step at 1920x1080; a malformed lesson file gives a clear message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, answerTask } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -23,15 +23,7 @@ test('every lesson plays to its end through the UI', async () => {
     await page.waitForSelector(`section.lesson[data-lesson="${id}"][data-step="0"]`);
     for (let step = 0; ; step++) {
       await page.waitForSelector(`section.lesson[data-step="${step}"]`);
-      const task = await page.$('section.lesson .task');
-      const kind = task && await task.getAttribute('data-task');
-      if (kind === 'goal') {
-        if ((await task.getAttribute('data-met')) !== 'true') await page.click('#lesson-show-me');
-        await page.waitForSelector('section.lesson .task[data-met="true"]', { timeout: 10000 });
-      } else if (kind === 'predict') {
-        await page.click('section.lesson .choice[data-choice="0"]');
-        await page.waitForSelector('section.lesson .explanation');
-      }
+      await answerTask(page);
       await screenshot(page, `lesson-${id}-step-${step + 1}`);
       if (await page.isDisabled('#lesson-next')) break;
       await page.click('#lesson-next');

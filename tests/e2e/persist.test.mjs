@@ -19,8 +19,10 @@ test('a shared link opens exactly the same state', async () => {
   await page.click('#play');
   await page.fill('#produce-key', 'shared-key');
   await page.click('#produce-button');
+  await page.click('#session-menu summary');
   await page.click('#share');
   await page.waitForSelector('.notice-banner');
+  assert.equal(await page.isVisible('#share'), false, 'the session menu closes after a choice');
   const url = page.url();
   assert.match(url, /#s1\./);
   const step = await page.getAttribute('.clock', 'data-step');
@@ -44,6 +46,7 @@ test('Export .sh downloads the session as a bash script of Kafka tools', async (
   await page.fill('#produce-key', 'exported-key');
   await page.click('#produce-button');
   await page.waitForSelector('g.record[data-key="exported-key"]');
+  await page.click('#session-menu summary');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-shell')]);
   assert.equal(download.suggestedFilename(), 'kafka-sim-session.sh');
   const text = await fs.readFile(await download.path(), 'utf8');

@@ -7,7 +7,7 @@ use super::super::clock;
 use super::*;
 use crate::engine::{ResetScope, ResetSpec};
 
-pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 26] = [
+pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 27] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("list"),
@@ -22,6 +22,7 @@ pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 26] = [
     flag("verbose"),
     flag("offsets"),
     optional_value("state"),
+    optional_value("type"),
     flag("dry-run"),
     flag("execute"),
     flag("to-earliest"),
@@ -55,13 +56,7 @@ const RESET_SCENARIOS: [&str; 7] = [
 /// Parses a `kafka-consumer-groups` line and checks that it has exactly one action.
 pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
     // ConsumerGroupCommand does not catch joptsimple's exception: the JVM prints it.
-    let p = args::parse(words, &GROUPS_OPTIONS).map_err(|e| {
-        let (message, exception) = args::jopt_error(&e);
-        format!("Exception in thread \"main\" {exception}: {message}\n")
-    })?;
-    if let Some(extra) = p.positional.first() {
-        return Err(format!("Found non argument parameters: {extra}\n"));
-    }
+    let p = args::parse_tool_line(words, &GROUPS_OPTIONS, args::uncaught)?;
     let actions = [
         "list",
         "describe",
@@ -79,7 +74,7 @@ pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
             "Option \"[{other}]\" can't be used with option \"[list]\"\n"
         ));
     }
-    if actions.iter().filter(|a| p.has(a)).count() != 1 {
+    if !args::one_action(&p, &actions) {
         return Err("Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex\n".into());
     }
     if p.has("delete-offsets") && (!p.has("group") || !p.has("topic")) {

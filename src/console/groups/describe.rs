@@ -5,9 +5,6 @@ use super::super::Console;
 use super::*;
 use crate::engine::{Group, GroupState, TopicPartition};
 
-/// The broker that coordinates every group, as `--describe --state` prints it.
-const COORDINATOR: &str = "localhost:9092  (1)";
-
 /// One row of the offsets view.
 struct OffsetRow {
     topic: String,
@@ -45,6 +42,9 @@ impl Console {
     }
 
     pub(super) fn describe_offsets(&self, id: &str, verbose: bool) -> String {
+        if let Some(out) = self.describe_modern_offsets(id, verbose) {
+            return out;
+        }
         let state = self.timeline.state();
         let group = state.groups.get(id);
         let mut rows: Vec<OffsetRow> = Vec::new();
@@ -79,31 +79,8 @@ impl Console {
         // Every column but the last is padded; the verbose view adds the leader epoch
         // (column 3).
         let widths = [g_w, t_w, 10, 15, 15, 15, 15, c_w, h_w];
-        let line = |cells: [&str; 10]| {
-            let mut text = String::new();
-            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-                if i == 3 && !verbose {
-                    continue;
-                }
-                text.push(if text.is_empty() { '\n' } else { ' ' });
-                text.push_str(&pad(cell, w));
-            }
-            text.push(' ');
-            text.push_str(cells[9]);
-            text
-        };
-        out.push_str(&line([
-            "GROUP",
-            "TOPIC",
-            "PARTITION",
-            "LEADER-EPOCH",
-            "CURRENT-OFFSET",
-            "LOG-END-OFFSET",
-            "LAG",
-            "CONSUMER-ID",
-            "HOST",
-            "CLIENT-ID",
-        ]));
+        let line = |cells: [&str; 10]| offsets_line(&widths, verbose, cells);
+        out.push_str(&line(OFFSETS_HEADER));
         for r in &rows {
             let epoch = if r.current == "-" { "-" } else { "0" };
             out.push_str(&line([
@@ -124,6 +101,9 @@ impl Console {
     }
 
     pub(super) fn describe_members(&self, id: &str, verbose: bool) -> String {
+        if let Some(out) = self.describe_modern_members(id, verbose) {
+            return out;
+        }
         let state = self.timeline.state();
         let group = state.groups.get(id);
         let members = group.map(|g| g.members.as_slice()).unwrap_or_default();
@@ -228,7 +208,10 @@ impl Console {
         out
     }
 
-    pub(super) fn describe_state(&self, id: &str) -> String {
+    pub(super) fn describe_state(&self, id: &str, verbose: bool) -> String {
+        if let Some(out) = self.describe_modern_state(id, verbose) {
+            return out;
+        }
         let state = self.timeline.state();
         let group = state.groups.get(id);
         let (mut out, show) = self.member_state_notice(group, id, 1);
@@ -236,11 +219,29 @@ impl Console {
             return out;
         };
         let g_w = id.chars().count().max(15);
-        let c_w = COORDINATOR.chars().count().max(25);
-        let strategy = g.protocol.map_or("-", |s| s.name());
+        let coordinator = coordinator_cell(state, id);
+        let c_w = coordinator.chars().count().max(25);
+        // While the members join, the protocol is not chosen yet: the tool prints `-` (seen
+        // on Kafka 4.4 in a group PreparingRebalance after a stable generation).
+        let strategy = if g.state == GroupState::PreparingRebalance {
+            "-"
+        } else {
+            g.protocol.map_or("-", |s| s.name())
+        };
+        // `--verbose` adds the consumer protocol's epochs, which a classic group lacks.
         let line = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+            let epochs = if verbose {
+                let (group_epoch, target_epoch) = if a == "GROUP" {
+                    ("GROUP-EPOCH", "TARGET-ASSIGNMENT-EPOCH")
+                } else {
+                    ("-", "-")
+                };
+                format!("{} {} ", pad(group_epoch, 15), pad(target_epoch, 25))
+            } else {
+                String::new()
+            };
             format!(
-                "\n{} {} {} {} {e}",
+                "\n{} {} {} {} {epochs}{e}",
                 pad(a, g_w),
                 pad(b, c_w),
                 pad(c, 20),
@@ -256,7 +257,7 @@ impl Console {
         ));
         out.push_str(&line(
             id,
-            COORDINATOR,
+            &coordinator,
             strategy,
             g.state.name(),
             &g.members.len().to_string(),
@@ -284,4 +285,34 @@ pub(in crate::console) fn assignment_string(assignment: &[TopicPartition]) -> St
         })
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// The columns of the offsets view of `--describe` (the verbose view adds LEADER-EPOCH).
+pub(super) const OFFSETS_HEADER: [&str; 10] = [
+    "GROUP",
+    "TOPIC",
+    "PARTITION",
+    "LEADER-EPOCH",
+    "CURRENT-OFFSET",
+    "LOG-END-OFFSET",
+    "LAG",
+    "CONSUMER-ID",
+    "HOST",
+    "CLIENT-ID",
+];
+
+/// One line of the offsets view: every column but the last padded to its width, the leader
+/// epoch (column 3) only in the verbose view; the line starts with its newline.
+pub(super) fn offsets_line(widths: &[usize; 9], verbose: bool, cells: [&str; 10]) -> String {
+    let mut text = String::new();
+    for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        if i == 3 && !verbose {
+            continue;
+        }
+        text.push(if text.is_empty() { '\n' } else { ' ' });
+        text.push_str(&pad(cell, *w));
+    }
+    text.push(' ');
+    text.push_str(cells[9]);
+    text
 }

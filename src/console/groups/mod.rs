@@ -9,6 +9,7 @@
 mod args;
 mod delete;
 mod describe;
+mod modern;
 mod reset;
 
 pub(in crate::console) use self::args::GROUPS_OPTIONS;
@@ -16,10 +17,10 @@ use self::args::*;
 pub(in crate::console) use self::describe::assignment_string;
 use super::args as cli_args;
 use super::Console;
-use crate::engine::{Command, Group, GroupState};
+use crate::engine::{Command, Group};
 
 /// `"%-Ns"`: pads to at least `width` characters.
-pub(super) fn pad(text: &str, width: usize) -> String {
+pub(in crate::console) fn pad(text: &str, width: usize) -> String {
     format!("{text:<width$}")
 }
 
@@ -44,6 +45,24 @@ pub(super) fn group_not_found(id: &str) -> String {
         ))
     )
 }
+
+/// The `COORDINATOR (ID)` cell of `--describe --state`: the broker leading the group's
+/// `__consumer_offsets` partition as `host:port  (id)` (`localhost:9092  (1)` on one broker).
+/// A group without a running coordinator never gets this far (see
+/// [`COORDINATOR_NOT_AVAILABLE`]); its cell would name node 1.
+pub(in crate::console) fn coordinator_cell(engine: &crate::engine::Engine, group: &str) -> String {
+    // While the coordinator is away the tool waits for the broker that takes over.
+    let id = engine.group_coordinator_next(group).unwrap_or(1);
+    format!("{}  ({id})", crate::engine::cluster::broker_address(id))
+}
+
+/// What `--describe` prints while no running broker holds a replica of the group's offsets
+/// partition (the error FindCoordinator answers, COORDINATOR_NOT_AVAILABLE; the wording of
+/// the tool's line is the simulator's reading of the admin client, not checked on a broker).
+/// While a running replica will take over (the crashed leader not fenced yet), the real
+/// tool retries FindCoordinator and prints the group once the new coordinator has it
+/// (c3x_coordinator_away, Kafka 4.4): the simulator prints it at once.
+pub(super) const COORDINATOR_NOT_AVAILABLE: &str = "\nError: Executing consumer group command failed due to org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available.\njava.util.concurrent.ExecutionException: org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available.\n";
 
 impl Console {
     /// The groups a `kafka-consumer-groups` line names (every group with `--all-groups`).
@@ -112,6 +131,13 @@ impl Console {
             Err(text) => return text,
         };
         if p.has("list") {
+            if p.has("type") {
+                return self.list_groups_with_type(
+                    p.has("state"),
+                    p.value("state"),
+                    Some(p.value("type").unwrap_or_default()),
+                );
+            }
             return self.list_groups(p.has("state"), p.value("state"));
         }
         if p.has("delete-offsets") {
@@ -135,10 +161,19 @@ impl Console {
             let verbose = p.has("verbose");
             let mut out = String::new();
             for group in &sorted {
+                let engine = self.timeline.state();
+                if engine.groups.contains_key(group)
+                    && engine.group_coordinator(group).is_none()
+                    && engine.group_coordinator_next(group).is_none()
+                {
+                    // FindCoordinator finds no running leader of the group's offsets partition.
+                    out.push_str(COORDINATOR_NOT_AVAILABLE);
+                    return out;
+                }
                 out.push_str(&if p.has("members") {
                     self.describe_members(group, verbose)
                 } else if p.has("state") {
-                    self.describe_state(group)
+                    self.describe_state(group, verbose)
                 } else {
                     self.describe_offsets(group, verbose)
                 });
@@ -159,18 +194,33 @@ impl Console {
         if !with_state {
             return super::lines(state.groups.keys().cloned());
         }
+        self.list_groups_with_type(true, state_filter, None)
+    }
+
+    /// `--list` with `--type` and/or `--state` (`printGroupInfo`): the TYPE column
+    /// (`Classic`, `Consumer`) when `type_filter` is given (empty: every type) and the STATE
+    /// column, each `%-20s`, optionally filtered.
+    fn list_groups_with_type(
+        &self,
+        with_state: bool,
+        state_filter: Option<&str>,
+        type_filter: Option<&str>,
+    ) -> String {
+        let state = self.timeline.state();
         let mut wanted: Vec<String> = Vec::new();
         if let Some(filter) = state_filter.filter(|f| !f.is_empty()) {
             for name in filter.split(',').map(str::trim) {
                 let known = [
-                    GroupState::Empty,
-                    GroupState::PreparingRebalance,
-                    GroupState::CompletingRebalance,
-                    GroupState::Stable,
-                    GroupState::Dead,
+                    "Empty",
+                    "PreparingRebalance",
+                    "CompletingRebalance",
+                    "Stable",
+                    "Dead",
+                    "Assigning",
+                    "Reconciling",
                 ];
-                match known.iter().find(|s| s.name().eq_ignore_ascii_case(name)) {
-                    Some(s) => wanted.push(s.name().to_string()),
+                match known.iter().find(|s| s.eq_ignore_ascii_case(name)) {
+                    Some(s) => wanted.push(s.to_string()),
                     None => {
                         return format!(
                             "Invalid state list '{filter}'. Valid states are: Assigning, CompletingRebalance, Dead, Empty, PreparingRebalance, Reconciling, Stable, Unknown\n"
@@ -179,25 +229,59 @@ impl Console {
                 }
             }
         }
-        let listed: Vec<&Group> = state
+        let mut types: Vec<&str> = Vec::new();
+        if let Some(filter) = type_filter.filter(|f| !f.is_empty()) {
+            for name in filter.to_ascii_lowercase().split(',').map(str::trim) {
+                match name {
+                    "classic" => types.push("Classic"),
+                    "consumer" => types.push("Consumer"),
+                    _ => {
+                        return format!(
+                            "Invalid types list '{filter}'. Valid types are: Classic, Consumer\n"
+                        )
+                    }
+                }
+            }
+        }
+        let listed: Vec<(&Group, &str, &str)> = state
             .groups
             .values()
-            .filter(|g| wanted.is_empty() || wanted.iter().any(|w| w == g.state.name()))
+            .map(|g| (g, group_type(g), g.state_name()))
+            .filter(|(_, _, s)| wanted.is_empty() || wanted.iter().any(|w| w == s))
+            .filter(|(_, t, _)| types.is_empty() || types.contains(t))
             .collect();
         let width = listed
             .iter()
-            .map(|g| g.id.chars().count().max(15))
+            .map(|(g, _, _)| g.id.chars().count().max(15))
             .max()
             .unwrap_or(15)
             + 10;
-        let mut out = format!("{} {}\n", pad("GROUP", width), pad("STATE", 20));
-        for g in listed {
-            out.push_str(&format!(
-                "{} {}\n",
-                pad(&g.id, width),
-                pad(g.state.name(), 20)
-            ));
+        let line = |id: &str, kind: &str, st: &str| {
+            let mut text = pad(id, width);
+            if type_filter.is_some() {
+                text.push(' ');
+                text.push_str(&pad(kind, 20));
+            }
+            if with_state {
+                text.push(' ');
+                text.push_str(&pad(st, 20));
+            }
+            text.push('\n');
+            text
+        };
+        let mut out = line("GROUP", "TYPE", "STATE");
+        for (g, kind, st) in listed {
+            out.push_str(&line(&g.id, kind, st));
         }
         out
+    }
+}
+
+/// The group's type as `--list --type` prints it.
+fn group_type(g: &Group) -> &'static str {
+    if g.modern.is_some() {
+        "Consumer"
+    } else {
+        "Classic"
     }
 }

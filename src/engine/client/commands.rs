@@ -67,6 +67,9 @@ impl Engine {
                 return rejected(e);
             }
         }
+        if let Err(e) = config.check_group_protocol() {
+            return rejected(e);
+        }
         if let (Some(g), Some(instance)) = (group, config.group_instance_id.as_ref()) {
             if let Some(other) = self.consumers.values().find(|c| {
                 c.is_running()
@@ -138,6 +141,9 @@ impl Engine {
         events.push(Event::ConsumerStopped {
             client_id: client_id.to_string(),
         });
+        if subscriber {
+            events.extend(self.modern_leave(client_id));
+        }
         if let Some((member_id, group)) = member {
             // A static member does not send LeaveGroup: the coordinator waits for its session to expire.
             if subscriber && !is_static {
@@ -233,8 +239,14 @@ impl Engine {
                 "group.instance.id can only be changed while the consumer is stopped.",
             );
         }
+        if key == "group.protocol" && c.is_running() {
+            return rejected("group.protocol can only be changed while the consumer is stopped.");
+        }
         let mut config = c.config.clone();
         if let Err(e) = config.set(key, value) {
+            return rejected(e);
+        }
+        if let Err(e) = config.check_group_protocol() {
             return rejected(e);
         }
         let strategy_changed = config.assignors != c.config.assignors;
@@ -290,7 +302,7 @@ impl Engine {
             };
             let offset = match to {
                 SeekTarget::Beginning => log.log_start_offset(),
-                SeekTarget::End => log.high_watermark(),
+                SeekTarget::End => log.fetch_end(c.config.isolation_level),
                 SeekTarget::Offset(o) if o < 0 => return rejected("seek offset must not be a negative number"),
                 SeekTarget::Offset(o) if o > log.log_end_offset() => {
                     return rejected(format!(

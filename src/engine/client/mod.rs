@@ -29,7 +29,11 @@ impl Engine {
     }
 
     /// Drops records fetched but not processed, with an event per partition.
-    fn drop_in_flight(&mut self, client_id: &str, only: Option<&[TopicPartition]>) -> Vec<Event> {
+    pub(in crate::engine) fn drop_in_flight(
+        &mut self,
+        client_id: &str,
+        only: Option<&[TopicPartition]>,
+    ) -> Vec<Event> {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return Vec::new();
         };
@@ -54,7 +58,7 @@ impl Engine {
     }
 
     /// The current positions of the owned partitions, to commit.
-    fn positions_to_commit(c: &Consumer) -> Vec<(TopicPartition, i64)> {
+    pub(in crate::engine) fn positions_to_commit(c: &Consumer) -> Vec<(TopicPartition, i64)> {
         c.assignment
             .iter()
             .filter_map(|tp| c.positions.get(tp).map(|o| (tp.clone(), *o)))

@@ -9,6 +9,7 @@ use crate::engine::consumer::{
 use crate::engine::event::{Event, LeaveReason, ResetCause};
 use crate::engine::group::Ownership;
 use crate::engine::time::{ms_to_ticks, MS_PER_TICK};
+use crate::engine::txn;
 use crate::engine::{Engine, GroupState, TopicPartition};
 
 /// Thousandths of a record per record.
@@ -28,9 +29,17 @@ impl Engine {
             .map(|(id, _)| id.clone())
             .collect();
         for id in ids {
+            if self.is_modern_subscriber(&id) {
+                events.extend(self.tick_modern_consumer(&id));
+                continue;
+            }
             events.extend(self.heartbeat(&id));
             events.extend(self.check_poll_timeout(&id));
+            let held = self.pipeline_watch(&id);
             events.extend(self.process(&id));
+            if let Some(held) = held {
+                events.extend(self.pipeline_step(&id, held));
+            }
             if self
                 .consumers
                 .get(&id)
@@ -60,25 +69,38 @@ impl Engine {
         {
             return Vec::new();
         }
-        let group = self.groups.get_mut(&group_id);
-        let known = match group {
-            Some(g) => {
-                let preparing = g.state == GroupState::PreparingRebalance;
-                match g.member_mut(&member_id) {
-                    Some(m) => {
-                        m.last_heartbeat_tick = now;
-                        Some(preparing && !m.join.is_joined())
-                    }
-                    None => None,
-                }
+        let (reachable, noticed) = self.reach_coordinator(client_id);
+        if !reachable {
+            // Nothing answers the heartbeat: the client tries again at the next interval.
+            if let Some(c) = self.consumers.get_mut(client_id) {
+                c.last_heartbeat_tick = now;
             }
-            None => None,
+            return noticed;
+        }
+        let in_consumer_group = self.classic_heartbeat_to_consumer_group(&group_id, &member_id);
+        let group = self.groups.get_mut(&group_id);
+        let known = match (in_consumer_group, group) {
+            (Some(rejoin), _) => rejoin,
+            (None, group) => match group {
+                Some(g) => {
+                    let preparing = g.state == GroupState::PreparingRebalance;
+                    match g.member_mut(&member_id) {
+                        Some(m) => {
+                            m.last_heartbeat_tick = now;
+                            Some(preparing && !m.join.is_joined())
+                        }
+                        None => None,
+                    }
+                }
+                None => None,
+            },
         };
         let Some(c) = self.consumers.get_mut(client_id) else {
             return Vec::new();
         };
         c.last_heartbeat_tick = now;
-        match known {
+        let mut events = noticed;
+        events.extend(match known {
             Some(true) => {
                 c.membership.request_rejoin();
                 Vec::new()
@@ -98,7 +120,8 @@ impl Engine {
                 }
                 events
             }
-        }
+        });
+        events
     }
 
     /// `max.poll.interval.ms` exceeded: the client leaves the group on its own.
@@ -152,7 +175,7 @@ impl Engine {
     }
 
     /// The application processes fetched records at the consumer's processing rate.
-    fn process(&mut self, client_id: &str) -> Vec<Event> {
+    pub(in crate::engine) fn process(&mut self, client_id: &str) -> Vec<Event> {
         let Some(c) = self.consumers.get_mut(client_id) else {
             return Vec::new();
         };
@@ -215,6 +238,26 @@ impl Engine {
         };
         c.last_poll_tick = now;
         let cooperative = c.config.is_cooperative();
+        let has_group = c.group.is_some();
+        let reachable = if has_group {
+            let (reachable, noticed) = self.reach_coordinator(client_id);
+            events.extend(noticed);
+            reachable
+        } else {
+            true
+        };
+        let Some(c) = self.consumers.get_mut(client_id) else {
+            return events;
+        };
+        if !reachable {
+            // ConsumerCoordinator.poll returns early while the coordinator is unknown: no
+            // join, no auto-commit (it is due again once the coordinator is found).
+            if c.is_subscriber() && c.membership.is_rebalancing() && !cooperative {
+                return events;
+            }
+            events.extend(self.fetch(client_id));
+            return events;
+        }
         if c.is_subscriber() {
             if c.membership.rejoin_needed() {
                 events.extend(self.prepare_join(client_id));
@@ -388,7 +431,7 @@ impl Engine {
         })?;
         let offset = match c.config.auto_offset_reset {
             OffsetReset::Earliest => log.log_start_offset(),
-            OffsetReset::Latest => log.high_watermark(),
+            OffsetReset::Latest => log.fetch_end(c.config.isolation_level),
             OffsetReset::None => {
                 let error = match cause {
                     ResetCause::NoCommittedOffset => format!("NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{tp}]"),
@@ -424,7 +467,7 @@ impl Engine {
     }
 
     /// Fetches up to `max.poll.records` from the owned partitions, taking turns.
-    fn fetch(&mut self, client_id: &str) -> Vec<Event> {
+    pub(in crate::engine) fn fetch(&mut self, client_id: &str) -> Vec<Event> {
         let mut events = Vec::new();
         let Some(c) = self.consumers.get(client_id) else {
             return events;
@@ -466,15 +509,14 @@ impl Engine {
             let Some(log) = self.partition_log(tp) else {
                 continue;
             };
-            let offsets: Vec<i64> = match log.read(position, budget) {
-                Ok(records) => records.iter().map(|r| r.offset).collect(),
+            let isolation = c.config.isolation_level;
+            let fetched = match txn::fetch::fetch(log, position, budget, isolation) {
+                Ok(fetched) => fetched,
                 Err(_) => match self.reset_position(c, tp, ResetCause::OutOfRange, position) {
                     Ok((p, e)) => {
                         events.push(e);
                         position = p;
-                        log.read(p, budget)
-                            .map(|rs| rs.iter().map(|r| r.offset).collect())
-                            .unwrap_or_default()
+                        txn::fetch::fetch(log, p, budget, isolation).unwrap_or_default()
                     }
                     Err(e) => {
                         events.extend(self.fail_consumer(client_id, e));
@@ -482,21 +524,29 @@ impl Engine {
                     }
                 },
             };
+            let offsets = fetched.offsets;
             let Some(c) = self.consumers.get_mut(client_id) else {
                 return events;
             };
-            let new_position = offsets.last().map_or(position, |o| o + 1);
+            let new_position = fetched.next_position.max(position);
             c.positions.insert(tp.clone(), new_position);
             if !offsets.is_empty() {
                 fetched_any = true;
                 budget -= offsets.len();
                 c.processed.entry(tp.clone()).or_insert(position);
-                events.push(Event::RecordsFetched {
-                    client_id: client_id.to_string(),
-                    partition: tp.clone(),
-                    from_offset: position,
-                    to_offset: new_position,
-                });
+                // One event per run of returned records: a read_committed reader's aborted
+                // records between them were never given to it.
+                events.extend(
+                    fetched
+                        .runs
+                        .iter()
+                        .map(|&(from, to)| Event::RecordsFetched {
+                            client_id: client_id.to_string(),
+                            partition: tp.clone(),
+                            from_offset: from,
+                            to_offset: to,
+                        }),
+                );
                 c.in_flight.push_back(FetchedRange {
                     partition: tp.clone(),
                     offsets: offsets.into(),
@@ -565,29 +615,11 @@ impl Engine {
             .filter(|tp| !owned.contains(tp))
             .cloned()
             .collect();
-        let auto_commit = c.config.enable_auto_commit;
-        let commit_before_revoke: Vec<(TopicPartition, i64)> = revoked
-            .iter()
-            .filter_map(|tp| c.positions.get(tp).map(|o| (tp.clone(), *o)))
-            .collect();
-        if !revoked.is_empty() {
-            // Cooperative: give up only what moves, then rejoin for the second round.
-            if auto_commit {
-                events.extend(self.commit_offsets(client_id, commit_before_revoke));
-            }
-            events.push(Event::PartitionsRevoked {
-                group: group.to_string(),
-                client_id: client_id.to_string(),
-                partitions: revoked.clone(),
-            });
-            events.extend(self.drop_in_flight(client_id, Some(&revoked)));
-        }
+        // Cooperative: give up only what moves, then rejoin for the second round.
+        events.extend(self.revoke_partitions(group, client_id, &revoked));
         let Some(c) = self.consumers.get_mut(client_id) else {
             return events;
         };
-        for tp in &revoked {
-            c.positions.remove(tp);
-        }
         // Cooperative: whatever it revoked is assigned in a second round.
         let rejoin_needed = c.membership.rejoin_needed() || !revoked.is_empty();
         c.assignment = assigned.clone();
@@ -610,6 +642,45 @@ impl Engine {
             partitions: assigned,
             added,
         });
+        events
+    }
+}
+
+impl Engine {
+    /// A consumer gives partitions up (a cooperative round, or a consumer-protocol member's
+    /// revocation): with auto-commit it commits their positions first, then it drops what it
+    /// had fetched from them and forgets their positions. Nothing when `revoked` is empty.
+    pub(in crate::engine) fn revoke_partitions(
+        &mut self,
+        group: &str,
+        client_id: &str,
+        revoked: &[TopicPartition],
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        let Some(c) = self.consumers.get(client_id) else {
+            return events;
+        };
+        if revoked.is_empty() {
+            return events;
+        }
+        if c.config.enable_auto_commit {
+            let offsets: Vec<(TopicPartition, i64)> = revoked
+                .iter()
+                .filter_map(|tp| c.positions.get(tp).map(|o| (tp.clone(), *o)))
+                .collect();
+            events.extend(self.commit_offsets(client_id, offsets));
+        }
+        events.push(Event::PartitionsRevoked {
+            group: group.to_string(),
+            client_id: client_id.to_string(),
+            partitions: revoked.to_vec(),
+        });
+        events.extend(self.drop_in_flight(client_id, Some(revoked)));
+        if let Some(c) = self.consumers.get_mut(client_id) {
+            for tp in revoked {
+                c.positions.remove(tp);
+            }
+        }
         events
     }
 }

@@ -11,6 +11,7 @@
 mod segment;
 #[cfg(test)]
 mod tests;
+mod truncate;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use self::segment::Segment;
+use super::txn::{IsolationLevel, PartitionTxn};
 use super::types::Record;
 
 /// Topic configs that shape a partition's log (Kafka's `LogConfig`), in milliseconds and bytes.
@@ -231,6 +233,13 @@ pub struct PartitionLog {
     log_end_offset: i64,
     /// The cleaner checkpoint: the first offset not yet cleaned (Kafka's `firstDirtyOffset`).
     cleaner_checkpoint: i64,
+    /// The leader's producer state and transaction index (see [`super::txn`]).
+    #[serde(default)]
+    pub txn: PartitionTxn,
+    /// The leader's high watermark when the partition is replicated (`engine::cluster`);
+    /// `None` with one replica, where it is the log end offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    replicated_high_watermark: Option<i64>,
 }
 
 impl PartitionLog {
@@ -251,6 +260,30 @@ impl PartitionLog {
         offset
     }
 
+    /// Appends a transaction marker (a control batch of one record): it takes the next
+    /// offset and moves the log end offset, but holds no record a reader could return.
+    /// Returns its offset.
+    pub fn append_marker(&mut self) -> i64 {
+        let offset = self.log_end_offset;
+        self.log_end_offset = offset.saturating_add(1);
+        offset
+    }
+
+    /// The last stable offset: the first offset of the oldest open transaction, at most
+    /// the high watermark (SEMANTICS-4 §D.4).
+    pub fn last_stable_offset(&self) -> i64 {
+        self.txn.producers.last_stable_offset(self.high_watermark())
+    }
+
+    /// The end a reader may fetch to: the high watermark for `read_uncommitted`, the last
+    /// stable offset for `read_committed`. The one place that decides it.
+    pub fn fetch_end(&self, isolation: IsolationLevel) -> i64 {
+        match isolation {
+            IsolationLevel::ReadUncommitted => self.high_watermark(),
+            IsolationLevel::ReadCommitted => self.last_stable_offset(),
+        }
+    }
+
     /// Closes the active segment and starts a new empty one at the log end offset.
     fn roll(&mut self, now_ms: i64) {
         let fresh = Segment::new(self.log_end_offset, now_ms);
@@ -266,9 +299,11 @@ impl PartitionLog {
         self.log_end_offset
     }
 
-    /// With one replica and no transactions, the high watermark is the log end offset.
+    /// The high watermark: the log end offset with one replica, else what replication set
+    /// (never above the log end).
     pub fn high_watermark(&self) -> i64 {
-        self.log_end_offset
+        self.replicated_high_watermark
+            .map_or(self.log_end_offset, |hw| hw.min(self.log_end_offset))
     }
 
     /// The cleaner checkpoint: offsets below it have been compacted at least once.

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::super::palette::short;
 use super::super::state::Selection;
-use super::{CHIP_H, CONSUMER_H, DENSE_CONSUMER_H, GROUP_W, GROUP_X};
+use super::{select_click, select_key, CHIP_H, CONSUMER_H, DENSE_CONSUMER_H, GROUP_W, GROUP_X};
 use crate::engine::GroupState;
 use crate::read::{Membership, ProcessState, ReaderStatus, RebalanceProtocol};
 
@@ -57,6 +57,8 @@ pub struct ConsumerView {
     pub highlighted: bool,
     /// The partitions it owns, as `data-owned` lists them.
     pub owned: String,
+    /// A consumer-protocol member's epoch and reconciliation.
+    pub modern: Option<super::reconcile::MemberLine>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -85,14 +87,9 @@ pub fn consumer_box(props: &ConsumerBoxProps) -> Html {
         selected,
         highlighted,
         owned,
+        modern,
     } = &props.view;
-    let onclick = {
-        let (onselect, client) = (props.onselect.clone(), client.clone());
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            onselect.emit(Some(Selection::Consumer(client.clone())));
-        })
-    };
+    let onclick = select_click(&props.onselect, Selection::Consumer(client.clone()));
     let onkeydown = select_key(&props.onselect, Selection::Consumer(client.clone()));
     let class = classes!(
         "consumer",
@@ -123,6 +120,17 @@ pub fn consumer_box(props: &ConsumerBoxProps) -> Html {
         CONSUMER_H
     };
     let (name_max, status_max) = if props.dense { (14, 14) } else { (16, 30) };
+    if let Some(line) = modern {
+        return super::reconcile::modern_member_box(
+            &props.view,
+            line,
+            class,
+            onclick,
+            onkeydown,
+            props.dense,
+            consumer_h,
+        );
+    }
     html! {
         <g {class} data-consumer={client.clone()} data-status={status.clone()} data-owned={owned.clone()}
            transform={format!("translate({x},{y})")} {onclick}
@@ -162,6 +170,8 @@ pub struct GroupView {
     pub selected: bool,
     pub highlighted: bool,
     pub members: Vec<ConsumerView>,
+    /// A consumer-protocol group's group epoch, target assignment epoch and state.
+    pub modern: Option<(i32, i32, &'static str)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -172,18 +182,6 @@ pub struct GroupBoxProps {
     #[prop_or_default]
     pub dense: bool,
     pub onselect: Callback<Option<Selection>>,
-}
-
-/// Enter or space on a focused element selects it, as a click does.
-fn select_key(onselect: &Callback<Option<Selection>>, s: Selection) -> Callback<KeyboardEvent> {
-    let onselect = onselect.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            e.stop_propagation();
-            onselect.emit(Some(s.clone()));
-        }
-    })
 }
 
 #[function_component(GroupBox)]
@@ -201,6 +199,7 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
         selected,
         highlighted,
         members,
+        modern,
     } = &props.view;
     let (header_y, height, rebalancing) = (*header_y, *height, *rebalancing);
     let compact = props.compact;
@@ -209,17 +208,14 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
     } else {
         group_id.clone()
     };
-    let state_class = state
-        .map(|s| s.name().to_string())
-        .unwrap_or_else(|| "Standalone".into());
-    let is_group = state.is_some();
-    let onclick = {
-        let (onselect, id) = (props.onselect.clone(), group_id.clone());
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            onselect.emit(Some(Selection::Group(id.clone())));
-        })
+    let state_class = match modern {
+        Some((_, _, modern_state)) => modern_state.to_string(),
+        None => state
+            .map(|s| s.name().to_string())
+            .unwrap_or_else(|| "Standalone".into()),
     };
+    let is_group = state.is_some();
+    let onclick = select_click(&props.onselect, Selection::Group(group_id.clone()));
     let onkeydown = select_key(&props.onselect, Selection::Group(group_id.clone()));
     let rows = members.iter().map(|view| {
         html! { <ConsumerBox key={format!("consumer-{}", view.client)} view={view.clone()} {compact} dense={props.dense} onselect={props.onselect.clone()} /> }
@@ -250,6 +246,9 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
         };
     }
     let subtitle = match (is_group, protocol) {
+        (true, _) if modern.is_some() => modern
+            .map(|(_, target, _)| format!(" · target epoch {target}"))
+            .unwrap_or_default(),
         (true, _) if rebalancing => String::new(),
         (true, protocol) => protocol.map(|p| format!(" · {p}")).unwrap_or_default(),
         (false, _) => " · assign(), no rebalancing".into(),
@@ -258,6 +257,9 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
     // cooperative only those that change hands.
     let generation_text = generation
         .map(|g| match moving {
+            _ if modern.is_some() => modern
+                .map(|(epoch, _, _)| format!("group epoch {epoch}"))
+                .unwrap_or_default(),
             Some(RebalanceProtocol::Cooperative) => format!("cooperative · gen {g}"),
             Some(RebalanceProtocol::Eager) => format!("eager · gen {g}"),
             None => format!("gen {g} · lag {lag}"),

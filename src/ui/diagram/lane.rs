@@ -36,6 +36,8 @@ pub struct TrackView {
     pub track: Track,
     /// Its reader's colour (the page's text colour for a track without a reader).
     pub colour: &'static str,
+    /// Its reader's `isolation.level`, shown on a lane that transactions wrote to.
+    pub isolation: Option<&'static str>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -60,16 +62,29 @@ pub struct LaneProps {
     pub onselect: Callback<Option<Selection>>,
     /// Scrolls the lane to an offset, or back to following its readers (`None`).
     pub onfocus: Callback<(TopicPartition, Option<i64>)>,
+    /// Markers, open and aborted records and the LSO, when transactions wrote here.
+    #[prop_or_default]
+    pub txn: Option<crate::read::txn::LaneTxn>,
+    /// The share groups reading the partition (KIP-932), drawn under the reader tracks.
+    #[prop_or_default]
+    pub share: Vec<super::share::ShareLaneView>,
+    /// The partition's replicas, when a cluster of brokers is drawn.
+    #[prop_or_default]
+    pub replicas: Option<super::brokers::LaneReplicas>,
 }
 
 /// What a track's label says: the long form when it fits the lane, else the short one.
-fn track_label(track: &Track, room_px: f64) -> String {
+fn track_label(track: &Track, isolation: Option<&str>, room_px: f64) -> String {
     let mut long = Vec::new();
     let mut brief = Vec::new();
     let who = match &track.reader {
         Some((c, _)) if *c != track.name => format!("{c} ({})", track.name),
         Some((c, _)) => c.clone(),
         None => track.name.clone(),
+    };
+    let who = match isolation {
+        Some(level) => format!("{who} [{level}]"),
+        None => who,
     };
     if let Some(ticks) = track.unowned_ticks {
         let seconds = ticks as f64 * crate::engine::time::MS_PER_TICK as f64 / 1000.0;
@@ -91,7 +106,12 @@ fn track_label(track: &Track, room_px: f64) -> String {
         long
     } else {
         let name = track.reader.as_ref().map_or(&track.name, |(c, _)| c);
-        format!("{} {}", short(name, 12), brief.join(" "))
+        let level = match isolation {
+            Some("read_committed") => " [RC]",
+            Some(_) => " [RU]",
+            None => "",
+        };
+        format!("{}{level} {}", short(name, 12), brief.join(" "))
     }
 }
 
@@ -220,7 +240,7 @@ pub fn lane(props: &LaneProps) -> Html {
     // One track per reader: ▲ processed, ┃ fetched (its position), ▼ its group's commit.
     let left = cells_x;
     let right = (TOPIC_X + TOPIC_W - 6) as f64;
-    let track_rows = props.tracks.iter().enumerate().map(|(i, TrackView { track, colour })| {
+    let track_rows = props.tracks.iter().enumerate().map(|(i, TrackView { track, colour, isolation })| {
         let ty = y + TRACKS_TOP + TRACK_H * i as i64;
         let colour = *colour;
         let mut xs: Vec<f64> = Vec::new();
@@ -255,7 +275,7 @@ pub fn lane(props: &LaneProps) -> Html {
         if xs.is_empty() {
             xs.push(left);
         }
-        let text = track_label(track, label_room(left, right, &xs, 10.0));
+        let text = track_label(track, *isolation, label_room(left, right, &xs, 10.0));
         let width = label_width(&text);
         let label_x = place_label(left, right, &xs, width, 10.0);
         let consumer = track.reader.as_ref().map(|(c, _)| c.clone()).unwrap_or_default();
@@ -286,6 +306,9 @@ pub fn lane(props: &LaneProps) -> Html {
             <text x={(TOPIC_X + 8).to_string()} y={(y + 46).to_string()} class="lane-meta lane-start">{format!("from {}", if start < 1_000 { start.to_string() } else { short_count(start) })}<title>{format!("Log start offset {start}")}</title></text>
             <g class="gaps">{ for gaps }</g>
             <g class="cells">{ for cells }</g>
+            if let Some(txn) = props.txn.as_ref() {
+                { super::txn::lane_overlay(txn, &x_of, y, lane_h, cell_w) }
+            }
             if let Some(text) = props.removed.clone() {
                 <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text}</text>
             }
@@ -296,6 +319,12 @@ pub fn lane(props: &LaneProps) -> Html {
                 <text x="4" y="42" class="lane-meta">{format!("{} rec", short_count(held as i64))}</text>
             </g>
             <g class="tracks">{ for track_rows }</g>
+            if !props.share.is_empty() {
+                { super::share::lane_rows(&props.share, tp, axis, cells_x, y, TRACKS_TOP + TRACK_H * props.tracks.len() as i64) }
+            }
+            if let Some(r) = &props.replicas {
+                { super::brokers::lane_overlay(r, y, lane_h, end, &x_of) }
+            }
             if let Some(f) = focus {
                 <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
                     <title>{"Back to following the readers and the log end (Esc)"}</title>

@@ -13,9 +13,13 @@ use std::collections::BTreeMap;
 
 use yew::prelude::*;
 
+pub mod brokers;
 mod groups;
 mod lane;
 mod overview;
+mod reconcile;
+mod share;
+mod txn;
 
 use std::rc::Rc;
 
@@ -24,9 +28,37 @@ use super::state::{Selection, Shown};
 use crate::engine::{Engine, Event, TopicPartition};
 use crate::read::lane::{lane_axis, AxisSizes, LaneAxis};
 use crate::read::scene::Scene;
+use crate::read::{Membership, ProcessState};
 use groups::{status_line, ConsumerView, GroupBox, GroupView};
 use lane::{CellView, Lane, TrackView};
 use overview::{overview_topic, CommittedView, OverviewTopic, ThinLane};
+
+/// A click on an element of the drawing selects it (and not the drawing behind it).
+pub(crate) fn select_click(
+    onselect: &Callback<Option<Selection>>,
+    s: Selection,
+) -> Callback<MouseEvent> {
+    let onselect = onselect.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        onselect.emit(Some(s.clone()));
+    })
+}
+
+/// Enter or space on a focused element selects it, as a click does.
+pub(crate) fn select_key(
+    onselect: &Callback<Option<Selection>>,
+    s: Selection,
+) -> Callback<KeyboardEvent> {
+    let onselect = onselect.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            onselect.emit(Some(s.clone()));
+        }
+    })
+}
 
 const WIDTH: i64 = 1120;
 const PRODUCER_X: i64 = 8;
@@ -129,10 +161,16 @@ pub struct Layout {
     /// Each row of the groups column: its top and height.
     group_box: BTreeMap<String, (i64, i64)>,
     producer_y: BTreeMap<String, i64>,
+    /// The top of the protocol comparison, under the producers.
+    comparison_y: i64,
     height: i64,
     compact: bool,
+    /// The top of the broker column, under the producers.
+    brokers_top: i64,
     /// Consumers drawn one line each (see [`DENSE_CONSUMER_H`]).
     dense: bool,
+    /// The share groups' boxes, below the consumer groups.
+    share: share::ShareLayout,
 }
 
 /// Whether the scene is large enough to be drawn as an overview. The scenes lessons use
@@ -193,7 +231,9 @@ fn layout(
             header_y.insert(topic.name.clone(), y - TOPIC_HEADER_H + 22);
             for p in 0..topic.n_partitions() {
                 let tp = TopicPartition::new(topic.name.clone(), p);
-                let height = lane_height(scene.tracks_of(&tp).len());
+                let height =
+                    lane_height(scene.tracks_of(&tp).len() + share::extra_tracks(scene, &tp))
+                        + brokers::replica_row_h(&scene.cluster);
                 anchor_y.insert(tp.clone(), y + LANE_H / 2);
                 lane_y.insert(tp, y);
                 y += height + LANE_GAP;
@@ -227,7 +267,8 @@ fn layout(
             y += 4;
             anchor_y.insert(tp.clone(), y + LANE_H / 2);
             lane_y.insert(tp.clone(), y);
-            y += lane_height(scene.tracks_of(tp).len());
+            y += lane_height(scene.tracks_of(tp).len() + share::extra_tracks(scene, tp))
+                + brokers::replica_row_h(&scene.cluster);
         }
         y += COMPACT_TOPIC_GAP;
     }
@@ -277,12 +318,19 @@ fn layout(
             y += group_gap;
         }
     }
+    let mut share_layout = share::ShareLayout::default();
+    let y = share::layout_groups(scene, y, dense, &mut share_layout);
     let groups_bottom = y;
     let mut y = TOP + TOPIC_HEADER_H;
     let mut producer_y = BTreeMap::new();
     for name in engine.producers.keys() {
         producer_y.insert(name.clone(), y);
         y += 66;
+    }
+    // The protocol comparison sits under the producers.
+    let comparison_y = y + 14;
+    if !scene.comparison.is_empty() {
+        y = y.max(comparison_y + reconcile::comparison_height(scene.comparison.len()));
     }
     Layout {
         lane_y,
@@ -293,9 +341,16 @@ fn layout(
         consumer_box,
         group_box,
         producer_y,
-        height: topics_bottom.max(groups_bottom).max(y).max(200),
+        comparison_y,
+        height: topics_bottom
+            .max(groups_bottom)
+            .max(y)
+            .max(brokers::column_bottom(&scene.cluster, y + 10))
+            .max(200),
+        brokers_top: y + 10,
         compact,
         dense,
+        share: share_layout,
     }
 }
 
@@ -399,6 +454,20 @@ fn step_marks(events: &[Event]) -> StepMarks {
                     format!("✂ records before {new_log_start_offset} deleted"),
                 );
             }
+            Event::ReplicaTruncated {
+                partition,
+                broker,
+                from_offset,
+                to_offset,
+            } => {
+                marks.removed.insert(
+                    partition.clone(),
+                    format!(
+                        "✂ broker {broker} cut offsets {to_offset}..{}: the leader never had them",
+                        from_offset - 1
+                    ),
+                );
+            }
             Event::RecordsFetched {
                 client_id,
                 partition,
@@ -473,38 +542,30 @@ pub fn diagram(props: &DiagramProps) -> Html {
             .any(|h| h.strip_prefix(kind).and_then(|r| r.strip_prefix(':')) == Some(name))
     };
     let colours = consumer_colours(engine);
-    let select = |s: Selection| {
-        let onselect = props.onselect.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            onselect.emit(Some(s.clone()));
-        })
-    };
-    // Enter or space on a focused element selects it, as a click does.
-    let select_key = |s: Selection| {
-        let onselect = props.onselect.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                onselect.emit(Some(s.clone()));
-            }
-        })
-    };
+    let select = |s: Selection| select_click(&props.onselect, s);
+    let select_key = |s: Selection| select_key(&props.onselect, s);
     let marks = step_marks(&props.events);
 
     let producers = engine.producers.values().map(|p| {
         let y = layout.producer_y[&p.name];
         let selected = props.selection == Some(Selection::Producer(p.name.clone()));
         let rate = p.stream.as_ref().map(|s| format!("{}/s → {}", crate::engine::consumer::format_thousandths(u64::from(s.millirecords_per_second)), s.topic));
-        let meta = rate.unwrap_or_else(|| format!("{} sent", p.records_sent));
+        let waiting = crate::read::producer_retry::waiting(engine, &p.name);
+        let meta = match &waiting {
+            Some(w) => w.short_text(),
+            None => rate.unwrap_or_else(|| format!("{} sent", p.records_sent)),
+        };
+        let title = match &waiting {
+            Some(w) => format!("Producer {}: {} record(s) sent, {}", p.name, p.records_sent, w.long_text()),
+            None => format!("Producer {}: {} record(s) sent", p.name, p.records_sent),
+        };
         // The accessible name starts with the text shown, so speech input can say what it sees.
         let label = format!("{} {meta}: producer {}", short(&p.name, 14), p.name);
         html! {
-            <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"), lit("producer", &p.name).then_some("highlight"))} data-producer={p.name.clone()}
+            <g key={format!("producer-{}", p.name)} class={classes!("producer", selected.then_some("selected"), waiting.is_some().then_some("waiting"), lit("producer", &p.name).then_some("highlight"))} data-producer={p.name.clone()}
                transform={format!("translate({PRODUCER_X},{y})")} onclick={select(Selection::Producer(p.name.clone()))}
                tabindex="0" role="button" aria-label={label} onkeydown={select_key(Selection::Producer(p.name.clone()))}>
-                <title>{format!("Producer {}: {} record(s) sent", p.name, p.records_sent)}</title>
+                <title>{title}</title>
                 <rect width={PRODUCER_W.to_string()} height="56" rx="10" />
                 // The space after the name separates it from the line below for assistive
                 // technology, which reads the two lines as one text.
@@ -536,11 +597,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 interests.push(*offset);
             }
         }
+        interests.extend(share::interests(scene, tp));
+        interests.extend(brokers::lane_interests(&scene.cluster, tp));
         let focus = lane_focus.0.get(tp).map(|o| (*o).clamp(start, end));
         if let Some(f) = focus {
             interests.extend([f - 2, f, f + 2]);
         }
         let axis: LaneAxis = lane_axis(start, end, &interests, AXIS_SIZES);
+        let txn = crate::read::txn::lane_txn(engine, tp, &axis.cell_runs().collect::<Vec<_>>());
         let read_ranges = marks.just_read.get(tp);
         let cells: Vec<CellView> = axis
             .cell_runs()
@@ -576,14 +640,19 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     .and_then(|(c, _)| colours.get(c))
                     .copied()
                     .unwrap_or("var(--fg)"),
+                isolation: txn.as_ref().and_then(|_| {
+                    let (c, _) = track.reader.as_ref()?;
+                    Some(engine.consumers.get(c)?.config.isolation_level.as_str())
+                }),
                 track: track.clone(),
             })
             .collect::<Vec<_>>();
         html! {
-            <Lane key={tp.to_string()} tp={tp.clone()} {y} height={lane_height(tracks.len())} {start} {end} {held} {axis} {cells} {tracks}
+            <Lane key={tp.to_string()} tp={tp.clone()} {y} height={lane_height(tracks.len() + share::extra_tracks(scene, tp)) + brokers::replica_row_h(&scene.cluster)} replicas={brokers::lane_replicas(&scene.cluster, tp)} {start} {end} {held} {axis} {cells} {tracks}
+                  share={share::lane_views(scene, tp)}
                   selected={props.selection == Some(Selection::Partition(tp.clone()))}
                   highlighted={lit("partition", &tp.to_string()) || lit("topic", &tp.topic)}
-                  removed={marks.removed.get(tp).cloned()} {focus}
+                  removed={marks.removed.get(tp).cloned()} {focus} {txn}
                   onselect={props.onselect.clone()} onfocus={onfocus.clone()} />
         }
     };
@@ -612,7 +681,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 let selected = props.selection == Some(Selection::Partition(tp.clone()));
                 Some(html! {
                     <ThinLane key={format!("thin-{tp}")} tp={tp.clone()} {x} {y} start={log.log_start_offset()} end={log.log_end_offset()}
-                              {widest_end} {committed} {selected} onselect={props.onselect.clone()} />
+                              {widest_end} {committed} {selected} replicas={brokers::lane_replicas(&scene.cluster, &tp)} onselect={props.onselect.clone()} />
                 })
             });
             return overview_topic(OverviewTopic {
@@ -649,9 +718,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let phase = scene.group_phase.get(&group_id);
         let rebalancing = phase.is_some_and(|p| p.rebalancing);
         let members = members.iter().filter_map(|client| {
-            let c = engine.consumers.get(client)?;
+            engine.consumers.get(client)?;
             let &(x, y, width) = layout.consumer_box.get(client)?;
-            let status = scene.statuses.get(client).map(status_line).unwrap_or_default();
+            // Every fact of the box from the one scene of this engine version, so its line, its
+            // ownership and its style always describe the same moment.
+            let reader = scene.statuses.get(client);
+            let status = reader.map(status_line).unwrap_or_default();
             Some(ConsumerView {
                 client: client.clone(),
                 x,
@@ -659,12 +731,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 width,
                 colour: colours.get(client).copied().unwrap_or("#64748b"),
                 status,
-                dead: !c.is_running(),
-                idle: c.is_running() && c.assignment.is_empty() && matches!(c.membership, crate::engine::consumer::ClassicMembership::Stable { .. }),
-                paused: c.paused,
+                dead: reader.is_none_or(|r| !matches!(r.process, ProcessState::Running | ProcessState::Paused)),
+                idle: reader.is_some_and(|r| r.process == ProcessState::Running && r.membership == Membership::Idle),
+                paused: reader.is_some_and(|r| r.process == ProcessState::Paused),
                 selected: props.selection == Some(Selection::Consumer(client.clone())),
                 highlighted: lit("consumer", client),
-                owned: c.assignment.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(","),
+                owned: reader.map(|r| r.owned.iter().map(|tp| tp.to_string()).collect::<Vec<_>>().join(",")).unwrap_or_default(),
+                modern: scene.modern.get(&group_id).and_then(|g| {
+                    Some(reconcile::MemberLine { member: g.members.get(client)?.clone(), target_epoch: g.target_epoch, colour: colours.get(client).copied().unwrap_or("#64748b") })
+                }),
             })
         }).collect();
         let view = GroupView {
@@ -679,6 +754,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             selected: props.selection == Some(Selection::Group(group_id.clone())),
             highlighted: lit("group", &group_id),
             members,
+            modern: scene.modern.get(&group_id).map(|g| (g.group_epoch, g.target_epoch, g.state)),
             id: group_id,
         };
         let key = format!("group-{}", view.id);
@@ -717,6 +793,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 })
             })
         })
+        .chain(share::links(scene, &layout))
         .collect::<Vec<_>>();
 
     // A dot flying from a producer to the lane for each record written in this step.
@@ -781,10 +858,18 @@ pub fn diagram(props: &DiagramProps) -> Html {
             // list that grows or shrinks among them (a flight taking off) would make it rebuild
             // every element before it, and a focused control would lose the focus each tick.
             <g class="producers">{ for producers }</g>
+            if scene.cluster.shown() {
+                <brokers::BrokerColumn brokers={scene.cluster.brokers.clone()} top={layout.brokers_top} selected={match props.selection { Some(Selection::Broker(b)) => Some(b), _ => None }} onselect={props.onselect.clone()} />
+            }
             <g class="topics">{ for topics }</g>
+            { txn::pipelines(engine, &layout.header_y, props.selection.as_ref(), &props.onselect) }
             <g class="groups">{ for groups }</g>
+            { share::group_boxes(scene, &layout, props.selection.as_ref(), &props.onselect) }
             <g class="flights">{ for flights }</g>
             <g class="handovers">{ for handovers }</g>
+            if !scene.comparison.is_empty() && !layout.compact {
+                <reconcile::Comparison costs={scene.comparison.clone()} x={PRODUCER_X} y={layout.comparison_y} width={TOPIC_X - PRODUCER_X - 16} />
+            }
             if engine.topics.is_empty() {
                 <text x={(TOPIC_X + 20).to_string()} y="90" class="empty-hint">{"No topics yet: create one with the form or type kafka-topics --create --topic orders --partitions 3"}</text>
             }

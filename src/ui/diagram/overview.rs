@@ -33,6 +33,9 @@ pub struct ThinLaneProps {
     pub committed: Vec<CommittedView>,
     pub selected: bool,
     pub onselect: Callback<Option<Selection>>,
+    /// The partition's replicas, when a cluster of brokers is drawn.
+    #[prop_or_default]
+    pub replicas: Option<super::brokers::LaneReplicas>,
 }
 
 /// A thin lane's width: half the topic's.
@@ -52,7 +55,12 @@ pub fn thin_lane(props: &ThinLaneProps) -> Html {
     let (x, y, start, end, widest_end) = (*x, *y, *start, *end, *widest_end);
     let p = tp.partition;
     let lane_w = LANE_W;
-    let (bar_from, bar_to) = ((x + 36) as f64, (x + lane_w - 58) as f64);
+    let replicas_w = if props.replicas.is_some() {
+        super::brokers::THIN_REPLICAS_W
+    } else {
+        0
+    };
+    let (bar_from, bar_to) = ((x + 36) as f64, (x + lane_w - 58 - replicas_w) as f64);
     let x_of = |offset: i64| {
         bar_from + (bar_to - bar_from) * offset.clamp(0, widest_end) as f64 / widest_end as f64
     };
@@ -64,23 +72,8 @@ pub fn thin_lane(props: &ThinLaneProps) -> Html {
             </rect>
         }
     });
-    let onclick = {
-        let (onselect, tp) = (props.onselect.clone(), tp.clone());
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            onselect.emit(Some(Selection::Partition(tp.clone())));
-        })
-    };
-    let onkeydown = {
-        let (onselect, tp) = (props.onselect.clone(), tp.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                onselect.emit(Some(Selection::Partition(tp.clone())));
-            }
-        })
-    };
+    let onclick = super::select_click(&props.onselect, Selection::Partition(tp.clone()));
+    let onkeydown = super::select_key(&props.onselect, Selection::Partition(tp.clone()));
     html! {
         <g class={classes!("thin-lane", props.selected.then_some("selected"))} data-partition={tp.to_string()}
            data-log-start-offset={start.to_string()} data-log-end-offset={end.to_string()}>
@@ -90,6 +83,9 @@ pub fn thin_lane(props: &ThinLaneProps) -> Html {
             <text x={(x + 5).to_string()} y={(y + 12).to_string()} class="lane-label thin">{format!("P{p}")}</text>
             <rect class="thin-log" x={format!("{:.1}", x_of(start))} y={(y + 5).to_string()} width={format!("{:.1}", (x_of(end) - x_of(start)).max(1.0))} height={(THIN_H - 10).to_string()} />
             <>{ for committed }</>
+            if let Some(r) = &props.replicas {
+                { super::brokers::thin_replicas(r, x + lane_w - 58, y) }
+            }
             <text x={(x + lane_w - 5).to_string()} y={(y + 12).to_string()} text-anchor="end" class="lane-meta thin">
                 {format!("{}–{}", short_count(start), short_count(end))}
             </text>

@@ -50,24 +50,26 @@ pub(super) fn int_set_order(values: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-/// Which member currently owns each partition (the group's inverted target assignment).
-pub(super) fn owners(members: &[MemberSpec]) -> BTreeMap<(String, u32), usize> {
-    let mut owners = BTreeMap::new();
-    for (index, m) in members.iter().enumerate() {
+/// The partitions some member currently holds, per topic id (the group's current target).
+fn owned(members: &[MemberSpec]) -> BTreeMap<&str, BTreeSet<u32>> {
+    let mut owned: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    for m in members {
         for (topic, parts) in &m.assigned {
-            for &p in parts {
-                owners.insert((topic.clone(), p), index);
-            }
+            owned
+                .entry(topic)
+                .or_default()
+                .extend(parts.iter().copied());
         }
     }
-    owners
+    owned
 }
 
 /// `UniformHomogeneousAssignmentBuilder.build`: in member order, each member keeps its current
 /// partitions up to its quota (in its sets' iteration order) and gives back the rest; the
 /// `total % members` extra partitions go to members that already hold more than the minimum,
 /// else to the last ones; then the members below their quota take the partitions nobody
-/// holds, in order.
+/// holds, in order. Partitions are handled as (subscribed topic number, partition), so no
+/// topic id is copied or compared per partition.
 pub fn homogeneous(
     members: &[MemberSpec],
     partitions: &BTreeMap<String, u32>,
@@ -75,27 +77,34 @@ pub fn homogeneous(
     let order = member_order(members);
     let first = &members[order[0]];
     let subscribed = topic_order(&first.topics);
-    let subscribed_set: BTreeSet<&String> = subscribed.iter().collect();
     let mut result = TargetAssignment::new();
     if subscribed.is_empty() {
         return Ok(result);
     }
-    let owners = owners(members);
-    let mut unassigned: Vec<(String, u32)> = Vec::new();
+    let owned = owned(members);
+    let nobody = BTreeSet::new();
+    // Partitions nobody holds: (position in `subscribed`, partition).
+    let mut unassigned: Vec<(usize, u32)> = Vec::new();
     let mut total: u64 = 0;
-    for topic in &subscribed {
+    for (number, topic) in subscribed.iter().enumerate() {
         let count = *partitions.get(topic).ok_or_else(|| {
             AssignError(format!(
                 "Members are subscribed to topic {topic} which doesn't exist in the topic metadata."
             ))
         })?;
-        for p in 0..count {
-            if !owners.contains_key(&(topic.clone(), p)) {
-                unassigned.push((topic.clone(), p));
-            }
-        }
+        let held = owned.get(topic.as_str()).unwrap_or(&nobody);
+        unassigned.extend(
+            (0..count)
+                .filter(|p| !held.contains(p))
+                .map(|p| (number, p)),
+        );
         total += u64::from(count);
     }
+    let number_of: BTreeMap<&String, usize> = subscribed
+        .iter()
+        .enumerate()
+        .map(|(number, topic)| (topic, number))
+        .collect();
     let count = order.len() as u64;
     let min_quota = total / count;
     let mut extra = total % count;
@@ -113,9 +122,9 @@ pub fn homogeneous(
         }
         let mut target: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
         for (topic, parts) in assigned_order(&m.assigned) {
-            if !subscribed_set.contains(&topic) {
+            let Some(&number) = number_of.get(&topic) else {
                 continue;
-            }
+            };
             let size = parts.len() as u64;
             if size <= quota {
                 quota -= size;
@@ -127,7 +136,7 @@ pub fn homogeneous(
                         quota -= 1;
                         kept.insert(p);
                     } else {
-                        unassigned.push((topic.clone(), p));
+                        unassigned.push((number, p));
                     }
                 }
                 target.insert(topic, kept);
@@ -148,13 +157,22 @@ pub fn homogeneous(
     let mut next = 0;
     for (index, quota) in unfilled {
         let target = result.entry(members[index].member_id.clone()).or_default();
-        let mut given = 0;
-        while given < quota && next < unassigned.len() {
-            let (topic, p) = &unassigned[next];
-            target.entry(topic.clone()).or_default().insert(*p);
-            next += 1;
-            given += 1;
+        let quota = usize::try_from(quota).unwrap_or(usize::MAX);
+        let end = next + quota.min(unassigned.len() - next);
+        // The member's share, a run of partitions of one topic at a time.
+        let mut share = &unassigned[next..end];
+        while let Some(&(number, _)) = share.first() {
+            let run = share.iter().take_while(|(n, _)| *n == number).count();
+            let parts = share[..run].iter().map(|&(_, p)| p);
+            match target.get_mut(&subscribed[number]) {
+                Some(set) => set.extend(parts),
+                None => {
+                    target.insert(subscribed[number].clone(), parts.collect());
+                }
+            }
+            share = &share[run..];
         }
+        next = end;
     }
     if next < unassigned.len() {
         return Err(AssignError("Partitions were left unassigned".into()));
@@ -285,6 +303,41 @@ impl<'a> Heterogeneous<'a> {
         if !shared.is_empty() {
             self.balance_topics(shared);
         }
+        Ok(self.target())
+    }
+
+    /// The target assignment the owner table describes, every member with an entry. Each
+    /// member's partitions of a topic are gathered first, so a topic id is copied once per
+    /// member that gets some of it, not once per partition. Member ids are distinct.
+    fn target(&self) -> TargetAssignment {
+        let mut targets: Vec<BTreeMap<String, BTreeSet<u32>>> =
+            vec![BTreeMap::new(); self.members.len()];
+        let mut gathered: Vec<Vec<u32>> = vec![Vec::new(); self.members.len()];
+        let mut holders: Vec<usize> = Vec::new();
+        for (topic, owners) in &self.owners {
+            for (p, owner) in owners.iter().enumerate() {
+                if let Some(&index) = owner.as_ref() {
+                    if gathered[index].is_empty() {
+                        holders.push(index);
+                    }
+                    gathered[index].push(p as u32);
+                }
+            }
+            for index in holders.drain(..) {
+                let parts = std::mem::take(&mut gathered[index]);
+                targets[index].insert(topic.clone(), parts.into_iter().collect());
+            }
+        }
+        let mut result = TargetAssignment::new();
+        for (m, target) in self.members.iter().zip(targets) {
+            result.insert(m.member_id.clone(), target);
+        }
+        result
+    }
+
+    /// The target as first ported, one partition at a time: the reference for [`Self::target`].
+    #[cfg(test)]
+    fn target_per_partition(&self) -> TargetAssignment {
         let mut result = TargetAssignment::new();
         for m in &self.members {
             result.entry(m.member_id.clone()).or_default();
@@ -301,7 +354,7 @@ impl<'a> Heterogeneous<'a> {
                 }
             }
         }
-        Ok(result)
+        result
     }
 
     /// `topicComparator`: partitions per subscriber descending, then subscribers ascending,
@@ -491,5 +544,42 @@ impl Balancer {
 
     fn is_balanced(&self) -> bool {
         self.most_count - self.least_count <= 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_heterogeneous_target_gathers_each_members_partitions_as_one_by_one() {
+        let topics = ["a", "b", "c"];
+        let members: Vec<MemberSpec> = (0..5)
+            .map(|i| MemberSpec {
+                member_id: format!("m{i}"),
+                instance_id: None,
+                topics: topics[..1 + i % 3].iter().map(|t| t.to_string()).collect(),
+                assigned: vec![],
+            })
+            .collect();
+        let partitions: BTreeMap<String, u32> = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.to_string(), 2 + 3 * i as u32))
+            .collect();
+        let mut state: u64 = 13;
+        for _ in 0..500 {
+            let mut group = Heterogeneous::new(&members, &partitions).expect("group");
+            for owners in group.owners.values_mut() {
+                for slot in owners.iter_mut() {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    let pick = (state >> 33) % 7;
+                    *slot = (pick < 5).then_some(pick as usize);
+                }
+            }
+            assert_eq!(group.target(), group.target_per_partition());
+        }
     }
 }
