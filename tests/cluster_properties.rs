@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use kafka_sim::engine::cluster::ElectionType;
 use kafka_sim::engine::replication::{Acks, BrokerId};
-use kafka_sim::engine::{Command, Engine, RejectionKind, TopicPartition};
+use kafka_sim::engine::{Command, Engine, Event, RejectionKind, TopicPartition};
 use proptest::prelude::*;
 
 fn apply(e: &mut Engine, c: Command) {
@@ -66,6 +66,16 @@ fn values(e: &Engine) -> Vec<String> {
 
 fn replication(e: &Engine) -> &kafka_sim::engine::replication::PartitionReplication {
     &e.cluster.as_ref().unwrap().partitions["t"][0].replication
+}
+
+fn set_acks(e: &mut Engine, producer: &str, acks: Acks) {
+    apply(
+        e,
+        Command::SetProducerAcks {
+            producer: producer.into(),
+            acks,
+        },
+    );
 }
 
 fn advance(e: &mut Engine, ticks: u32) {
@@ -126,13 +136,7 @@ fn records_become_readable_when_the_whole_isr_has_them() {
 #[test]
 fn a_leader_crash_with_acks_1_loses_acknowledged_records() {
     let mut e = cluster_with_topic(3, None);
-    apply(
-        &mut e,
-        Command::SetProducerAcks {
-            producer: "p".into(),
-            acks: Acks::Leader,
-        },
-    );
+    set_acks(&mut e, "p", Acks::Leader);
     produce(&mut e, "p", "a").unwrap();
     advance(&mut e, 2);
     // Both followers fall far behind, then the leader acknowledges two more records alone.
@@ -178,13 +182,7 @@ fn acks_all_with_min_isr_2_survives_one_failure_and_refuses_writes_with_two_down
     produce(&mut e, "p", "w").unwrap();
     assert_eq!(e.producers["p"].waiting.len(), 1);
     // acks=1 is taken, and stays invisible while the ISR is below its minimum.
-    apply(
-        &mut e,
-        Command::SetProducerAcks {
-            producer: "q".into(),
-            acks: Acks::Leader,
-        },
-    );
+    set_acks(&mut e, "q", Acks::Leader);
     produce(&mut e, "q", "c").unwrap();
     advance(&mut e, 2);
     assert_eq!(values(&e), ["a", "b"]);
@@ -520,13 +518,7 @@ proptest! {
 #[test]
 fn a_cluster_after_a_truncation_survives_a_json_round_trip() {
     let mut e = cluster_with_topic(3, None);
-    apply(
-        &mut e,
-        Command::SetProducerAcks {
-            producer: "p".into(),
-            acks: Acks::Leader,
-        },
-    );
+    set_acks(&mut e, "p", Acks::Leader);
     produce(&mut e, "p", "a").unwrap();
     advance(&mut e, 2);
     apply(&mut e, Command::CrashBroker { broker: 2 });
@@ -866,4 +858,161 @@ proptest! {
             prop_assert_eq!(n_failed_events, 0, "120 s is time enough for every retry here");
         }
     }
+}
+
+/// While the group's `__consumer_offsets` leader is crashed and not yet fenced, a commit
+/// fails with COORDINATOR_NOT_AVAILABLE and is not applied; the consumer finds the new
+/// coordinator once the controller fences the old one, and its next commit
+/// goes through (`cluster::away`).
+#[test]
+fn a_commit_while_the_coordinator_is_away_fails_and_the_next_one_lands() {
+    let mut e = cluster_with_topic(3, None);
+    for v in ["a", "b", "c"] {
+        produce(&mut e, "p", v).unwrap();
+    }
+    apply(
+        &mut e,
+        Command::StartConsumer {
+            client_id: "c1".into(),
+            group: Some("g".into()),
+            topics: vec!["t".into()],
+            assign: Vec::new(),
+            config: vec![("enable.auto.commit".into(), "false".into())],
+        },
+    );
+    advance(&mut e, 50);
+    let commit = |e: &mut Engine| {
+        e.apply(&Command::CommitSync {
+            client_id: "c1".into(),
+        })
+        .unwrap()
+    };
+    commit(&mut e);
+    assert_eq!(committed(&e, "g"), Some(3));
+    let old = e.group_coordinator("g").unwrap();
+    apply(&mut e, Command::CrashBroker { broker: old });
+    advance(&mut e, 3);
+    let events = commit(&mut e);
+    assert!(
+        events.iter().any(|ev| matches!(ev,
+            Event::CommitFailed { client_id, reason }
+                if client_id == "c1" && reason == kafka_sim::engine::cluster::COMMIT_COORDINATOR_NOT_AVAILABLE)),
+        "{events:?}"
+    );
+    // Fenced after the broker session timeout (9 s): the client finds the new coordinator.
+    let mut found = false;
+    for _ in 0..120 {
+        let events = e.apply(&Command::Advance { ticks: 1 }).unwrap();
+        found |= events
+            .iter()
+            .any(|ev| matches!(ev, Event::CoordinatorFound { client_id, .. } if client_id == "c1"));
+        if found {
+            break;
+        }
+    }
+    assert!(found, "the consumer rediscovered its coordinator");
+    assert_ne!(e.group_coordinator("g"), Some(old));
+    produce(&mut e, "p", "d").unwrap();
+    advance(&mut e, 10);
+    assert_eq!(e.consumers["c1"].positions[&TopicPartition::new("t", 0)], 4);
+    commit(&mut e);
+    assert_eq!(
+        committed(&e, "g"),
+        Some(4),
+        "the commit after rediscovery lands"
+    );
+}
+
+/// A rebalance in progress is in no record: when the coordinator moves while a second
+/// member joins, the new coordinator loads the last generation (Stable, one member), the
+/// joining clients send JoinGroup again, and the group rebalances anew to two members
+/// (`cluster::loaded`).
+#[test]
+fn a_rebalance_in_progress_starts_again_on_the_new_coordinator() {
+    let mut e = cluster_with_group("g");
+    let generation = e.groups["g"].generation;
+    apply(
+        &mut e,
+        Command::StartConsumer {
+            client_id: "c2".into(),
+            group: Some("g".into()),
+            topics: vec!["t".into()],
+            assign: Vec::new(),
+            config: Vec::new(),
+        },
+    );
+    advance(&mut e, 2);
+    assert_eq!(e.groups["g"].state.name(), "PreparingRebalance");
+    let old = e.group_coordinator("g").unwrap();
+    let events = e.apply(&Command::StopBroker { broker: old }).unwrap();
+    assert!(
+        events.iter().any(|ev| matches!(ev,
+            Event::GroupRebalanceLost { group, generation: g, members: 1 }
+                if group == "g" && *g == generation)),
+        "{events:?}"
+    );
+    assert_eq!(
+        e.groups["g"].state.name(),
+        "PreparingRebalance",
+        "the retried JoinGroups start the rebalance again"
+    );
+    advance(&mut e, 600);
+    let g = &e.groups["g"];
+    assert_eq!(g.state.name(), "Stable");
+    assert_eq!(g.members.len(), 2);
+    assert!(g.generation > generation);
+    assert_eq!(
+        committed(&e, "g"),
+        Some(3),
+        "offsets are records of their own"
+    );
+}
+
+/// A consumer-protocol group keeps its epochs and assignment when its coordinator moves
+/// (they are records), and the loading broker restarts the timers: every member's session,
+/// and the rebalance timeout of a member still revoking (`onLoaded`).
+#[test]
+fn a_consumer_protocol_group_moves_with_its_records_and_fresh_timers() {
+    let mut e = cluster_with_topic(3, None);
+    apply(
+        &mut e,
+        Command::StartConsumer {
+            client_id: "c1".into(),
+            group: Some("m".into()),
+            topics: vec!["t".into()],
+            assign: Vec::new(),
+            config: vec![("group.protocol".into(), "consumer".into())],
+        },
+    );
+    advance(&mut e, 30);
+    let epoch = |e: &Engine| e.groups["m"].modern.as_ref().unwrap().core.group_epoch;
+    let before = epoch(&e);
+    assert!(before > 0);
+    let member = e.groups["m"].modern.as_ref().unwrap().core.members[0]
+        .member_id
+        .clone();
+    // As if the member had been asked to revoke long ago: its deadline is almost due.
+    let soon = e.tick + 2;
+    e.groups
+        .get_mut("m")
+        .unwrap()
+        .modern
+        .as_mut()
+        .unwrap()
+        .clients
+        .get_mut(&member)
+        .unwrap()
+        .revoke_deadline_tick = Some(soon);
+    let old = e.group_coordinator("m").unwrap();
+    apply(&mut e, Command::StopBroker { broker: old });
+    assert_ne!(e.group_coordinator("m"), Some(old));
+    let info = e.groups["m"].modern.as_ref().unwrap();
+    assert_eq!(info.core.group_epoch, before, "the epoch is kept");
+    assert_eq!(info.core.members.len(), 1);
+    let deadline = info.clients[&member].revoke_deadline_tick.unwrap();
+    assert_eq!(
+        deadline,
+        e.tick + kafka_sim::engine::time::ms_to_ticks(info.clients[&member].rebalance_timeout_ms),
+        "the whole rebalance timeout again, from the load"
+    );
 }

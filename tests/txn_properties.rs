@@ -300,11 +300,9 @@ fn a_lost_ack_duplicates_only_without_idempotence() {
         .any(|ev| matches!(ev, Event::Txn(TxnEvent::DuplicateIgnored { offset: 0, .. }))));
 }
 
-/// Three transactional records and a commit move the log end offset by 4; a read_committed
-/// reader waits at the transaction's first offset while it is open, and a new instance
-/// fences the old one.
-#[test]
-fn markers_take_offsets_and_a_zombie_is_fenced() {
+/// An engine with the topic of `setup` and two producers, `old` and `new`, both with
+/// `transactional.id=etl` (two instances of one application).
+fn two_instances_of_one_transactional_id() -> Engine {
     let mut e = Engine::new(1);
     setup(&mut e);
     for name in ["old", "new"] {
@@ -324,10 +322,22 @@ fn markers_take_offsets_and_a_zombie_is_fenced() {
             },
         );
     }
-    let txn = |p: &str, action| Command::Transaction {
-        producer: p.into(),
+    e
+}
+
+fn txn(producer: &str, action: TxnAction) -> Command {
+    Command::Transaction {
+        producer: producer.into(),
         action,
-    };
+    }
+}
+
+/// Three transactional records and a commit move the log end offset by 4; a read_committed
+/// reader waits at the transaction's first offset while it is open, and a new instance
+/// fences the old one.
+#[test]
+fn markers_take_offsets_and_a_zombie_is_fenced() {
+    let mut e = two_instances_of_one_transactional_id();
     apply(&mut e, txn("old", TxnAction::Init));
     apply(&mut e, txn("old", TxnAction::Begin));
     for v in ["a", "b", "c"] {
@@ -369,29 +379,7 @@ fn markers_take_offsets_and_a_zombie_is_fenced() {
 /// batch 0.
 #[test]
 fn a_new_instance_first_send_is_written_after_the_fence() {
-    let mut e = Engine::new(1);
-    setup(&mut e);
-    for name in ["old", "new"] {
-        apply(
-            &mut e,
-            Command::AddProducer {
-                name: name.into(),
-                null_key: Default::default(),
-            },
-        );
-        apply(
-            &mut e,
-            Command::SetProducerConfig {
-                producer: name.into(),
-                key: "transactional.id".into(),
-                value: "etl".into(),
-            },
-        );
-    }
-    let txn = |p: &str, action| Command::Transaction {
-        producer: p.into(),
-        action,
-    };
+    let mut e = two_instances_of_one_transactional_id();
     apply(&mut e, txn("old", TxnAction::Init));
     apply(&mut e, txn("old", TxnAction::Begin));
     apply(&mut e, produce("old", "u", 0, "left open"));

@@ -58,7 +58,7 @@ pub const CONSOLE_SHARE_CLIENT: &str = "console-share-consumer";
 /// The group the console share consumer joins without `--group`.
 const CONSOLE_SHARE_GROUP: &str = "console-share-consumer";
 
-use super::groups::pad;
+use super::groups::{column_width, pad};
 
 /// The line that stands for a share command.
 pub(super) fn share_line(command: &ShareCommand) -> LineBuilder {
@@ -392,12 +392,7 @@ impl Console {
         if !with_state {
             return groups.keys().map(|g| format!("{g}\n")).collect();
         }
-        let width = groups
-            .keys()
-            .map(|g| g.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(15);
+        let width = column_width(groups.keys().map(|g| g.as_str()), 15);
         let mut out = format!("{} STATE\n", pad("GROUP", width));
         for (id, g) in groups {
             out.push_str(&format!("{} {}\n", pad(id, width), g.state().name()));
@@ -417,24 +412,9 @@ impl Console {
             if rows.is_empty() {
                 return no_active_members(id);
             }
-            let id_w = rows
-                .iter()
-                .map(|r| r.member_id.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(15);
-            let host_w = rows
-                .iter()
-                .map(|r| r.host.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(15);
-            let client_w = rows
-                .iter()
-                .map(|r| r.client_id.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(15);
+            let id_w = column_width(rows.iter().map(|r| r.member_id.as_str()), 15);
+            let host_w = column_width(rows.iter().map(|r| r.host.as_str()), 15);
+            let client_w = column_width(rows.iter().map(|r| r.client_id.as_str()), 15);
             let line = |cells: [&str; 7]| {
                 let mut s = format!(
                     "\n{} {} {} {} {} ",
@@ -522,12 +502,7 @@ impl Console {
         if rows.is_empty() {
             return format!("\nShare group '{id}' has no offset information.\n");
         }
-        let topic_w = rows
-            .iter()
-            .map(|r| r.partition.topic.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(15);
+        let topic_w = column_width(rows.iter().map(|r| r.partition.topic.as_str()), 15);
         let dash = || "-".to_string();
         let line = |cells: [&str; 6]| {
             let mut s = format!(
@@ -750,12 +725,7 @@ fn share_result(events: &[Event]) -> String {
         match event.share() {
             Some(ShareEvent::OffsetsReset { group, offsets, .. }) => {
                 let group_w = group.chars().count().max(15);
-                let topic_w = offsets
-                    .iter()
-                    .map(|(tp, _)| tp.topic.chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .max(15);
+                let topic_w = column_width(offsets.iter().map(|(tp, _)| tp.topic.as_str()), 15);
                 let row = |a: &str, b: &str, c: &str, d: &str| {
                     format!(
                         "\n{} {} {} {d}",
@@ -778,12 +748,7 @@ fn share_result(events: &[Event]) -> String {
             Some(ShareEvent::OffsetsDeleted { topics, .. }) => {
                 let mut sorted = topics.clone();
                 crate::sort::sort(&mut sorted);
-                let topic_w = sorted
-                    .iter()
-                    .map(|(t, _)| t.chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .max(15);
+                let topic_w = column_width(sorted.iter().map(|(t, _)| t.as_str()), 15);
                 out.push_str(&format!("\n{} STATUS", pad("TOPIC", topic_w)));
                 for (t, ok) in sorted {
                     let status = if ok {

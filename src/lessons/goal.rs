@@ -25,45 +25,29 @@ pub enum Goal {
     /// How many partitions the consumer owns now (none while it is stopped).
     ConsumerPartitions {
         consumer: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The consumer's fetch position on a partition (the next offset a poll returns).
     ConsumerPosition {
         consumer: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The next offset the consumer's application will process on a partition.
     ConsumerProcessed {
         consumer: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The offset the group has committed for a partition.
     CommittedOffset {
         group: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The group's state, by the name `kafka-consumer-groups` prints ("Stable", "Empty", …).
     GroupState { group: String, state: String },
@@ -71,63 +55,39 @@ pub enum Goal {
     /// until its session times out).
     GroupMembers {
         group: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// How many members of a Stable group own no partition.
     IdleConsumers {
         group: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The topic's partition count.
     TopicPartitions {
         topic: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The first offset still in a partition's log.
     LogStartOffset {
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// How many records a partition's log holds now.
     RecordsInPartition {
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The node id of the broker leading a partition (not met while it has no leader; one
     /// broker, node 1, leads everything without a cluster).
     PartitionLeader {
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The group's lag: the high watermark minus the committed offset, summed over the
     /// partitions of the topic (a partition without a committed offset counts its whole
@@ -135,12 +95,8 @@ pub enum Goal {
     GroupLag {
         group: String,
         topic: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The consumer's process: "running", "stopped", "crashed" or "failed".
     ConsumerStatus { consumer: String, status: String },
@@ -156,56 +112,36 @@ pub enum Goal {
     ShareHolders {
         group: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The highest delivery count among the share-partition's records in flight.
     ShareDeliveryCount {
         group: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// The share-partition start offset (SPSO): everything before it is finished.
     ShareStartOffset {
         group: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// Records acknowledged or archived beyond the SPSO, so finished while an earlier
     /// record is not (a share group does not keep a partition's order).
     ShareFinishedAhead {
         group: String,
         partition: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// How many members the share group's coordinator counts.
     ShareMembers {
         group: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_most: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        at_least: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        equals: Option<i64>,
+        #[serde(flatten)]
+        bound: Bound,
     },
     /// Every goal holds.
     All(Vec<Goal>),
@@ -216,7 +152,7 @@ pub enum Goal {
 }
 
 /// Bounds on a number: each given bound must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most: Option<i64>,
@@ -282,106 +218,22 @@ impl Goal {
     /// The bounds of a goal that compares a number, if it is one.
     pub fn bound(&self) -> Option<Bound> {
         match self {
-            Goal::ConsumerPosition {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ConsumerProcessed {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::CommittedOffset {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ConsumerPartitions {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::GroupMembers {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::IdleConsumers {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::TopicPartitions {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::LogStartOffset {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::RecordsInPartition {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::PartitionLeader {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::GroupLag {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ShareHolders {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ShareDeliveryCount {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ShareStartOffset {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ShareFinishedAhead {
-                at_most,
-                at_least,
-                equals,
-                ..
-            }
-            | Goal::ShareMembers {
-                at_most,
-                at_least,
-                equals,
-                ..
-            } => Some(Bound {
-                at_most: *at_most,
-                at_least: *at_least,
-                equals: *equals,
-            }),
+            Goal::ConsumerPosition { bound, .. }
+            | Goal::ConsumerProcessed { bound, .. }
+            | Goal::CommittedOffset { bound, .. }
+            | Goal::ConsumerPartitions { bound, .. }
+            | Goal::GroupMembers { bound, .. }
+            | Goal::IdleConsumers { bound, .. }
+            | Goal::TopicPartitions { bound, .. }
+            | Goal::LogStartOffset { bound, .. }
+            | Goal::RecordsInPartition { bound, .. }
+            | Goal::PartitionLeader { bound, .. }
+            | Goal::GroupLag { bound, .. }
+            | Goal::ShareHolders { bound, .. }
+            | Goal::ShareDeliveryCount { bound, .. }
+            | Goal::ShareStartOffset { bound, .. }
+            | Goal::ShareFinishedAhead { bound, .. }
+            | Goal::ShareMembers { bound, .. } => Some(*bound),
             _ => None,
         }
     }
@@ -575,7 +427,10 @@ impl Goal {
             }
             Goal::RecordsInPartition { .. } => format!("{partition} holds {bound} record(s)"),
             Goal::PartitionLeader {
-                equals: Some(broker),
+                bound: Bound {
+                    equals: Some(broker),
+                    ..
+                },
                 ..
             } => format!("broker {broker} leads {partition}"),
             Goal::PartitionLeader { .. } => format!("the leader of {partition} is broker {bound}"),

@@ -14,7 +14,7 @@ use serde::de::{
 };
 use serde::Deserialize;
 
-use super::goal::Goal;
+use super::goal::{Bound, Goal};
 
 /// The kinds, as lesson files name them.
 const KINDS: &[&str] = &[
@@ -138,7 +138,11 @@ impl<'de> Visitor<'de> for GoalVisitor {
 
 /// Builds the goal of a kind with fields from what was read.
 fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
-    let (at_most, at_least, equals) = (f.bound("at_most"), f.bound("at_least"), f.bound("equals"));
+    let bound = Bound {
+        at_most: f.bound("at_most"),
+        at_least: f.bound("at_least"),
+        equals: f.bound("equals"),
+    };
     Ok(match kind {
         "every_partition_owned_once" => Goal::EveryPartitionOwnedOnce {
             group: f.text("group")?,
@@ -150,30 +154,22 @@ fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
         },
         "consumer_partitions" => Goal::ConsumerPartitions {
             consumer: f.text("consumer")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "consumer_position" => Goal::ConsumerPosition {
             consumer: f.text("consumer")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "consumer_processed" => Goal::ConsumerProcessed {
             consumer: f.text("consumer")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "committed_offset" => Goal::CommittedOffset {
             group: f.text("group")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "group_state" => Goal::GroupState {
             group: f.text("group")?,
@@ -181,46 +177,32 @@ fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
         },
         "group_members" => Goal::GroupMembers {
             group: f.text("group")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "idle_consumers" => Goal::IdleConsumers {
             group: f.text("group")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "topic_partitions" => Goal::TopicPartitions {
             topic: f.text("topic")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "log_start_offset" => Goal::LogStartOffset {
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "records_in_partition" => Goal::RecordsInPartition {
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "partition_leader" => Goal::PartitionLeader {
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "group_lag" => Goal::GroupLag {
             group: f.text("group")?,
             topic: f.text("topic")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "consumer_status" => Goal::ConsumerStatus {
             consumer: f.text("consumer")?,
@@ -229,36 +211,26 @@ fn goal_of<E: de::Error>(kind: &str, f: &mut Fields) -> Result<Goal, E> {
         "share_holders" => Goal::ShareHolders {
             group: f.text("group")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "share_delivery_count" => Goal::ShareDeliveryCount {
             group: f.text("group")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "share_start_offset" => Goal::ShareStartOffset {
             group: f.text("group")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "share_finished_ahead" => Goal::ShareFinishedAhead {
             group: f.text("group")?,
             partition: f.text("partition")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         "share_members" => Goal::ShareMembers {
             group: f.text("group")?,
-            at_most,
-            at_least,
-            equals,
+            bound,
         },
         _ => Goal::ConsumerConfig {
             consumer: f.text("consumer")?,
@@ -399,30 +371,38 @@ mod tests {
             },
             Goal::ConsumerPartitions {
                 consumer: "c".into(),
-                at_most: Some(2),
-                at_least: None,
-                equals: None,
+                bound: Bound {
+                    at_most: Some(2),
+                    at_least: None,
+                    equals: None,
+                },
             },
             Goal::ConsumerPosition {
                 consumer: "c".into(),
                 partition: "t-1".into(),
-                at_most: None,
-                at_least: Some(3),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(3),
+                    equals: None,
+                },
             },
             Goal::ConsumerProcessed {
                 consumer: "c".into(),
                 partition: "t-1".into(),
-                at_most: None,
-                at_least: None,
-                equals: Some(4),
+                bound: Bound {
+                    at_most: None,
+                    at_least: None,
+                    equals: Some(4),
+                },
             },
             Goal::CommittedOffset {
                 group: "g".into(),
                 partition: "t-2".into(),
-                at_most: Some(1),
-                at_least: Some(0),
-                equals: None,
+                bound: Bound {
+                    at_most: Some(1),
+                    at_least: Some(0),
+                    equals: None,
+                },
             },
             Goal::GroupState {
                 group: "g".into(),
@@ -430,46 +410,60 @@ mod tests {
             },
             Goal::GroupMembers {
                 group: "g".into(),
-                at_most: None,
-                at_least: Some(3),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(3),
+                    equals: None,
+                },
             },
             Goal::IdleConsumers {
                 group: "g".into(),
-                at_most: None,
-                at_least: None,
-                equals: Some(0),
+                bound: Bound {
+                    at_most: None,
+                    at_least: None,
+                    equals: Some(0),
+                },
             },
             Goal::TopicPartitions {
                 topic: "t".into(),
-                at_most: None,
-                at_least: Some(6),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(6),
+                    equals: None,
+                },
             },
             Goal::LogStartOffset {
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: Some(1),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(1),
+                    equals: None,
+                },
             },
             Goal::RecordsInPartition {
                 partition: "t-0".into(),
-                at_most: Some(9),
-                at_least: None,
-                equals: None,
+                bound: Bound {
+                    at_most: Some(9),
+                    at_least: None,
+                    equals: None,
+                },
             },
             Goal::PartitionLeader {
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: None,
-                equals: Some(2),
+                bound: Bound {
+                    at_most: None,
+                    at_least: None,
+                    equals: Some(2),
+                },
             },
             Goal::GroupLag {
                 group: "g".into(),
                 topic: "t".into(),
-                at_most: Some(0),
-                at_least: None,
-                equals: None,
+                bound: Bound {
+                    at_most: Some(0),
+                    at_least: None,
+                    equals: None,
+                },
             },
             Goal::ConsumerStatus {
                 consumer: "c".into(),
@@ -483,36 +477,46 @@ mod tests {
             Goal::ShareHolders {
                 group: "g".into(),
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: Some(5),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(5),
+                    equals: None,
+                },
             },
             Goal::ShareDeliveryCount {
                 group: "g".into(),
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: Some(2),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(2),
+                    equals: None,
+                },
             },
             Goal::ShareStartOffset {
                 group: "g".into(),
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: None,
-                equals: Some(1),
+                bound: Bound {
+                    at_most: None,
+                    at_least: None,
+                    equals: Some(1),
+                },
             },
             Goal::ShareFinishedAhead {
                 group: "g".into(),
                 partition: "t-0".into(),
-                at_most: None,
-                at_least: Some(1),
-                equals: None,
+                bound: Bound {
+                    at_most: None,
+                    at_least: Some(1),
+                    equals: None,
+                },
             },
             Goal::ShareMembers {
                 group: "g".into(),
-                at_most: Some(6),
-                at_least: None,
-                equals: None,
+                bound: Bound {
+                    at_most: Some(6),
+                    at_least: None,
+                    equals: None,
+                },
             },
         ];
         let nested = Goal::All(vec![
@@ -559,9 +563,11 @@ mod tests {
             goal(r#"{"topic_partitions": {"topic": "t", "equals": null}}"#),
             Ok(Goal::TopicPartitions {
                 topic: "t".into(),
-                at_most: None,
-                at_least: None,
-                equals: None
+                bound: Bound {
+                    at_most: None,
+                    at_least: None,
+                    equals: None
+                },
             })
         );
     }

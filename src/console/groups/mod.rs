@@ -24,6 +24,19 @@ pub(in crate::console) fn pad(text: &str, width: usize) -> String {
     format!("{text:<width$}")
 }
 
+/// The width of a column: its widest cell, and at least `min` (the tools' `%-15s`).
+pub(in crate::console) fn column_width<'a>(
+    cells: impl IntoIterator<Item = &'a str>,
+    min: usize,
+) -> usize {
+    cells
+        .into_iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(min)
+}
+
 pub(in crate::console) fn error(message: &str) -> String {
     format!("\nError: {message}\n")
 }

@@ -275,6 +275,16 @@ impl Engine {
                         for m in &mut info.core.members {
                             m.last_heartbeat_ms = now_ms;
                         }
+                        // A member still revoking gets its whole rebalance timeout again
+                        // (`onLoaded` reschedules `scheduleConsumerGroupRebalanceTimeout`
+                        // for every member in UNREVOKED_PARTITIONS).
+                        for client in info.clients.values_mut() {
+                            if client.revoke_deadline_tick.is_some() {
+                                client.revoke_deadline_tick = Some(now.saturating_add(
+                                    time::ms_to_ticks(client.rebalance_timeout_ms),
+                                ));
+                            }
+                        }
                     }
                 }
             }
