@@ -11,7 +11,7 @@ STAMP="$DIR/lib/.stamp"
 SOURCES_HASH=$(cat "$DIR/pom.xml" "$DIR"/runner/*.java | sha256sum | cut -c1-16)
 WANT="kafka $VERSION runner $SOURCES_HASH"
 
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v java >/dev/null; then
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -f "$DIR/classes/Runner.class" ] && command -v java >/dev/null; then
   echo "kafka-setup: ready: Kafka $VERSION"
   exit 0
 fi

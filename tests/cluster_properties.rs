@@ -139,15 +139,10 @@ fn a_leader_crash_with_acks_1_loses_acknowledged_records() {
     set_acks(&mut e, "p", Acks::Leader);
     produce(&mut e, "p", "a").unwrap();
     advance(&mut e, 2);
-    // Both followers fall far behind, then the leader acknowledges two more records alone.
-    apply(&mut e, Command::CrashBroker { broker: 2 });
-    apply(&mut e, Command::CrashBroker { broker: 3 });
+    // The leader acknowledges two more records alone and crashes before its followers,
+    // still in the ISR, fetch them.
     produce(&mut e, "p", "b").unwrap();
     produce(&mut e, "p", "c").unwrap();
-    advance(&mut e, 1);
-    // 2 and 3 come back before their sessions expire, then 1 crashes before they fetch.
-    apply(&mut e, Command::StartBroker { broker: 2 });
-    apply(&mut e, Command::StartBroker { broker: 3 });
     apply(&mut e, Command::CrashBroker { broker: 1 });
     advance(&mut e, 100);
     let r = replication(&e);
@@ -521,13 +516,12 @@ fn a_cluster_after_a_truncation_survives_a_json_round_trip() {
     set_acks(&mut e, "p", Acks::Leader);
     produce(&mut e, "p", "a").unwrap();
     advance(&mut e, 2);
-    apply(&mut e, Command::CrashBroker { broker: 2 });
-    apply(&mut e, Command::CrashBroker { broker: 3 });
     produce(&mut e, "p", "b").unwrap();
-    apply(&mut e, Command::StartBroker { broker: 2 });
-    apply(&mut e, Command::StartBroker { broker: 3 });
     apply(&mut e, Command::CrashBroker { broker: 1 });
     advance(&mut e, 100);
+    // 1 returns and cuts b, which the new leader never had.
+    apply(&mut e, Command::StartBroker { broker: 1 });
+    advance(&mut e, 2);
     let json = serde_json::to_string(&e).expect("an engine serializes");
     let back: Engine = serde_json::from_str(&json).expect("and reads back");
     assert_eq!(back, e);
@@ -1015,4 +1009,90 @@ fn a_consumer_protocol_group_moves_with_its_records_and_fresh_timers() {
         e.tick + kafka_sim::engine::time::ms_to_ticks(info.clients[&member].rebalance_timeout_ms),
         "the whole rebalance timeout again, from the load"
     );
+}
+
+/// A crashed broker started again before the controller fenced it is refused registration
+/// while its old session is valid (`ClusterControlManager.registerBroker`): it serves
+/// nothing, the controller fences it when the session expires (leadership moves), and only
+/// then does it register, as a follower that must catch up to rejoin the ISR.
+#[test]
+fn a_broker_restarted_before_its_fence_registers_only_after_the_session_expires() {
+    let mut e = cluster_with_topic(3, None);
+    produce(&mut e, "p", "a").unwrap();
+    advance(&mut e, 2);
+    apply(&mut e, Command::CrashBroker { broker: 1 });
+    advance(&mut e, 20);
+    let events = e.apply(&Command::StartBroker { broker: 1 }).unwrap();
+    assert!(
+        events.iter().any(|ev| matches!(
+            ev,
+            Event::BrokerRegistrationRefused {
+                broker: 1,
+                in_ms: 7000
+            }
+        )),
+        "{events:?}"
+    );
+    assert!(!e.cluster.as_ref().unwrap().brokers[&1].is_running());
+    assert_eq!(
+        replication(&e).leader,
+        Some(1),
+        "not fenced yet: still the leader"
+    );
+    assert!(
+        e.apply(&Command::StartBroker { broker: 1 }).is_err(),
+        "it is starting already"
+    );
+    advance(&mut e, 60);
+    assert!(!e.cluster.as_ref().unwrap().brokers[&1].is_running());
+    let mut registered = false;
+    for _ in 0..20 {
+        let events = e.apply(&Command::Advance { ticks: 1 }).unwrap();
+        if events
+            .iter()
+            .any(|ev| matches!(ev, Event::BrokerStarted { broker: 1 }))
+        {
+            assert!(
+                events
+                    .iter()
+                    .any(|ev| matches!(ev, Event::BrokerFenced { broker: 1 })),
+                "fenced first, in the same moment: {events:?}"
+            );
+            registered = true;
+            break;
+        }
+    }
+    assert!(registered, "it registers once the old session expired");
+    assert_eq!(
+        replication(&e).leader,
+        Some(2),
+        "leadership moved at the fence"
+    );
+    advance(&mut e, 5);
+    assert_eq!(
+        replication(&e).isr,
+        vec![1, 2, 3],
+        "back in sync as a follower"
+    );
+    assert_eq!(replication(&e).leader, Some(2));
+    produce(&mut e, "p", "b").unwrap();
+    advance(&mut e, 2);
+    assert_eq!(values(&e), ["a", "b"]);
+}
+
+/// Killed again while it waits to register, it stays down: the old session still expires
+/// and it is fenced, and a later start registers at once.
+#[test]
+fn a_broker_crashed_while_registering_is_fenced_and_can_start_later() {
+    let mut e = cluster_with_topic(3, None);
+    apply(&mut e, Command::CrashBroker { broker: 3 });
+    apply(&mut e, Command::StartBroker { broker: 3 });
+    apply(&mut e, Command::CrashBroker { broker: 3 });
+    advance(&mut e, 100);
+    let b = &e.cluster.as_ref().unwrap().brokers[&3];
+    assert!(b.fenced && !b.is_running());
+    let events = e.apply(&Command::StartBroker { broker: 3 }).unwrap();
+    assert!(events
+        .iter()
+        .any(|ev| matches!(ev, Event::BrokerStarted { broker: 3 })));
 }

@@ -326,6 +326,12 @@ pub enum Event {
     BrokerStarted {
         broker: BrokerId,
     },
+    /// A crashed broker started again before the controller fenced it: its new incarnation's
+    /// registration is refused until the old session expires (`in_ms` from now).
+    BrokerRegistrationRefused {
+        broker: BrokerId,
+        in_ms: i64,
+    },
     /// The controller fenced a crashed broker whose session expired.
     BrokerFenced {
         broker: BrokerId,
@@ -577,6 +583,10 @@ impl Event {
                 "Broker {broker} crashed: the controller notices when its session expires (9 s)."
             ),
             Event::BrokerStarted { broker } => format!("Broker {broker} started."),
+            Event::BrokerRegistrationRefused { broker, in_ms } => format!(
+                "Broker {broker} restarted, but the controller still counts its old session: its registration is refused (DuplicateBrokerRegistrationException: Another broker is registered with that broker id.) until that session expires in {} s; it registers then, as a follower out of every ISR.",
+                *in_ms as f64 / 1000.0
+            ),
             Event::GroupCoordinatorMoved { group, partition, coordinator: Some(b) } => format!(
                 "Broker {b} now coordinates group {group} (it leads __consumer_offsets-{partition}): it loaded the group from the log, members and committed offsets kept."
             ),

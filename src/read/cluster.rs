@@ -18,6 +18,9 @@ pub enum BrokerState {
     Crashed,
     /// Killed and fenced.
     Fenced,
+    /// Started again after a crash, waiting for the controller to expire its old session
+    /// before it may register (it serves nothing meanwhile).
+    Registering,
 }
 
 /// One broker as a view shows it.
@@ -97,6 +100,7 @@ pub fn brokers(engine: &Engine) -> Vec<BrokerFacts> {
                 (BrokerStatus::Stopped, _) => BrokerState::Stopped,
                 (BrokerStatus::Crashed, false) => BrokerState::Crashed,
                 (BrokerStatus::Crashed, true) => BrokerState::Fenced,
+                (BrokerStatus::Registering, _) => BrokerState::Registering,
             },
             slow_factor: b.slow_factor,
             leads: cluster

@@ -62,6 +62,11 @@ pub enum BrokerStatus {
     Stopped,
     /// Killed: the controller fences it when its session times out.
     Crashed,
+    /// Started again after a crash, before the controller fenced it: the new process's
+    /// registration is refused (`DuplicateBrokerRegistrationException`, Kafka's
+    /// `ClusterControlManager.registerBroker`) while the old incarnation's session is valid,
+    /// so it serves nothing until that session expires; then it is fenced and registers.
+    Registering,
 }
 
 /// One broker.
@@ -302,6 +307,14 @@ impl Engine {
         let Some(b) = cluster.brokers.get_mut(&broker) else {
             return invalid(format!("Broker {broker} does not exist."));
         };
+        if b.status == BrokerStatus::Registering && crash {
+            // Killed again while it waited to register: the old session still runs out.
+            b.status = BrokerStatus::Crashed;
+            return Ok(vec![Event::BrokerStopped {
+                broker,
+                crashed: true,
+            }]);
+        }
         if !b.is_running() {
             return invalid(format!("Broker {broker} is not running."));
         }
@@ -321,33 +334,55 @@ impl Engine {
         Ok(events)
     }
 
-    /// `broker start N`: registers again; a leaderless partition may elect it.
+    /// `broker start N`: registers again; a leaderless partition may elect it. A crashed
+    /// broker the controller has not fenced yet waits for its old session to expire.
     pub(crate) fn start_broker(&mut self, broker: BrokerId) -> Outcome {
         let now_ms = self.now_ms();
-        let coordinators = self.group_coordinators();
         let cluster = self.cluster_mut();
         let Some(b) = cluster.brokers.get_mut(&broker) else {
             return invalid(format!("Broker {broker} does not exist."));
         };
-        if b.is_running() {
-            return invalid(format!("Broker {broker} is already running."));
+        match b.status {
+            BrokerStatus::Running => {
+                return invalid(format!("Broker {broker} is already running."))
+            }
+            BrokerStatus::Registering => return invalid(format!(
+                "Broker {broker} is already starting: it registers when its old session expires."
+            )),
+            BrokerStatus::Crashed if !b.fenced => {
+                b.status = BrokerStatus::Registering;
+                let crashed_at = b.crashed_at_ms.unwrap_or(now_ms);
+                let in_ms = (crashed_at + BROKER_SESSION_TIMEOUT_MS - now_ms).max(0);
+                return Ok(vec![Event::BrokerRegistrationRefused { broker, in_ms }]);
+            }
+            BrokerStatus::Crashed | BrokerStatus::Stopped => {}
         }
+        let coordinators = self.group_coordinators();
+        Ok(self.register_broker(broker, &coordinators))
+    }
+
+    /// A fenced or shut-down broker registers and is unfenced: back in the replica sets as a
+    /// follower (an unclean shutdown also leaves it out of the ELR), a leaderless partition
+    /// may elect it, and its logs follow the leaders'.
+    fn register_broker(
+        &mut self,
+        broker: BrokerId,
+        coordinators: &BTreeMap<String, Option<BrokerId>>,
+    ) -> Vec<Event> {
+        let now_ms = self.now_ms();
+        let cluster = self.cluster_mut();
+        let Some(b) = cluster.brokers.get_mut(&broker) else {
+            return Vec::new();
+        };
         let clean_shutdown = b.status == BrokerStatus::Stopped;
-        let was_fenced = b.fenced;
         *b = Broker {
             slow_factor: b.slow_factor,
             ..Broker::running()
         };
         let mut events = vec![Event::BrokerStarted { broker }];
-        if !was_fenced {
-            // Back before its session expired: the controller never noticed (a coordinator
-            // it leads is back and loads its groups).
-            events.extend(self.coordinator_moves(&coordinators));
-            return Ok(events);
-        }
         self.internal_broker_up(broker, clean_shutdown);
         let Some(cluster) = self.cluster.as_mut() else {
-            return Ok(events);
+            return events;
         };
         let live = cluster.live();
         for (topic, parts) in &mut cluster.partitions {
@@ -365,8 +400,8 @@ impl Engine {
             }
         }
         events.extend(self.sync_logs());
-        events.extend(self.coordinator_moves(&coordinators));
-        Ok(events)
+        events.extend(self.coordinator_moves(coordinators));
+        events
     }
 
     /// `broker slow N f`: broker N's followers copy at 1/f of the normal rate.
@@ -480,6 +515,18 @@ impl Engine {
         }
         if !expired.is_empty() {
             events.extend(self.coordinator_moves(&coordinators));
+        }
+        // A broker restarted before it was fenced registers now that its old session is gone.
+        for &broker in &expired {
+            let registering = self
+                .cluster
+                .as_ref()
+                .and_then(|c| c.brokers.get(&broker))
+                .is_some_and(|b| b.status == BrokerStatus::Registering);
+            if registering {
+                let coordinators = self.group_coordinators();
+                events.extend(self.register_broker(broker, &coordinators));
+            }
         }
         events.extend(self.fetch_followers(now_ms));
         self.fetch_internal_followers(now_ms);

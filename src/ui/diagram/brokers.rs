@@ -88,6 +88,7 @@ fn broker_meta(b: &BrokerFacts) -> String {
         BrokerState::Stopped => return "stopped".to_string(),
         BrokerState::Crashed => return "crashed".to_string(),
         BrokerState::Fenced => return "crashed, fenced".to_string(),
+        BrokerState::Registering => return "restarting…".to_string(),
     };
     format!("{state} · leads {}", b.leads)
 }
@@ -98,6 +99,7 @@ fn state_class(state: BrokerState) -> &'static str {
         BrokerState::Stopped => "stopped",
         BrokerState::Crashed => "crashed",
         BrokerState::Fenced => "fenced",
+        BrokerState::Registering => "registering",
     }
 }
 
@@ -296,6 +298,9 @@ pub fn broker_details(scene: &Scene, id: BrokerId, oc: &Callback<Command>) -> Ht
         BrokerState::Stopped => "stopped (controlled shutdown)",
         BrokerState::Crashed => "crashed: the controller fences it when its session expires",
         BrokerState::Fenced => "crashed and fenced by the controller",
+        BrokerState::Registering => {
+            "restarted: its registration waits until the controller expires its old session"
+        }
     };
     let led: Vec<String> = held
         .iter()
@@ -319,6 +324,8 @@ pub fn broker_details(scene: &Scene, id: BrokerId, oc: &Callback<Command>) -> Ht
                 if b.slow_factor > 1 {
                     { button("Normal speed", "broker-normal", oc, Command::SlowBroker { broker: id, factor: 1 }) }
                 }
+            } else if b.state == BrokerState::Registering {
+                { button("Crash", "broker-crash", oc, Command::CrashBroker { broker: id }) }
             } else {
                 { button("Start", "broker-start", oc, Command::StartBroker { broker: id }) }
             }
