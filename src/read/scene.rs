@@ -74,6 +74,9 @@ pub struct Scene {
     pub share_groups: Vec<super::share::ShareGroupFacts>,
     /// The brokers and each partition's replicas (empty with one broker).
     pub cluster: super::cluster::ClusterPicture,
+    /// Records truncations took recently, drawn leaving their lanes (empty from
+    /// [`Scene::of`]).
+    pub departures: Rc<Vec<super::cluster::Departure>>,
 }
 
 impl Scene {
@@ -85,6 +88,11 @@ impl Scene {
         Scene {
             handovers: Rc::new(handovers_in_flight(steps, cursor, flight_ticks)),
             recent_rebalance: recent_rebalance(steps, cursor, recent_ticks),
+            departures: Rc::new(super::cluster::departures(
+                steps,
+                cursor,
+                super::cluster::DEPARTURE_TICKS,
+            )),
             ..Scene::of(timeline.state())
         }
     }
@@ -233,6 +241,7 @@ impl Scene {
             share_windows: super::share::share_windows_by_partition(engine),
             share_groups: super::share::share_group_facts(engine),
             cluster: super::cluster::picture(engine),
+            departures: Rc::default(),
         }
     }
 
