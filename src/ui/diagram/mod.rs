@@ -454,20 +454,6 @@ fn step_marks(events: &[Event]) -> StepMarks {
                     format!("✂ records before {new_log_start_offset} deleted"),
                 );
             }
-            Event::ReplicaTruncated {
-                partition,
-                broker,
-                from_offset,
-                to_offset,
-            } => {
-                marks.removed.insert(
-                    partition.clone(),
-                    format!(
-                        "✂ broker {broker} cut offsets {to_offset}..{}: the leader never had them",
-                        from_offset - 1
-                    ),
-                );
-            }
             Event::RecordsFetched {
                 client_id,
                 partition,
@@ -653,6 +639,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                   selected={props.selection == Some(Selection::Partition(tp.clone()))}
                   highlighted={lit("partition", &tp.to_string()) || lit("topic", &tp.topic)}
                   removed={marks.removed.get(tp).cloned()} {focus} {txn}
+                  departures={scene.departures.iter().filter(|d| d.partition == *tp).cloned().collect::<Vec<_>>()}
                   onselect={props.onselect.clone()} onfocus={onfocus.clone()} />
         }
     };
