@@ -77,6 +77,9 @@ pub struct Scene {
     /// Records truncations took recently, drawn leaving their lanes (empty from
     /// [`Scene::of`]).
     pub departures: Rc<Vec<super::cluster::Departure>>,
+    /// Waiting records that reached their partitions recently, drawn landing (empty from
+    /// [`Scene::of`]).
+    pub landings: Rc<Vec<super::producer_retry::Landing>>,
 }
 
 impl Scene {
@@ -92,6 +95,12 @@ impl Scene {
                 steps,
                 cursor,
                 super::cluster::DEPARTURE_TICKS,
+            )),
+            landings: Rc::new(super::producer_retry::landings(
+                steps,
+                cursor,
+                super::producer_retry::LANDING_TICKS,
+                timeline.state(),
             )),
             ..Scene::of(timeline.state())
         }
@@ -242,6 +251,7 @@ impl Scene {
             share_groups: super::share::share_group_facts(engine),
             cluster: super::cluster::picture(engine),
             departures: Rc::default(),
+            landings: Rc::default(),
         }
     }
 

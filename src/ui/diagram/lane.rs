@@ -23,6 +23,8 @@ pub struct CellView {
     pub value: Option<std::sync::Arc<str>>,
     /// Written by the step shown.
     pub fresh: bool,
+    /// A waiting record that reached the log recently (`read::producer_retry::landings`).
+    pub landed: bool,
     /// Fetched in the step shown, by this client.
     pub read_by: Option<String>,
     /// The colour of the reader that just fetched it, or the cell's usual stroke.
@@ -202,7 +204,7 @@ pub fn lane(props: &LaneProps) -> Html {
         let tombstone = r.value.is_none();
         let w = (cell_w - CELL_GAP as f64).max(4.0);
         html! {
-            <g key={r.offset} class={classes!("record", r.fresh.then_some("fresh"), r.read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), r.selected.then_some("selected"), narrow.then_some("narrow"))}
+            <g key={r.offset} class={classes!("record", r.fresh.then_some("fresh"), r.landed.then_some("landed"), r.read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), r.selected.then_some("selected"), narrow.then_some("narrow"))}
                data-offset={r.offset.to_string()} data-key={key.unwrap_or("").to_string()}
                transform={format!("translate({:.1},{})", x_of(r.offset) + CELL_GAP as f64 / 2.0, y + CELLS_TOP)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
                 <title>{format!("{tp} offset {}: key {}, value {}", r.offset, key.unwrap_or("null"), r.value.as_deref().unwrap_or("null (tombstone)"))}</title>
@@ -361,7 +363,9 @@ fn departures(
     let w = (cell_w - CELL_GAP as f64).max(4.0);
     let n = d.records.len().min(((right - left) / cell_w) as usize);
     // After the log end, pulled left as far as the lane needs to hold them.
-    let first_x = (end_x + END_LABEL_W).min(right - n as f64 * cell_w).max(left);
+    let first_x = (end_x + END_LABEL_W)
+        .min(right - n as f64 * cell_w)
+        .max(left);
     let ghosts = d.records.iter().take(n).enumerate().map(|(i, r)| {
         let key = r.key.as_deref();
         let x = first_x + i as f64 * cell_w;
