@@ -231,6 +231,9 @@ impl ReplicaState {
 pub struct ClusterPicture {
     pub brokers: Vec<BrokerFacts>,
     pub partitions: std::collections::BTreeMap<TopicPartition, PartitionFacts>,
+    /// Each group's coordinator (`None`: no running broker leads its `__consumer_offsets`
+    /// partition), by group id.
+    pub coordinators: std::collections::BTreeMap<String, Option<BrokerId>>,
 }
 
 impl ClusterPicture {
@@ -270,6 +273,7 @@ pub fn picture(engine: &Engine) -> ClusterPicture {
     ClusterPicture {
         brokers: brokers(engine),
         partitions,
+        coordinators: engine.group_coordinators(),
     }
 }
 
@@ -411,4 +415,30 @@ fn ellipsize(text: &str, max: usize) -> String {
     let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
     s.push('…');
     s
+}
+
+/// The groups whose coordinator moved (or was lost) in the steps up to `cursor` within
+/// `ticks` of its state, or in the step shown however long it took.
+pub fn coordinators_moved(
+    steps: &[crate::timeline::Step],
+    cursor: usize,
+    ticks: u64,
+) -> std::collections::BTreeSet<String> {
+    let cursor = cursor.min(steps.len());
+    let now = cursor
+        .checked_sub(1)
+        .and_then(|i| steps.get(i))
+        .map_or(0, |s| s.tick);
+    let mut moved = std::collections::BTreeSet::new();
+    for (i, step) in steps[..cursor].iter().enumerate().rev() {
+        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
+            break;
+        }
+        for event in &step.events {
+            if let Event::GroupCoordinatorMoved { group, .. } = event {
+                moved.insert(group.clone());
+            }
+        }
+    }
+    moved
 }

@@ -80,6 +80,8 @@ pub struct Scene {
     /// Waiting records that reached their partitions recently, drawn landing (empty from
     /// [`Scene::of`]).
     pub landings: Rc<Vec<super::producer_retry::Landing>>,
+    /// Groups whose coordinator moved recently (empty from [`Scene::of`]).
+    pub coordinators_moved: BTreeSet<String>,
 }
 
 impl Scene {
@@ -102,6 +104,11 @@ impl Scene {
                 super::producer_retry::LANDING_TICKS,
                 timeline.state(),
             )),
+            coordinators_moved: super::cluster::coordinators_moved(
+                steps,
+                cursor,
+                super::cluster::DEPARTURE_TICKS,
+            ),
             ..Scene::of(timeline.state())
         }
     }
@@ -252,6 +259,7 @@ impl Scene {
             cluster: super::cluster::picture(engine),
             departures: Rc::default(),
             landings: Rc::default(),
+            coordinators_moved: BTreeSet::new(),
         }
     }
 

@@ -430,3 +430,46 @@ fn with_acks_all_a_leader_change_takes_nothing() {
         "no record left any log"
     );
 }
+
+#[test]
+fn a_waiting_record_that_lands_is_named_for_a_few_seconds() {
+    let mut c = console(&[
+        "broker add",
+        "broker add",
+        "kafka-topics --create --topic ledger --replica-assignment 1:2:3 --config min.insync.replicas=2",
+        "producer add shop",
+        "producer acks shop all",
+        "clock advance 1s",
+        "broker stop 1",
+        "broker stop 2",
+        "produce ledger l-1 --producer shop",
+        "clock advance 1s",
+    ]);
+    let t = c.timeline();
+    let landed = producer_retry::landings(
+        t.steps(),
+        t.cursor(),
+        producer_retry::LANDING_TICKS,
+        t.state(),
+    );
+    assert!(landed.is_empty(), "l-1 still waits: {landed:?}");
+    c.run_line("broker start 2");
+    c.run_line("clock advance 2s");
+    let t = c.timeline();
+    let landed = producer_retry::landings(t.steps(), t.cursor(), u64::MAX, t.state());
+    assert_eq!(landed.len(), 1, "{landed:?}");
+    assert_eq!((landed[0].name.as_str(), landed[0].offset), ("l-1", 0));
+    assert!(landed[0].attempts > 1);
+    c.run_line("clock advance 5s");
+    let t = c.timeline();
+    assert!(
+        producer_retry::landings(
+            t.steps(),
+            t.cursor(),
+            producer_retry::LANDING_TICKS,
+            t.state()
+        )
+        .is_empty(),
+        "a few seconds later it is an ordinary record"
+    );
+}

@@ -746,6 +746,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             highlighted: lit("group", &group_id),
             members,
             modern: scene.modern.get(&group_id).map(|g| (g.group_epoch, g.target_epoch, g.state)),
+            coordinator: scene.cluster.coordinators.get(&group_id).map(|c| (*c, scene.coordinators_moved.contains(&group_id))),
             id: group_id,
         };
         let key = format!("group-{}", view.id);
