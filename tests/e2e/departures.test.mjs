@@ -3,7 +3,8 @@
 // cut are drawn as struck-through ghosts after the log end that fly up and fade over about
 // 2 s, with a line naming them and who cut them. Under reduced motion the struck ghosts and
 // the line stay still, and a crashed broker greys at once. The topics form's replication
-// factor label stays on one line. Screenshots go to target/screenshots/ (departures-*).
+// factor label stays on one line. A waiting record that lands flies from its producer, named;
+// a group names its coordinator and marks it when it moves. Screenshots go to target/screenshots/ (departures-*).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launch, openPage, pause, runLineAndWait, screenshot } from './harness.mjs';
@@ -162,4 +163,45 @@ test('the replication factor label of the topics form is on one line', async () 
       await context.close();
     }
   }
+});
+
+test('a waiting record landing when a broker returns flies from its producer, named, and its group coordinator is named', async () => {
+  const { page, errors, context } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await pause(page);
+  for (const line of [
+    'reset', 'broker add', 'broker add',
+    'kafka-topics --create --topic ledger --replica-assignment 1:2:3 --config min.insync.replicas=2',
+    'producer add shop', 'producer acks shop all', 'clock advance 1s',
+    'broker stop 1', 'broker stop 2',
+    'produce ledger l-1 --producer shop', 'clock advance 1s',
+  ]) await runLineAndWait(page, line);
+  assert.match(await page.textContent('.producer[data-producer="shop"] .meta'), /^1 waiting/);
+  assert.equal(await page.$$eval('.landing', (els) => els.length), 0, 'nothing lands while it waits');
+  await runLineAndWait(page, 'broker start 2');
+  await runLineAndWait(page, 'clock advance 2s');
+  const chip = await page.waitForSelector('.landing[data-partition="ledger-0"][data-offset="0"]');
+  assert.equal(await chip.textContent(), 'l-1', 'the flying chip names the record');
+  const at = async () => chip.evaluate((e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, opacity: Number(getComputedStyle(e).opacity) }; });
+  const seen = [await at()];
+  for (let i = 0; i < 6; i++) { await page.waitForTimeout(150); seen.push(await at()); }
+  await screenshot(page, 'departures-landing-1366-light');
+  const lane = await page.$eval('.lane[data-partition="ledger-0"] .lane-bg', (e) => e.getBoundingClientRect().x);
+  assert.ok(seen[0].x < lane - 20, `it starts at the producer, left of the lane: ${seen[0].x} < ${lane}`);
+  assert.ok(seen.at(-1).x > seen[0].x + 40, `it travels to the lane: ${seen.map((s) => Math.round(s.x))}`);
+  assert.ok(seen.filter((s) => s.opacity > 0.5).length >= 4, `visible for most of a second: ${seen.map((s) => s.opacity)}`);
+  assert.equal(await page.$$eval('.lane[data-partition="ledger-0"] .record.landed[data-offset="0"]', (els) => els.length), 1, 'its cell is ringed');
+
+  // With brokers, a group's box names its coordinator; crashing it moves the group.
+  for (const line of ['kafka-topics --create --topic t --partitions 2 --replication-factor 3', 'consumer start c1 --group g --topic t', 'clock advance 10s']) await runLineAndWait(page, line);
+  const coord = page.locator('g.group[data-group="g"] .coordinator');
+  const before = await coord.getAttribute('data-coordinator');
+  assert.match(await coord.textContent(), new RegExp(`coord B${before}$`));
+  await runLineAndWait(page, `broker crash ${before}`);
+  await runLineAndWait(page, 'clock advance 12s');
+  const after = await coord.getAttribute('data-coordinator');
+  assert.ok(after && after !== before, `the coordinator moved: ${before} → ${after}`);
+  assert.match(await coord.getAttribute('class'), /moved/, 'and is marked as just moved');
+  await screenshot(page, 'departures-coordinator-moved-1366-light');
+  assert.deepEqual(errors, []);
+  await context.close();
 });
