@@ -283,7 +283,13 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
                 <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
                 if let Some((broker, moved)) = coordinator.filter(|_| is_group) {
                     <tspan class={classes!("coordinator", moved.then_some("moved"), broker.is_none().then_some("none"))} data-coordinator={broker.map(|b| b.to_string()).unwrap_or_default()}>
-                        { match broker { Some(b) => format!(" · coord B{b}"), None => " · no coord".to_string() } }
+                        // A rebalancing state's long name leaves room for the broker alone.
+                        { match (broker, rebalancing) {
+                            (Some(b), false) => format!(" · coord B{b}"),
+                            (Some(b), true) => format!(" · B{b}"),
+                            (None, false) => " · no coord".to_string(),
+                            (None, true) => " · ✗".to_string(),
+                        } }
                     </tspan>
                 }
             </text>
