@@ -8,6 +8,24 @@ use super::group::GroupState;
 use super::replication::{Acks, BrokerId};
 use super::types::TopicPartition;
 
+/// A record that left a log in a truncation: its offset, key and value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LostRecord {
+    pub offset: i64,
+    pub key: Option<std::sync::Arc<str>>,
+    pub value: Option<std::sync::Arc<str>>,
+}
+
+impl LostRecord {
+    pub fn of(record: &super::types::Record) -> Self {
+        Self {
+            offset: record.offset,
+            key: record.key.clone(),
+            value: record.value.clone(),
+        }
+    }
+}
+
 /// Why a member left a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -352,12 +370,23 @@ pub enum Event {
         partition: TopicPartition,
         isr: Vec<BrokerId>,
     },
-    /// A returning replica cut the offsets `[to_offset, from_offset)` the leader never had.
+    /// A returning replica cut the offsets `[to_offset, from_offset)` the leader never had;
+    /// `lost` names the records it held there (those the simulator still knows).
     ReplicaTruncated {
         partition: TopicPartition,
         broker: BrokerId,
         from_offset: i64,
         to_offset: i64,
+        #[serde(default)]
+        lost: Vec<LostRecord>,
+    },
+    /// The log readers see followed a new leader that never had `lost`: it now ends at
+    /// `to_offset` (before the new leader's own records, if any, were filled in).
+    LeaderLogTruncated {
+        partition: TopicPartition,
+        leader: BrokerId,
+        to_offset: i64,
+        lost: Vec<LostRecord>,
     },
     /// `kafka-leader-election`'s outcome per partition.
     LeadersElected {
@@ -621,9 +650,13 @@ impl Event {
                 "The ISR of {partition} is now [{}].",
                 isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
             ),
-            Event::ReplicaTruncated { partition, broker, from_offset, to_offset } => format!(
+            Event::ReplicaTruncated { partition, broker, from_offset, to_offset, .. } => format!(
                 "Broker {broker} cut offsets {to_offset}..{} of {partition}: the leader never had them.",
                 from_offset - 1
+            ),
+            Event::LeaderLogTruncated { partition, leader, to_offset, lost } => format!(
+                "{partition} now ends at {to_offset} with its new leader, broker {leader}: {} record(s) it never had are lost.",
+                lost.len()
             ),
             Event::LeadersElected { election, results } => format!(
                 "A {} leader election ran on {} partition(s).",

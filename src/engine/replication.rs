@@ -194,6 +194,9 @@ pub struct FetchOutcome {
     pub copied: i64,
     /// The follower joined the ISR.
     pub joined_isr: bool,
+    /// With a truncation, the follower's leader-epoch cache before it (which epoch wrote
+    /// each offset cut).
+    pub cut_epochs: Vec<(i32, i64)>,
 }
 
 /// A truncation: the offsets `[to, from)` left the replica's log.
@@ -353,6 +356,11 @@ impl PartitionReplication {
         // own earlier epoch ends and asks again; with no such epoch on the leader, it falls
         // back to its high watermark.
         let before = log.log_end_offset;
+        // Only a follower whose last epoch differs from the leader's, or that is longer,
+        // can diverge: the cache is kept for what a truncation cut.
+        let epochs_before = (log.last_epoch() != leader_log.last_epoch()
+            || log.log_end_offset > leader_log.log_end_offset)
+            .then(|| log.epochs.clone());
         for _ in 0..=log.epochs.len() {
             let Some(last) = log.last_epoch() else {
                 break;
@@ -389,6 +397,7 @@ impl PartitionReplication {
                 from: before,
                 to: log.log_end_offset,
             });
+            outcome.cut_epochs = epochs_before.unwrap_or_default();
         }
         // The fetch offset tells the leader what the follower holds.
         let fetch_offset = log.log_end_offset;

@@ -5,8 +5,9 @@
 //! replica and the high watermark is the log end.
 
 use crate::engine::cluster::BrokerStatus;
+use crate::engine::event::LostRecord;
 use crate::engine::replication::BrokerId;
-use crate::engine::{Engine, TopicPartition};
+use crate::engine::{Engine, Event, TopicPartition};
 
 /// What a broker is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +235,9 @@ impl ReplicaState {
 pub struct ClusterPicture {
     pub brokers: Vec<BrokerFacts>,
     pub partitions: std::collections::BTreeMap<TopicPartition, PartitionFacts>,
+    /// Each group's coordinator (`None`: no running broker leads its `__consumer_offsets`
+    /// partition), by group id.
+    pub coordinators: std::collections::BTreeMap<String, Option<BrokerId>>,
 }
 
 impl ClusterPicture {
@@ -273,5 +277,172 @@ pub fn picture(engine: &Engine) -> ClusterPicture {
     ClusterPicture {
         brokers: brokers(engine),
         partitions,
+        coordinators: engine.group_coordinators(),
     }
+}
+
+/// How long truncated records are drawn leaving their lane, in ticks of simulated time
+/// (the step shown keeps them however long it lasts).
+pub const DEPARTURE_TICKS: u64 = 40;
+
+/// Who cut the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepartureCause {
+    /// A returning replica cut what the leader never had (`broker` truncated to `to_offset`).
+    ReplicaCut { broker: BrokerId, to_offset: i64 },
+    /// The partition's log followed a new leader that never had them.
+    NewLeader { leader: BrokerId, to_offset: i64 },
+}
+
+/// Records a truncation took from a partition recently, drawn leaving its lane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departure {
+    pub partition: TopicPartition,
+    pub cause: DepartureCause,
+    /// The offsets cut, `[from, to)`.
+    pub offsets: (i64, i64),
+    /// The records cut that the simulator still knows, in offset order.
+    pub records: Vec<LostRecord>,
+    /// The step of the timeline that cut them (a drawing's key: it leaves once).
+    pub step: usize,
+}
+
+impl Departure {
+    /// What a record is called in a label: its value, else its key, else its offset.
+    pub fn record_name(record: &LostRecord) -> String {
+        match (record.value.as_deref(), record.key.as_deref()) {
+            (Some(v), _) if !v.is_empty() => ellipsize(v, 12),
+            (_, Some(k)) if !k.is_empty() => ellipsize(k, 12),
+            _ => format!("offset {}", record.offset),
+        }
+    }
+
+    /// One line for the lane: which records left and why, e.g. `✂ pay-4, pay-5, pay-6 lost:
+    /// broker 1 truncated to 3`.
+    pub fn label(&self) -> String {
+        const NAMED: usize = 3;
+        let (from, to) = self.offsets;
+        let what = if self.records.is_empty() {
+            if to - from == 1 {
+                format!("offset {from}")
+            } else {
+                format!("offsets {from}..{}", to - 1)
+            }
+        } else {
+            let mut names: Vec<String> = self
+                .records
+                .iter()
+                .take(NAMED)
+                .map(Self::record_name)
+                .collect();
+            if self.records.len() > NAMED {
+                names.truncate(NAMED - 1);
+                names.push(format!("{} more", self.records.len() - (NAMED - 1)));
+            }
+            names.join(", ")
+        };
+        let why = match self.cause {
+            DepartureCause::ReplicaCut { broker, to_offset } => {
+                format!("broker {broker} truncated to {to_offset}")
+            }
+            DepartureCause::NewLeader { leader, .. } => {
+                format!("new leader broker {leader} never had them")
+            }
+        };
+        format!("✂ {what} lost: {why}")
+    }
+}
+
+/// The truncations of the steps up to `cursor` that happened within `ticks` of its state,
+/// and those of the step shown however long it took, oldest first.
+pub fn departures(steps: &[crate::timeline::Step], cursor: usize, ticks: u64) -> Vec<Departure> {
+    let cursor = cursor.min(steps.len());
+    let now = cursor
+        .checked_sub(1)
+        .and_then(|i| steps.get(i))
+        .map_or(0, |s| s.tick);
+    let mut found = Vec::new();
+    for (i, step) in steps[..cursor].iter().enumerate().rev() {
+        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
+            break;
+        }
+        for event in step.events.iter().rev() {
+            let departure = match event {
+                Event::ReplicaTruncated {
+                    partition,
+                    broker,
+                    from_offset,
+                    to_offset,
+                    lost,
+                } => Departure {
+                    partition: partition.clone(),
+                    cause: DepartureCause::ReplicaCut {
+                        broker: *broker,
+                        to_offset: *to_offset,
+                    },
+                    offsets: (*to_offset, *from_offset),
+                    records: lost.clone(),
+                    step: i,
+                },
+                Event::LeaderLogTruncated {
+                    partition,
+                    leader,
+                    to_offset,
+                    lost,
+                } => Departure {
+                    partition: partition.clone(),
+                    cause: DepartureCause::NewLeader {
+                        leader: *leader,
+                        to_offset: *to_offset,
+                    },
+                    offsets: (
+                        lost.first().map_or(*to_offset, |r| r.offset),
+                        lost.last().map_or(*to_offset, |r| r.offset + 1),
+                    ),
+                    records: lost.clone(),
+                    step: i,
+                },
+                _ => continue,
+            };
+            found.push(departure);
+        }
+    }
+    found.reverse();
+    found
+}
+
+/// `text` in at most `max` characters, an ellipsis ending what was cut.
+fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The groups whose coordinator moved (or was lost) in the steps up to `cursor` within
+/// `ticks` of its state, or in the step shown however long it took.
+pub fn coordinators_moved(
+    steps: &[crate::timeline::Step],
+    cursor: usize,
+    ticks: u64,
+) -> std::collections::BTreeSet<String> {
+    let cursor = cursor.min(steps.len());
+    let now = cursor
+        .checked_sub(1)
+        .and_then(|i| steps.get(i))
+        .map_or(0, |s| s.tick);
+    let mut moved = std::collections::BTreeSet::new();
+    for (i, step) in steps[..cursor].iter().enumerate().rev() {
+        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
+            break;
+        }
+        for event in &step.events {
+            if let Event::GroupCoordinatorMoved { group, .. } = event {
+                moved.insert(group.clone());
+            }
+        }
+    }
+    moved
 }

@@ -78,3 +78,69 @@ broker stop 3\nbroker stop 2\nproduce t a b --producer p\nclock advance 2s\n",
         assert_eq!(waiting(console.timeline().state(), "p"), None);
     }
 }
+
+/// How long a waiting record is drawn landing on its lane, in ticks of simulated time (the
+/// step shown keeps it however long it lasts).
+pub const LANDING_TICKS: u64 = 20;
+
+/// A waiting record that reached its partition recently (`WaitingRecordLanded`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landing {
+    pub producer: String,
+    pub partition: crate::engine::TopicPartition,
+    pub offset: i64,
+    /// Its value (else its key) as the log holds it now, for the flight's label.
+    pub name: String,
+    pub attempts: u32,
+    /// The step that landed it (a drawing's key: it flies once).
+    pub step: usize,
+}
+
+/// The waiting records of the steps up to `cursor` that landed within `ticks` of its state,
+/// and those of the step shown however long it took, oldest first.
+pub fn landings(
+    steps: &[crate::timeline::Step],
+    cursor: usize,
+    ticks: u64,
+    engine: &Engine,
+) -> Vec<Landing> {
+    let cursor = cursor.min(steps.len());
+    let now = cursor
+        .checked_sub(1)
+        .and_then(|i| steps.get(i))
+        .map_or(0, |s| s.tick);
+    let mut found = Vec::new();
+    for (i, step) in steps[..cursor].iter().enumerate().rev() {
+        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
+            break;
+        }
+        for event in step.events.iter().rev() {
+            let crate::engine::Event::WaitingRecordLanded {
+                producer,
+                partition,
+                offset,
+                attempts,
+                ..
+            } = event
+            else {
+                continue;
+            };
+            let record = engine
+                .partition_log(partition)
+                .and_then(|log| log.record_at(*offset).cloned());
+            let name = record
+                .and_then(|r| r.value.or(r.key))
+                .map_or_else(|| format!("offset {offset}"), |v| v.to_string());
+            found.push(Landing {
+                producer: producer.clone(),
+                partition: partition.clone(),
+                offset: *offset,
+                name,
+                attempts: *attempts,
+                step: i,
+            });
+        }
+    }
+    found.reverse();
+    found
+}

@@ -74,6 +74,14 @@ pub struct Scene {
     pub share_groups: Vec<super::share::ShareGroupFacts>,
     /// The brokers and each partition's replicas (empty with one broker).
     pub cluster: super::cluster::ClusterPicture,
+    /// Records truncations took recently, drawn leaving their lanes (empty from
+    /// [`Scene::of`]).
+    pub departures: Rc<Vec<super::cluster::Departure>>,
+    /// Waiting records that reached their partitions recently, drawn landing (empty from
+    /// [`Scene::of`]).
+    pub landings: Rc<Vec<super::producer_retry::Landing>>,
+    /// Groups whose coordinator moved recently (empty from [`Scene::of`]).
+    pub coordinators_moved: BTreeSet<String>,
 }
 
 impl Scene {
@@ -85,6 +93,22 @@ impl Scene {
         Scene {
             handovers: Rc::new(handovers_in_flight(steps, cursor, flight_ticks)),
             recent_rebalance: recent_rebalance(steps, cursor, recent_ticks),
+            departures: Rc::new(super::cluster::departures(
+                steps,
+                cursor,
+                super::cluster::DEPARTURE_TICKS,
+            )),
+            landings: Rc::new(super::producer_retry::landings(
+                steps,
+                cursor,
+                super::producer_retry::LANDING_TICKS,
+                timeline.state(),
+            )),
+            coordinators_moved: super::cluster::coordinators_moved(
+                steps,
+                cursor,
+                super::cluster::DEPARTURE_TICKS,
+            ),
             ..Scene::of(timeline.state())
         }
     }
@@ -233,6 +257,9 @@ impl Scene {
             share_windows: super::share::share_windows_by_partition(engine),
             share_groups: super::share::share_group_facts(engine),
             cluster: super::cluster::picture(engine),
+            departures: Rc::default(),
+            landings: Rc::default(),
+            coordinators_moved: BTreeSet::new(),
         }
     }
 

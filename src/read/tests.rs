@@ -343,3 +343,133 @@ fn the_cluster_picture_shows_each_replica_and_the_records_above_the_high_waterma
     assert_eq!(picture.brokers[0].state, cluster::BrokerState::Fenced);
     assert_eq!(picture.brokers[0].leads, 0);
 }
+
+/// Lesson 07's payments: acks=1 records on the leader alone, then the leader crashes.
+const LEADER_ALONE: [&str; 8] = [
+    "broker add",
+    "broker add",
+    "kafka-topics --create --topic payments --replica-assignment 1:2:3",
+    "producer add shop",
+    "produce payments pay-1 pay-2 pay-3 --producer shop",
+    "clock advance 1s",
+    "producer acks shop 1",
+    "produce payments pay-4 pay-5 pay-6 --producer shop",
+];
+
+fn departures_now(c: &Console) -> Vec<cluster::Departure> {
+    let t = c.timeline();
+    cluster::departures(t.steps(), t.cursor(), cluster::DEPARTURE_TICKS)
+}
+
+#[test]
+fn records_a_new_leader_never_had_are_seen_leaving_with_their_names() {
+    let mut c = console(&LEADER_ALONE);
+    assert!(departures_now(&c).is_empty(), "nothing cut yet");
+    c.run_line("broker crash 1");
+    c.run_line("clock advance 12s");
+    let gone = departures_now(&c);
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    let d = &gone[0];
+    assert_eq!(d.partition, TopicPartition::new("payments", 0));
+    assert_eq!(d.offsets, (3, 6));
+    let values: Vec<&str> = d
+        .records
+        .iter()
+        .filter_map(|r| r.value.as_deref())
+        .collect();
+    assert_eq!(values, ["pay-4", "pay-5", "pay-6"]);
+    assert_eq!(
+        d.label(),
+        "✂ pay-4, pay-5, pay-6 lost: new leader broker 2 never had them"
+    );
+    // The step shown keeps them; later steps in the same seconds too; then they are gone.
+    c.run_line("clock advance 1s");
+    assert_eq!(departures_now(&c).len(), 1, "still leaving a second later");
+    c.run_line("clock advance 5s");
+    assert!(departures_now(&c).is_empty(), "gone after a few seconds");
+}
+
+#[test]
+fn a_returning_replica_is_seen_cutting_the_records_it_alone_had() {
+    let mut c = console(&LEADER_ALONE);
+    c.run_line("broker crash 1");
+    c.run_line("clock advance 12s");
+    c.run_line("broker start 1");
+    c.run_line("clock advance 1s");
+    let gone = departures_now(&c);
+    let cut: Vec<&cluster::Departure> = gone
+        .iter()
+        .filter(|d| matches!(d.cause, cluster::DepartureCause::ReplicaCut { .. }))
+        .collect();
+    assert_eq!(cut.len(), 1, "{gone:?}");
+    assert_eq!(cut[0].offsets, (3, 6));
+    assert_eq!(
+        cut[0].label(),
+        "✂ pay-4, pay-5, pay-6 lost: broker 1 truncated to 3"
+    );
+}
+
+#[test]
+fn with_acks_all_a_leader_change_takes_nothing() {
+    let c = console(&[
+        "broker add",
+        "broker add",
+        "kafka-topics --create --topic ledger --replica-assignment 1:2:3 --config min.insync.replicas=2",
+        "producer add shop",
+        "producer acks shop all",
+        "produce ledger l-1 l-2 --producer shop",
+        "clock advance 2s",
+        "broker crash 1",
+        "clock advance 12s",
+        "broker start 1",
+        "clock advance 2s",
+    ]);
+    let t = c.timeline();
+    assert!(
+        cluster::departures(t.steps(), t.cursor(), u64::MAX).is_empty(),
+        "no record left any log"
+    );
+}
+
+#[test]
+fn a_waiting_record_that_lands_is_named_for_a_few_seconds() {
+    let mut c = console(&[
+        "broker add",
+        "broker add",
+        "kafka-topics --create --topic ledger --replica-assignment 1:2:3 --config min.insync.replicas=2",
+        "producer add shop",
+        "producer acks shop all",
+        "clock advance 1s",
+        "broker stop 1",
+        "broker stop 2",
+        "produce ledger l-1 --producer shop",
+        "clock advance 1s",
+    ]);
+    let t = c.timeline();
+    let landed = producer_retry::landings(
+        t.steps(),
+        t.cursor(),
+        producer_retry::LANDING_TICKS,
+        t.state(),
+    );
+    assert!(landed.is_empty(), "l-1 still waits: {landed:?}");
+    c.run_line("broker start 2");
+    c.run_line("clock advance 2s");
+    let t = c.timeline();
+    let landed = producer_retry::landings(t.steps(), t.cursor(), u64::MAX, t.state());
+    assert_eq!(landed.len(), 1, "{landed:?}");
+    assert_eq!((landed[0].name.as_str(), landed[0].offset), ("l-1", 0));
+    assert!(landed[0].attempts > 1);
+    c.run_line("clock advance 5s");
+    let t = c.timeline();
+    assert!(
+        producer_retry::landings(
+            t.steps(),
+            t.cursor(),
+            producer_retry::LANDING_TICKS,
+            t.state()
+        )
+        .is_empty(),
+        "a few seconds later it is an ordinary record"
+    );
+}

@@ -330,7 +330,7 @@ pub fn topic_form(props: &TopicFormProps) -> Html {
     let rf_field = if replicated {
         let default_rf = props.brokers.min(3).to_string();
         html! {
-            <label title="kafka-topics --create ... --replication-factor N: copies of each partition, on different brokers">{"Replication factor"}<input ref={rf_ref} id="topic-replication-factor" type="number" min="1" max="9" value={default_rf} /></label>
+            <label class="one-line" title="kafka-topics --create ... --replication-factor N: copies of each partition, on different brokers">{"Replication factor"}<input ref={rf_ref} id="topic-replication-factor" type="number" min="1" max="9" value={default_rf} /></label>
         }
     } else {
         Html::default()

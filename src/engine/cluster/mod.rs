@@ -140,6 +140,30 @@ pub struct ReplicatedPartition {
     set_aside: BTreeMap<i64, BTreeMap<i32, Record>>,
 }
 
+impl ReplicatedPartition {
+    /// The records set aside at offsets `[from, to)` that the epochs of `epochs` (a
+    /// leader-epoch cache) wrote: what a replica with that history held there.
+    fn records_set_aside(
+        &self,
+        from: i64,
+        to: i64,
+        epochs: &[(i32, i64)],
+    ) -> Vec<crate::engine::event::LostRecord> {
+        self.set_aside
+            .range(from..to)
+            .filter_map(|(&offset, by_epoch)| {
+                let epoch = epochs
+                    .iter()
+                    .rev()
+                    .find(|&&(_, start)| start <= offset)
+                    .map(|&(e, _)| e)?;
+                by_epoch.get(&epoch)
+            })
+            .map(crate::engine::event::LostRecord::of)
+            .collect()
+    }
+}
+
 /// The brokers, the replication state of every partition, and the producers' `acks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cluster {
@@ -615,11 +639,13 @@ impl Engine {
                             .fetch(follower, max_records, now_ms, &live, &config);
                     let tp = || TopicPartition::new(topic.clone(), p as u32);
                     if let Some(cut) = outcome.truncated {
+                        let lost = rp.records_set_aside(cut.to, cut.from, &outcome.cut_epochs);
                         events.push(Event::ReplicaTruncated {
                             partition: tp(),
                             broker: follower,
                             from_offset: cut.from,
                             to_offset: cut.to,
+                            lost,
                         });
                     }
                     if outcome.joined_isr {

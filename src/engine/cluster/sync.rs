@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::{placement_for, replication_config_for, ReplicatedPartition, MAX_BROKERS};
-use crate::engine::event::Event;
+use crate::engine::event::{Event, LostRecord};
 use crate::engine::log::{LogConfig, PartitionLog};
 use crate::engine::replication::{Acks, ReplicaLog};
 use crate::engine::Engine;
@@ -23,15 +23,27 @@ impl Engine {
         let Some(cluster) = self.cluster.as_mut() else {
             return Vec::new();
         };
-        let events = Vec::new();
+        let mut events = Vec::new();
         for (name, parts) in &mut cluster.partitions {
             let Some(topic) = self.topics.get_mut(name) else {
                 continue;
             };
             let config = replication_config_for(&cluster.config, Some(topic));
             let log_config = topic.config.clone();
-            for (rp, log) in parts.iter_mut().zip(topic.partitions.iter_mut()) {
-                follow_leader(rp, log, &log_config, now_ms);
+            for (p, (rp, log)) in parts
+                .iter_mut()
+                .zip(topic.partitions.iter_mut())
+                .enumerate()
+            {
+                if let Some((leader, to_offset, lost)) = follow_leader(rp, log, &log_config, now_ms)
+                {
+                    events.push(Event::LeaderLogTruncated {
+                        partition: crate::engine::TopicPartition::new(name.clone(), p as u32),
+                        leader,
+                        to_offset,
+                        lost,
+                    });
+                }
                 let leader_end = rp.replication.log_end_offset();
                 let appended = log.log_end_offset() - leader_end;
                 if appended > 0 && rp.replication.leader.is_some() {
@@ -122,22 +134,20 @@ impl Engine {
 }
 
 /// When the leader is not the one the log mirrors, cuts the log back to where the two
-/// histories agree and refills it from what the new leader holds.
+/// histories agree and refills it from what the new leader holds. Returns the new leader,
+/// where the cut left the log and the records it lost (those the new leader never had),
+/// when it lost any.
 fn follow_leader(
     rp: &mut ReplicatedPartition,
     log: &mut PartitionLog,
     config: &LogConfig,
     now_ms: i64,
-) {
-    let Some(leader) = rp.replication.leader else {
-        return;
-    };
+) -> Option<(crate::engine::replication::BrokerId, i64, Vec<LostRecord>)> {
+    let leader = rp.replication.leader?;
     if rp.mirrored_epoch == rp.replication.leader_epoch {
-        return;
+        return None;
     }
-    let Some(new) = rp.replication.logs.get(&leader).cloned() else {
-        return;
-    };
+    let new = rp.replication.logs.get(&leader).cloned()?;
     let old = ReplicaLog {
         log_end_offset: log.log_end_offset(),
         ..rp.mirrored.clone()
@@ -151,7 +161,11 @@ fn follow_leader(
         .filter(|&b| b >= log.log_start_offset() && b < common)
         .find(|&b| old.epoch_of(b) != new.epoch_of(b))
         .unwrap_or(common);
+    let mut lost = Vec::new();
     for record in log.truncate_to(diverge, now_ms) {
+        if old.epoch_of(record.offset) != new.epoch_of(record.offset) {
+            lost.push(LostRecord::of(&record));
+        }
         if let Some(epoch) = old.epoch_of(record.offset) {
             rp.set_aside
                 .entry(record.offset)
@@ -192,4 +206,5 @@ fn follow_leader(
         by_epoch.retain(|&epoch, _| logs.values().any(|l| l.epoch_of(offset) == Some(epoch)));
     }
     rp.set_aside.retain(|_, by_epoch| !by_epoch.is_empty());
+    (!lost.is_empty()).then_some((leader, diverge, lost))
 }

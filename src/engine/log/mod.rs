@@ -366,6 +366,14 @@ impl PartitionLog {
             .collect())
     }
 
+    /// The record at `offset` if the log holds it, below the high watermark or not (a view
+    /// names a record that just landed above it).
+    pub fn record_at(&self, offset: i64) -> Option<&Record> {
+        self.iter_from(offset.max(self.log_start_offset))
+            .next()
+            .filter(|r| r.offset == offset)
+    }
+
     /// The visible records with offsets in `[from_offset, to_offset)`, for drawing a
     /// window of the log. O(log n + records returned).
     pub fn records_in_range(

@@ -172,6 +172,9 @@ pub struct GroupView {
     pub members: Vec<ConsumerView>,
     /// A consumer-protocol group's group epoch, target assignment epoch and state.
     pub modern: Option<(i32, i32, &'static str)>,
+    /// With a cluster of brokers: the group's coordinator (`None`: none available) and
+    /// whether it moved recently.
+    pub coordinator: Option<(Option<crate::engine::replication::BrokerId>, bool)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -200,6 +203,7 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
         highlighted,
         members,
         modern,
+        coordinator,
     } = &props.view;
     let (header_y, height, rebalancing) = (*header_y, *height, *rebalancing);
     let compact = props.compact;
@@ -277,6 +281,17 @@ pub fn group_box(props: &GroupBoxProps) -> Html {
             <text x={(GROUP_X + GROUP_W - 12).to_string()} y={(header_y + 22).to_string()} text-anchor="end" class="group-meta">{generation_text}</text>
             <text x={(GROUP_X + 14).to_string()} y={(header_y + 41).to_string()} class="group-meta">
                 <tspan class={classes!("state-badge", state_class.clone())}>{state_class.clone()}</tspan>{subtitle}
+                if let Some((broker, moved)) = coordinator.filter(|_| is_group) {
+                    <tspan class={classes!("coordinator", moved.then_some("moved"), broker.is_none().then_some("none"))} data-coordinator={broker.map(|b| b.to_string()).unwrap_or_default()}>
+                        // A rebalancing state's long name leaves room for the broker alone.
+                        { match (broker, rebalancing) {
+                            (Some(b), false) => format!(" · coord B{b}"),
+                            (Some(b), true) => format!(" · B{b}"),
+                            (None, false) => " · no coord".to_string(),
+                            (None, true) => " · ✗".to_string(),
+                        } }
+                    </tspan>
+                }
             </text>
             <g class="members">{ for rows }</g>
         </g>

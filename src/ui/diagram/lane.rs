@@ -23,6 +23,8 @@ pub struct CellView {
     pub value: Option<std::sync::Arc<str>>,
     /// Written by the step shown.
     pub fresh: bool,
+    /// A waiting record that reached the log recently (`read::producer_retry::landings`).
+    pub landed: bool,
     /// Fetched in the step shown, by this client.
     pub read_by: Option<String>,
     /// The colour of the reader that just fetched it, or the cell's usual stroke.
@@ -71,6 +73,9 @@ pub struct LaneProps {
     /// The partition's replicas, when a cluster of brokers is drawn.
     #[prop_or_default]
     pub replicas: Option<super::brokers::LaneReplicas>,
+    /// Records a truncation just cut from this partition, drawn leaving the lane.
+    #[prop_or_default]
+    pub departures: Vec<crate::read::cluster::Departure>,
 }
 
 /// What a track's label says: the long form when it fits the lane, else the short one.
@@ -199,7 +204,7 @@ pub fn lane(props: &LaneProps) -> Html {
         let tombstone = r.value.is_none();
         let w = (cell_w - CELL_GAP as f64).max(4.0);
         html! {
-            <g key={r.offset} class={classes!("record", r.fresh.then_some("fresh"), r.read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), r.selected.then_some("selected"), narrow.then_some("narrow"))}
+            <g key={r.offset} class={classes!("record", r.fresh.then_some("fresh"), r.landed.then_some("landed"), r.read_by.is_some().then_some("just-read"), tombstone.then_some("tombstone"), r.selected.then_some("selected"), narrow.then_some("narrow"))}
                data-offset={r.offset.to_string()} data-key={key.unwrap_or("").to_string()}
                transform={format!("translate({:.1},{})", x_of(r.offset) + CELL_GAP as f64 / 2.0, y + CELLS_TOP)} onclick={select(Selection::Record(tp.clone(), r.offset))}>
                 <title>{format!("{tp} offset {}: key {}, value {}", r.offset, key.unwrap_or("null"), r.value.as_deref().unwrap_or("null (tombstone)"))}</title>
@@ -309,7 +314,7 @@ pub fn lane(props: &LaneProps) -> Html {
             if let Some(txn) = props.txn.as_ref() {
                 { super::txn::lane_overlay(txn, &x_of, y, lane_h, cell_w) }
             }
-            if let Some(text) = props.removed.clone() {
+            if let Some(text) = props.removed.clone().filter(|_| props.departures.is_empty()) {
                 <text class="removed-note" x={(TOPIC_X + LANE_LABEL_W + 8).to_string()} y={(y + 34).to_string()}>{text}</text>
             }
             <g class="log-end" transform={format!("translate({:.1},{})", x_of(end), y)}>
@@ -325,12 +330,75 @@ pub fn lane(props: &LaneProps) -> Html {
             if let Some(r) = &props.replicas {
                 { super::brokers::lane_overlay(r, y, lane_h, end, &x_of) }
             }
+            { departures(&props.departures, tp, x_of(end), cell_w, y) }
             if let Some(f) = focus {
                 <g class="lane-focus" data-focus={f.to_string()} onclick={onfollow} transform={format!("translate({},{})", TOPIC_X + 8, y + lane_h - 10)}>
                     <title>{"Back to following the readers and the log end (Esc)"}</title>
                     <text class="follow">{"⟲ follow"}</text>
                 </g>
             }
+        </g>
+    }
+}
+
+/// The records the latest truncation cut, drawn as struck-through ghosts in a row just after
+/// the log end and its label (they fly up and fade where motion is allowed; the static form
+/// stays under reduced motion), with a line under them naming them and who cut them.
+fn departures(
+    departures: &[crate::read::cluster::Departure],
+    tp: &TopicPartition,
+    end_x: f64,
+    cell_w: f64,
+    y: i64,
+) -> Html {
+    /// Room for the log end's `end N` beside its line.
+    const END_LABEL_W: f64 = 44.0;
+    /// The note's characters are 13 px monospace.
+    const NOTE_CHAR_W: f64 = 7.9;
+    let Some(d) = departures.last() else {
+        return html! {};
+    };
+    let left = (TOPIC_X + LANE_LABEL_W) as f64;
+    let right = (TOPIC_X + TOPIC_W) as f64 - 6.0;
+    let w = (cell_w - CELL_GAP as f64).max(4.0);
+    let n = d.records.len().min(((right - left) / cell_w) as usize);
+    // After the log end, pulled left as far as the lane needs to hold them.
+    let first_x = (end_x + END_LABEL_W)
+        .min(right - n as f64 * cell_w)
+        .max(left);
+    let ghosts = d.records.iter().take(n).enumerate().map(|(i, r)| {
+        let key = r.key.as_deref();
+        let x = first_x + i as f64 * cell_w;
+        html! {
+            <g key={r.offset} class="leaving-record" data-offset={r.offset.to_string()} data-key={key.unwrap_or("").to_string()}
+               data-value={r.value.as_deref().unwrap_or("").to_string()} transform={format!("translate({x:.1},{})", y + CELLS_TOP)}>
+                <title>{format!("{tp} offset {} ({}) left the log", r.offset, crate::read::cluster::Departure::record_name(r))}</title>
+                <g class="leaving-body" style={format!("animation-delay:{}ms", i * 120)}>
+                    <rect width={format!("{w:.1}")} height={CELL_H.to_string()} rx="6" style={format!("fill:{}", key_colour(key))} />
+                    <text x={format!("{:.1}", w / 2.0)} y="17" class="offset">{r.offset}</text>
+                    <text x={format!("{:.1}", w / 2.0)} y="33" class="key">{key_label(key)}</text>
+                    <line class="strike" x1="3" y1={(CELL_H - 6).to_string()} x2={format!("{:.1}", w - 3.0)} y2="6" pathLength="1" />
+                </g>
+            </g>
+        }
+    });
+    let cause = match d.cause {
+        crate::read::cluster::DepartureCause::ReplicaCut { .. } => "replica-cut",
+        crate::read::cluster::DepartureCause::NewLeader { .. } => "new-leader",
+    };
+    // Under the cells, from the ghosts on, or ending at the lane's edge when it is long.
+    let label = d.label();
+    let width = (label.chars().count() as f64 * NOTE_CHAR_W).min(right - left);
+    let x = first_x.min(right - width).max(left);
+    let ny = y + TRACKS_TOP + 2;
+    html! {
+        <g key={format!("departure-{}-{cause}", d.step)} class="departure" data-partition={tp.to_string()} data-cause={cause}
+           data-from={d.offsets.0.to_string()} data-to={d.offsets.1.to_string()}>
+            { for ghosts }
+            <g class="lost-note" transform={format!("translate({x:.1},{ny})")}>
+                <rect class="note-bg" x="-4" y="0" width={format!("{:.1}", width + 8.0)} height="19" rx="4" />
+                <text x="0" y="14" textLength={format!("{width:.1}")} lengthAdjust="spacingAndGlyphs">{label}</text>
+            </g>
         </g>
     }
 }

@@ -454,20 +454,6 @@ fn step_marks(events: &[Event]) -> StepMarks {
                     format!("✂ records before {new_log_start_offset} deleted"),
                 );
             }
-            Event::ReplicaTruncated {
-                partition,
-                broker,
-                from_offset,
-                to_offset,
-            } => {
-                marks.removed.insert(
-                    partition.clone(),
-                    format!(
-                        "✂ broker {broker} cut offsets {to_offset}..{}: the leader never had them",
-                        from_offset - 1
-                    ),
-                );
-            }
             Event::RecordsFetched {
                 client_id,
                 partition,
@@ -621,6 +607,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         .produced
                         .iter()
                         .any(|(_, ptp, o)| ptp == tp && *o == r.offset),
+                    landed: scene
+                        .landings
+                        .iter()
+                        .any(|l| l.partition == *tp && l.offset == r.offset),
                     stroke: read_by
                         .as_ref()
                         .and_then(|c| colours.get(c))
@@ -653,6 +643,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                   selected={props.selection == Some(Selection::Partition(tp.clone()))}
                   highlighted={lit("partition", &tp.to_string()) || lit("topic", &tp.topic)}
                   removed={marks.removed.get(tp).cloned()} {focus} {txn}
+                  departures={scene.departures.iter().filter(|d| d.partition == *tp).cloned().collect::<Vec<_>>()}
                   onselect={props.onselect.clone()} onfocus={onfocus.clone()} />
         }
     };
@@ -755,6 +746,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             highlighted: lit("group", &group_id),
             members,
             modern: scene.modern.get(&group_id).map(|g| (g.group_epoch, g.target_epoch, g.state)),
+            coordinator: scene.cluster.coordinators.get(&group_id).map(|c| (*c, scene.coordinators_moved.contains(&group_id))),
             id: group_id,
         };
         let key = format!("group-{}", view.id);
@@ -802,10 +794,23 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let ly = *layout.anchor_y.get(tp)?;
         let (x1, x2) = (PRODUCER_X + PRODUCER_W, TOPIC_X + LANE_LABEL_W);
         Some(html! {
-            <circle key={format!("flight-{tp}-{offset}")} class="flight" r="6">
-                <animateMotion dur="0.45s" fill="freeze" path={format!("M {x1} {py} C {} {py}, {} {ly}, {x2} {ly}", x1 + 40, x2 - 40)} />
-                <animate attributeName="opacity" from="1" to="0" begin="0.4s" dur="0.1s" fill="freeze" />
-            </circle>
+            <circle key={format!("flight-{tp}-{offset}")} class="flight" r="6" style={flight_path(x1, py, x2, ly)} />
+        })
+    });
+
+    // A waiting record reaching its lane at last: a chip with its name flies from the
+    // producer, slowly enough to follow (1.2 s), and the cell keeps a ring while it is recent.
+    let landings = scene.landings.iter().filter_map(|l| {
+        let py = layout.producer_y.get(&l.producer)? + 28;
+        let ly = *layout.anchor_y.get(&l.partition)?;
+        let (x1, x2) = (PRODUCER_X + PRODUCER_W, TOPIC_X + LANE_LABEL_W);
+        let label = super::palette::short(&l.name, 10);
+        let w = label.chars().count() as i64 * 8 + 14;
+        Some(html! {
+            <g key={format!("landing-{}-{}-{}", l.partition, l.offset, l.step)} class="landing" style={flight_path(x1, py, x2, ly)} data-partition={l.partition.to_string()} data-offset={l.offset.to_string()} data-producer={l.producer.clone()}>
+                <rect x={(-w / 2).to_string()} y="-11" width={w.to_string()} height="22" rx="11" />
+                <text y="5">{label}</text>
+            </g>
         })
     });
 
@@ -865,7 +870,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             { txn::pipelines(engine, &layout.header_y, props.selection.as_ref(), &props.onselect) }
             <g class="groups">{ for groups }</g>
             { share::group_boxes(scene, &layout, props.selection.as_ref(), &props.onselect) }
-            <g class="flights">{ for flights }</g>
+            <g class="flights">{ for flights }{ for landings }</g>
             <g class="handovers">{ for handovers }</g>
             if !scene.comparison.is_empty() && !layout.compact {
                 <reconcile::Comparison costs={scene.comparison.clone()} x={PRODUCER_X} y={layout.comparison_y} width={TOPIC_X - PRODUCER_X - 16} />
@@ -892,6 +897,16 @@ impl Reducible for FoldedTopics {
         }
         Rc::new(Self(folded))
     }
+}
+
+/// Where a CSS flight (`.flight`, `.landing`) starts and ends, as the custom properties its
+/// keyframes move between. A CSS animation starts when its element appears; SVG's
+/// `animateMotion` would count from the page's load and be over before it was seen.
+fn flight_path(x1: i64, y1: i64, x2: i64, y2: i64) -> String {
+    format!(
+        "--x1:{x1}px;--y1:{y1}px;--x2:{x2}px;--y2:{y2}px;--ym:{}px",
+        (y1 + y2) / 2
+    )
 }
 
 /// How long a partition's flight takes in a rebalance, in ticks (0.8 s at 1×).
