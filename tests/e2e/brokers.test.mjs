@@ -263,3 +263,28 @@ test('the topics form asks for a replication factor once there are brokers, echo
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a crashed broker started before its fence says it is restarting, and registers once its old session expires', async () => {
+  const { page, errors, context } = await openPage(browser, server.url, { width: 1280, height: 720 });
+  await threeBrokers(page);
+  await page.click('.broker[data-broker="3"]');
+  await page.waitForSelector('.inspector h2:has-text("Broker 3")');
+  await page.click('#broker-crash');
+  await page.waitForSelector('.broker[data-broker="3"].crashed');
+  await page.click('#broker-start');
+  await page.waitForSelector('.broker[data-broker="3"].registering');
+  const box = await page.$eval('.broker[data-broker="3"]', (e) => ({ text: e.textContent, r: e.getBoundingClientRect().toJSON() }));
+  assert.match(box.text, /restarting…/);
+  assert.ok(box.r.bottom <= 720 && box.r.top >= 0, 'the broker box is on screen');
+  assert.match(await page.$eval('[data-field="broker-state"]', (e) => e.textContent), /waits until the controller expires its old session/);
+  const said = await page.$$eval('.scrollback pre', (els) => els.map((e) => e.textContent).join('\n'));
+  assert.match(said, /registration is refused \(DuplicateBrokerRegistrationException/);
+  // Still restarting just before the 9 s session ends, up once it has.
+  await runLineAndWait(page, 'clock advance 8s');
+  assert.ok(await page.$('.broker[data-broker="3"].registering'), 'still registering before the session expires');
+  await runLineAndWait(page, 'clock advance 2s');
+  await page.waitForSelector('.broker[data-broker="3"].up');
+  await screenshot(page, 'brokers-restart-registered-1280-light');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
