@@ -28,6 +28,7 @@ pub mod rng;
 pub mod share_group;
 pub mod share_partition;
 pub mod time;
+pub mod topic_pattern;
 pub mod topic;
 pub mod transactions;
 pub mod txn;
