@@ -61,37 +61,118 @@ impl TopicPattern {
 fn re2j_description(lite: &str) -> String {
     const MAP: [(&str, &str); 32] = [
         ("found open group without closing ')'", "missing closing )"),
-        ("expected closing ')', but got end of pattern", "missing closing )"),
+        (
+            "expected closing ')', but got end of pattern",
+            "missing closing )",
+        ),
         ("found closing ')' without matching '('", "unexpected )"),
-        ("look-around is not supported", "invalid or unsupported Perl syntax"),
-        ("expected capture group name, but got end of pattern", "invalid named capture"),
+        (
+            "look-around is not supported",
+            "invalid or unsupported Perl syntax",
+        ),
+        (
+            "expected capture group name, but got end of pattern",
+            "invalid named capture",
+        ),
         ("invalid group name", "invalid named capture"),
-        ("expected end of capture group name, but got end of pattern", "invalid named capture"),
-        ("empty capture group names are not allowed", "invalid named capture"),
-        ("duplicate capture group name", "duplicate capture group name"),
-        ("unrecognized inline flag", "invalid or unsupported Perl syntax"),
-        ("inline flag negation cannot be repeated", "invalid or unsupported Perl syntax"),
-        ("duplicate inline flag is not allowed", "invalid or unsupported Perl syntax"),
-        ("expected ':' or ')' to end inline flags, but got end of pattern", "missing closing )"),
-        ("inline flags cannot end with negation directive", "invalid or unsupported Perl syntax"),
-        ("saw start of escape sequence, but saw end of pattern before it finished", "trailing backslash at end of expression"),
-        ("backreferences are not supported", "invalid escape sequence"),
+        (
+            "expected end of capture group name, but got end of pattern",
+            "invalid named capture",
+        ),
+        (
+            "empty capture group names are not allowed",
+            "invalid named capture",
+        ),
+        (
+            "duplicate capture group name",
+            "duplicate capture group name",
+        ),
+        (
+            "unrecognized inline flag",
+            "invalid or unsupported Perl syntax",
+        ),
+        (
+            "inline flag negation cannot be repeated",
+            "invalid or unsupported Perl syntax",
+        ),
+        (
+            "duplicate inline flag is not allowed",
+            "invalid or unsupported Perl syntax",
+        ),
+        (
+            "expected ':' or ')' to end inline flags, but got end of pattern",
+            "missing closing )",
+        ),
+        (
+            "inline flags cannot end with negation directive",
+            "invalid or unsupported Perl syntax",
+        ),
+        (
+            "saw start of escape sequence, but saw end of pattern before it finished",
+            "trailing backslash at end of expression",
+        ),
+        (
+            "backreferences are not supported",
+            "invalid escape sequence",
+        ),
         ("unrecognized escape sequence", "invalid escape sequence"),
-        ("invalid escape sequence in character class", "invalid escape sequence"),
-        ("uncounted repetition operator must be applied to a sub-expression", "missing argument to repetition operator"),
-        ("counted repetition operator must be applied to a sub-expression", "missing argument to repetition operator"),
-        ("found counted repetition with a min bigger than its max", "invalid repeat count"),
-        ("non-empty character class has no closing bracket", "missing closing ]"),
-        ("non-empty character class has no closing bracket after dash", "missing closing ]"),
-        ("negated character class has no closing bracket", "missing closing ]"),
-        ("character class begins with literal ']' but has no closing bracket", "missing closing ]"),
+        (
+            "invalid escape sequence in character class",
+            "invalid escape sequence",
+        ),
+        (
+            "uncounted repetition operator must be applied to a sub-expression",
+            "missing argument to repetition operator",
+        ),
+        (
+            "counted repetition operator must be applied to a sub-expression",
+            "missing argument to repetition operator",
+        ),
+        (
+            "found counted repetition with a min bigger than its max",
+            "invalid repeat count",
+        ),
+        (
+            "non-empty character class has no closing bracket",
+            "missing closing ]",
+        ),
+        (
+            "non-empty character class has no closing bracket after dash",
+            "missing closing ]",
+        ),
+        (
+            "negated character class has no closing bracket",
+            "missing closing ]",
+        ),
+        (
+            "character class begins with literal ']' but has no closing bracket",
+            "missing closing ]",
+        ),
         ("found unclosed character class", "missing closing ]"),
-        ("invalid range in character class", "invalid character class range"),
-        ("character class ranges must start and end with a single character", "invalid character class range"),
-        ("expected hexadecimal number in braces, but got non-hex digit", "invalid escape sequence"),
-        ("expected hexadecimal number in braces, but got no digits", "invalid escape sequence"),
-        ("expected hexadecimal number, but saw end of pattern first", "invalid escape sequence"),
-        ("pattern has too much nesting", "expression nests too deeply"),
+        (
+            "invalid range in character class",
+            "invalid character class range",
+        ),
+        (
+            "character class ranges must start and end with a single character",
+            "invalid character class range",
+        ),
+        (
+            "expected hexadecimal number in braces, but got non-hex digit",
+            "invalid escape sequence",
+        ),
+        (
+            "expected hexadecimal number in braces, but got no digits",
+            "invalid escape sequence",
+        ),
+        (
+            "expected hexadecimal number, but saw end of pattern first",
+            "invalid escape sequence",
+        ),
+        (
+            "pattern has too much nesting",
+            "expression nests too deeply",
+        ),
     ];
     MAP.iter()
         .find(|(from, _)| *from == lite)
