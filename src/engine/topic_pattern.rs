@@ -234,4 +234,22 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        /// A topic name's escaped form selects that topic and no longer or shorter name, and
+        /// `.*` selects every legal topic name but the internal ones.
+        #[test]
+        fn an_escaped_name_selects_exactly_that_topic(
+            name in "[a-zA-Z0-9._-]{1,40}",
+            suffix in "[a-zA-Z0-9._-]{1,5}",
+        ) {
+            let p = TopicPattern::new(&regex_lite::escape(&name)).unwrap();
+            let longer = format!("{name}{suffix}");
+            proptest::prop_assert_eq!(p.matches(&name), !INTERNAL_TOPICS.contains(&name.as_str()));
+            proptest::prop_assert!(!p.matches(&longer));
+            proptest::prop_assert!(!p.matches(&name[1..]));
+            let all = TopicPattern::new(".*").unwrap();
+            proptest::prop_assert_eq!(all.matches(&longer), !INTERNAL_TOPICS.contains(&longer.as_str()));
+        }
+    }
 }
