@@ -29,6 +29,7 @@ pub mod share_group;
 pub mod share_partition;
 pub mod time;
 pub mod topic;
+pub mod topic_pattern;
 pub mod transactions;
 pub mod txn;
 pub mod types;

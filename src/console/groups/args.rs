@@ -7,7 +7,7 @@ use super::super::clock;
 use super::*;
 use crate::engine::{ResetScope, ResetSpec};
 
-pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 27] = [
+pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 28] = [
     value("bootstrap-server"),
     value("command-config"),
     flag("list"),
@@ -34,6 +34,7 @@ pub(in crate::console) const GROUPS_OPTIONS: [OptSpec; 27] = [
     value("by-duration"),
     value("timeout"),
     flag("delete-offsets"),
+    value("validate-regex"),
     flag("help"),
 ];
 
@@ -63,6 +64,7 @@ pub(super) fn groups_args(words: &[String]) -> Result<args::Parsed, String> {
         "delete",
         "reset-offsets",
         "delete-offsets",
+        "validate-regex",
     ];
     if p.has("list") && (p.has("group") || p.has("all-groups")) {
         let other = if p.has("group") {

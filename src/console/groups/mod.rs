@@ -106,7 +106,7 @@ impl Console {
     /// the cluster.
     pub(super) fn groups_commands(&self, words: &[String]) -> Result<Vec<Command>, String> {
         let p = groups_args(words)?;
-        if p.has("list") || p.has("describe") {
+        if p.has("list") || p.has("describe") || p.has("validate-regex") {
             return Ok(Vec::new());
         }
         if p.has("delete-offsets") {
@@ -143,6 +143,10 @@ impl Console {
             Ok(p) => p,
             Err(text) => return text,
         };
+        if let Some(regex) = p.value("validate-regex") {
+            // ConsumerGroupCommand.validateRegex compiles it locally, with RE2/J.
+            return crate::engine::topic_pattern::validate_regex_text(regex);
+        }
         if p.has("list") {
             if p.has("type") {
                 return self.list_groups_with_type(
