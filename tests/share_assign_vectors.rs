@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kafka_sim::engine::assign::server::MemberSpec;
-use kafka_sim::engine::share_group::assignor::assign_homogeneous;
+use kafka_sim::engine::share_group::assignor::{assign, assign_heterogeneous, assign_homogeneous};
 use serde_json::Value;
 
 /// A JSON array of partition numbers.
@@ -47,9 +47,13 @@ fn every_case_matches_kafkas_simple_assignor() {
     let mut failures = Vec::new();
     // Cases with more members than partitions (shared partitions) and with fewer.
     let mut seen: BTreeMap<bool, usize> = BTreeMap::new();
+    // Homogeneous and heterogeneous subscriptions.
+    let mut kinds: BTreeMap<bool, usize> = BTreeMap::new();
     for (index, case) in cases.iter().enumerate() {
         assert_eq!(case["assignor"], "simple");
-        assert_eq!(case["subscription"], "homogeneous");
+        let heterogeneous = case["subscription"] == "heterogeneous";
+        assert!(heterogeneous || case["subscription"] == "homogeneous");
+        *kinds.entry(heterogeneous).or_default() += 1;
         let shared = case["members"].as_array().map_or(0, Vec::len)
             > case["topics"].as_array().map_or(0, |t| {
                 t.iter()
@@ -104,7 +108,17 @@ fn every_case_matches_kafkas_simple_assignor() {
             .iter()
             .map(|(member, target)| (member.clone(), partitions_of(target)))
             .collect();
-        match assign_homogeneous(&members, &partitions) {
+        let builder = if heterogeneous {
+            assign_heterogeneous
+        } else {
+            assign_homogeneous
+        };
+        // The entry point the engine calls must pick the same builder as Kafka did.
+        assert_eq!(
+            assign(&members, &partitions),
+            builder(&members, &partitions)
+        );
+        match builder(&members, &partitions) {
             Ok(actual) if actual == expected => {}
             Ok(actual) => failures.push(format!(
                 "case {index}:\n  kafka: {expected:?}\n  ours:  {actual:?}"
@@ -113,6 +127,7 @@ fn every_case_matches_kafkas_simple_assignor() {
         }
     }
     assert_eq!(seen.len(), 2, "both kinds of group: {seen:?}");
+    assert_eq!(kinds.len(), 2, "both kinds of subscription: {kinds:?}");
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from Kafka's SimpleAssignor:\n{}",
