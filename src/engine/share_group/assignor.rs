@@ -1,7 +1,9 @@
 //! The share groups' `simple` assignor (`group.share.assignors`, SEMANTICS-4 §C.5), as the
 //! pinned Kafka's `SimpleAssignor` computes it for a group whose members all subscribe to
 //! the same topics (`SimpleHomogeneousAssignmentBuilder`): each partition is shared by
-//! `ceil(members / partitions)` members, balance before stickiness. The steps walk Java
+//! `ceil(members / partitions)` members, balance before stickiness; and, for a group whose
+//! members subscribe to different topics, `SimpleHeterogeneousAssignmentBuilder`, which
+//! does the same for each topic among its subscribers. The steps walk Java
 //! `HashMap`s and `HashSet`s, whose order decides ties, so they run on [`JavaMap`].
 //! Test data from Kafka's own class: `tests/data/share_assign_vectors.json`
 //! (`conformance/vectors/ShareAssignVectors.java`, `scripts/assign848-vectors.sh`).

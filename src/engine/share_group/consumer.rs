@@ -65,13 +65,6 @@ impl Engine {
                 "Group {group} is a consumer group, not a share group."
             ));
         }
-        if let Some(other) = self.share.groups.get(group).and_then(|g| g.topic()) {
-            if other != topic {
-                return refused(format!(
-                    "The members of share group {group} subscribe to {other}: the simulator's share groups subscribe all their members to one topic."
-                ));
-            }
-        }
         if !acknowledgement_mode.is_explicit() && (release_per_mille > 0 || reject_per_mille > 0) {
             // The application RELEASEs and REJECTs with `acknowledge`, which throws in
             // implicit mode.
