@@ -58,6 +58,11 @@ impl Engine {
             ),
             ShareCommand::StopConsumer { client_id } => self.stop_share_consumer(client_id),
             ShareCommand::CrashConsumer { client_id } => self.crash_share_consumer(client_id),
+            ShareCommand::SetConsumer {
+                client_id,
+                key,
+                value,
+            } => self.set_share_consumer(client_id, key, value),
             ShareCommand::ResetOffsets {
                 group,
                 topics,
