@@ -213,3 +213,28 @@ test('the inspector changes a running share consumer: its rate and failure rate,
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('a share group whose members read different topics is drawn on each topic it reads', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await pause(page);
+  await runLineAndWait(page, 'kafka-topics --create --topic jobs --partitions 1');
+  await runLineAndWait(page, 'kafka-topics --create --topic mail --partitions 1');
+  await runLineAndWait(page, 'kafka-configs --entity-type groups --entity-name crew --alter --add-config share.auto.offset.reset=earliest');
+  await runLineAndWait(page, 'produce jobs j0 j1 --partition 0');
+  await runLineAndWait(page, 'produce mail m0 m1 --partition 0');
+  await runLineAndWait(page, 'share-consumer start a --group crew --topic jobs --rate 0.1');
+  await runLineAndWait(page, 'share-consumer start b --group crew --topic mail --rate 0.1');
+  await runLineAndWait(page, 'clock advance 1s');
+  const jobs = await chips(page, 'jobs-0', 'crew');
+  const mail = await chips(page, 'mail-0', 'crew');
+  assert.deepEqual(jobs.map((c) => [c.offset, c.state, c.holder]), [[0, 'ACQUIRED', 'a'], [1, 'ACQUIRED', 'a']]);
+  assert.deepEqual(mail.map((c) => [c.offset, c.state, c.holder]), [[0, 'ACQUIRED', 'b'], [1, 'ACQUIRED', 'b']]);
+  const lines = (await consoleText(page)).join('\n');
+  assert.ok(!lines.includes('Error'), lines);
+  await runLineAndWait(page, 'kafka-share-groups --describe --group crew --members');
+  const described = (await consoleText(page)).join('\n');
+  assert.match(described, /crew +\S+ +\/127\.0\.0\.1 +a +1 +jobs:0/);
+  assert.match(described, /crew +\S+ +\/127\.0\.0\.1 +b +1 +mail:0/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
