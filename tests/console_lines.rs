@@ -443,6 +443,16 @@ fn hand_written() -> Vec<Command> {
         Command::Share(ShareCommand::CrashConsumer {
             client_id: s("worker-1"),
         }),
+        Command::Share(ShareCommand::SetConsumer {
+            client_id: s("worker-1"),
+            key: s("rate"),
+            value: s("2.5"),
+        }),
+        Command::Share(ShareCommand::SetConsumer {
+            client_id: s("worker-1"),
+            key: s("fail-rate"),
+            value: s("0.2"),
+        }),
         Command::Share(ShareCommand::ResetOffsets {
             group: s("workers"),
             topics: vec![s("jobs")],

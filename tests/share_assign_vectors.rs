@@ -10,7 +10,7 @@ use common::server_vectors;
 
 use std::collections::BTreeMap;
 
-use kafka_sim::engine::share_group::assignor::assign_homogeneous;
+use kafka_sim::engine::share_group::assignor::{assign, assign_heterogeneous, assign_homogeneous};
 
 #[test]
 fn every_case_matches_kafkas_simple_assignor() {
@@ -19,9 +19,13 @@ fn every_case_matches_kafkas_simple_assignor() {
     let mut failures = Vec::new();
     // Cases with more members than partitions (shared partitions) and with fewer.
     let mut seen: BTreeMap<bool, usize> = BTreeMap::new();
+    // Homogeneous and heterogeneous subscriptions.
+    let mut kinds: BTreeMap<bool, usize> = BTreeMap::new();
     for (index, case) in cases.iter().enumerate() {
         assert_eq!(case["assignor"], "simple");
-        assert_eq!(case["subscription"], "homogeneous");
+        let heterogeneous = case["subscription"] == "heterogeneous";
+        assert!(heterogeneous || case["subscription"] == "homogeneous");
+        *kinds.entry(heterogeneous).or_default() += 1;
         let shared = case["members"].as_array().map_or(0, Vec::len)
             > case["topics"].as_array().map_or(0, |t| {
                 t.iter()
@@ -32,7 +36,17 @@ fn every_case_matches_kafkas_simple_assignor() {
         let partitions = server_vectors::topics(case);
         let members = server_vectors::members(case);
         let expected = server_vectors::target(case);
-        match assign_homogeneous(&members, &partitions) {
+        let builder = if heterogeneous {
+            assign_heterogeneous
+        } else {
+            assign_homogeneous
+        };
+        // The entry point the engine calls must pick the same builder as Kafka did.
+        assert_eq!(
+            assign(&members, &partitions),
+            builder(&members, &partitions)
+        );
+        match builder(&members, &partitions) {
             Ok(actual) if actual == expected => {}
             Ok(actual) => failures.push(format!(
                 "case {index}:\n  kafka: {expected:?}\n  ours:  {actual:?}"
@@ -41,6 +55,7 @@ fn every_case_matches_kafkas_simple_assignor() {
         }
     }
     assert_eq!(seen.len(), 2, "both kinds of group: {seen:?}");
+    assert_eq!(kinds.len(), 2, "both kinds of subscription: {kinds:?}");
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from Kafka's SimpleAssignor:\n{}",

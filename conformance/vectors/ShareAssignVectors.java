@@ -1,6 +1,8 @@
 // Writes test data for the simulator's share-group assignor: cases run through the pinned
 // Kafka's own SimpleAssignor (the group coordinator's jar), as its TargetAssignmentBuilder calls
-// it, for share groups whose members all subscribe to the same topics (the homogeneous builder).
+// it, for share groups whose members all subscribe to the same topics (the homogeneous builder)
+// and, from seed 48 on, for groups whose members subscribe to different topics (the heterogeneous
+// builder; members also change their subscriptions).
 // Inputs are generated from fixed seeds, in chains (a group that grows past its partitions,
 // shrinks, gains partitions and topics), so each case's current assignment is a previous
 // target, as on a real broker.
@@ -45,24 +47,27 @@ public final class ShareAssignVectors {
         out.append("{\n  \"kafka\": \"").append(args.length > 0 ? args[0] : "unknown")
             .append("\",\n  \"cases\": [\n");
         for (long seed = 0; seed < 48; seed++) {
-            chain(seed);
+            chain(seed, false);
+        }
+        for (long seed = 48; seed < 96; seed++) {
+            chain(seed, true);
         }
         out.append("\n  ]\n}\n");
         System.out.print(out);
     }
 
-    static void chain(long seed) {
+    static void chain(long seed, boolean hetero) {
         Random random = new Random(seed);
         SimpleAssignor assignor = new SimpleAssignor();
         LinkedHashMap<Uuid, Integer> topics = new LinkedHashMap<>();
-        int topicCount = 1 + random.nextInt(seed % 3 == 0 ? 1 : 3);
+        int topicCount = hetero ? 2 + random.nextInt(3) : 1 + random.nextInt(seed % 3 == 0 ? 1 : 3);
         for (int i = 0; i < topicCount; i++) {
             topics.put(new Uuid(random.nextLong(), random.nextLong()), 1 + random.nextInt(4));
         }
         List<Member> members = new ArrayList<>();
         int memberCount = 1 + random.nextInt(8);
         for (int i = 0; i < memberCount; i++) {
-            members.add(newMember(random, topics, members));
+            members.add(newMember(random, topics, members, hetero));
         }
         for (int step = 0; step < 8; step++) {
             Map<String, Map<Uuid, Set<Integer>>> result = run(assignor, topics, members, true);
@@ -78,7 +83,7 @@ public final class ShareAssignVectors {
                 }
             }
             switch (random.nextInt(6)) {
-                case 0, 1 -> members.add(newMember(random, topics, members));
+                case 0, 1 -> members.add(newMember(random, topics, members, hetero));
                 case 2 -> {
                     if (members.size() > 1) members.remove(random.nextInt(members.size()));
                 }
@@ -90,17 +95,30 @@ public final class ShareAssignVectors {
                 case 4 -> {
                     Uuid t = new Uuid(random.nextLong(), random.nextLong());
                     topics.put(t, 1 + random.nextInt(3));
-                    for (Member m : members) m.topics.add(t);
+                    for (Member m : members) {
+                        if (!hetero || random.nextBoolean()) m.topics.add(t);
+                    }
                 }
                 default -> {
-                    for (int i = 0; i < 3; i++) members.add(newMember(random, topics, members));
+                    for (int i = 0; i < 3; i++) members.add(newMember(random, topics, members, hetero));
                 }
+            }
+            if (hetero && random.nextInt(3) == 0) {
+                // A member changes its subscription (it keeps its assignment until the next target).
+                Member m = members.get(random.nextInt(members.size()));
+                m.topics.clear();
+                m.topics.addAll(unusedSubset(random, topics));
             }
         }
     }
 
-    static Member newMember(Random random, LinkedHashMap<Uuid, Integer> topics, List<Member> members) {
+    static Member newMember(Random random, LinkedHashMap<Uuid, Integer> topics, List<Member> members,
+            boolean hetero) {
         Member m = new Member(new Uuid(random.nextLong(), random.nextLong()).toString());
+        if (hetero) {
+            m.topics.addAll(unusedSubset(random, topics));
+            return m;
+        }
         m.topics.addAll(members.isEmpty() ? new ArrayList<>(topics.keySet()) : members.get(0).topics);
         return m;
     }

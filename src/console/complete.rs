@@ -65,7 +65,11 @@ impl Console {
                 if words.len() == 1 && tool == "consumer" {
                     candidates.extend(sim::CONSUMER_SUBCOMMANDS.iter().map(|s| s.to_string()));
                 } else if words.len() == 1 && tool == "share-consumer" {
-                    candidates.extend(["crash", "start", "stop"].iter().map(|s| s.to_string()));
+                    candidates.extend(
+                        ["crash", "set", "start", "stop"]
+                            .iter()
+                            .map(|s| s.to_string()),
+                    );
                 } else if words.len() == 2 && tool == "share-consumer" && !current.starts_with('-')
                 {
                     candidates.extend(state.share.consumers.keys().cloned());

@@ -17,7 +17,7 @@ pub(super) const OVERVIEW: &str =
   kafka-leader-election   move leaders back to their preferred replica, or elect uncleanly
 The simulator's commands:
   consumer start|assign|stop|crash|restart|remove|pause|resume|set|seek|commit|list
-  share-consumer start|stop|crash  a share group member (KIP-932) at a rate
+  share-consumer start|set|stop|crash  a share group member (KIP-932) at a rate
   producer acks|add|remove|stream|set|fault
   txn init|begin|send-offsets|commit|abort <producer>
   pipeline add|crash|start|stop|list  a consume-transform-produce processor
@@ -69,7 +69,7 @@ pub(super) const ENTRIES: &[HelpEntry] = &[
     },
     HelpEntry {
         names: &["share-consumer"],
-        text: "share-consumer start <name> --group g --topic t [--rate R]\n    [--config share.acknowledgement.mode=implicit|explicit] [--fail-rate F] [--reject-rate F]\n  a share group member: R records per second (default 20). In implicit mode (the default) its\n  next poll ACCEPTs the whole batch. In explicit mode it acknowledges each record: a fraction F\n  fails and is RELEASEd (redelivered, archived after share.delivery.count.limit deliveries), a\n  fraction is REJECTed (archived at once), the others are ACCEPTed; --fail-rate and --reject-rate\n  need explicit mode.\nshare-consumer stop <name>    close(): explicit mode acknowledges what it finished and releases the\n  rest; implicit mode releases the whole last batch, finished or not. Then it leaves.\nshare-consumer crash <name>   kill it: its records stay acquired until their locks expire\n  (share.record.lock.duration.ms, 30 s); the group removes it after share.session.timeout.ms (45 s)\n",
+        text: "share-consumer start <name> --group g --topic t [--rate R]\n    [--config share.acknowledgement.mode=implicit|explicit] [--fail-rate F] [--reject-rate F]\n  a share group member: R records per second (default 20). In implicit mode (the default) its\n  next poll ACCEPTs the whole batch. In explicit mode it acknowledges each record: a fraction F\n  fails and is RELEASEd (redelivered, archived after share.delivery.count.limit deliveries), a\n  fraction is REJECTed (archived at once), the others are ACCEPTed; --fail-rate and --reject-rate\n  need explicit mode.\nshare-consumer set <name> rate=R|fail-rate=F|reject-rate=F\n  changes a running share consumer's rate or failure rates (the failure rates need explicit mode).\nshare-consumer stop <name>    close(): explicit mode acknowledges what it finished and releases the\n  rest; implicit mode releases the whole last batch, finished or not. Then it leaves.\nshare-consumer crash <name>   kill it: its records stay acquired until their locks expire\n  (share.record.lock.duration.ms, 30 s); the group removes it after share.session.timeout.ms (45 s)\n",
     },
     HelpEntry {
         names: &["kafka-get-offsets"],

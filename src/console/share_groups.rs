@@ -124,6 +124,13 @@ pub(super) fn share_line(command: &ShareCommand) -> LineBuilder {
         ShareCommand::CrashConsumer { client_id } => {
             LineBuilder::new(&["share-consumer", "crash"]).positional(client_id)
         }
+        ShareCommand::SetConsumer {
+            client_id,
+            key,
+            value,
+        } => LineBuilder::new(&["share-consumer", "set"])
+            .positional(client_id)
+            .positional(&format!("{key}={value}")),
         ShareCommand::ResetOffsets {
             group,
             topics,
@@ -810,7 +817,7 @@ pub(super) const SHARE_CONSUMER_OPTIONS: [OptSpec; 6] = [
     value("config"),
 ];
 
-const SHARE_CONSUMER_USAGE: &str = "Usage: share-consumer start <name> --group <g> --topic <t> [--rate R] [--config share.acknowledgement.mode=implicit|explicit] [--fail-rate F] [--reject-rate F] | share-consumer stop|crash <name>\n";
+const SHARE_CONSUMER_USAGE: &str = "Usage: share-consumer start <name> --group <g> --topic <t> [--rate R] [--config share.acknowledgement.mode=implicit|explicit] [--fail-rate F] [--reject-rate F] | share-consumer set <name> rate=R|fail-rate=F|reject-rate=F | share-consumer stop|crash <name>\n";
 
 /// The `--config key=value` settings of `share-consumer start`: only
 /// `share.acknowledgement.mode`, checked as the consumer's constructor checks it.
@@ -883,6 +890,19 @@ pub(super) fn share_consumer_parse(words: &[String]) -> Result<Command, String> 
                 reject_per_mille: reject,
                 max_messages: None,
                 acknowledgement_mode,
+            }))
+        }
+        "set" => {
+            let [_, pair] = p.positional.as_slice() else {
+                return Err(SHARE_CONSUMER_USAGE.into());
+            };
+            let Some((key, value)) = pair.split_once('=') else {
+                return Err(format!("share-consumer set takes key=value, not {pair}\n"));
+            };
+            Ok(Command::Share(ShareCommand::SetConsumer {
+                client_id: name,
+                key: key.trim().to_string(),
+                value: value.trim().to_string(),
             }))
         }
         "stop" => Ok(Command::Share(ShareCommand::StopConsumer {

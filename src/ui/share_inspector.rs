@@ -54,10 +54,30 @@ pub(crate) fn details(e: &Engine, id: &str, oc: &Callback<Command>) -> Html {
         <td>{if r.finished { "done" } else { "working" }}</td></tr> }
     });
     let more = f.held.len().saturating_sub(HELD_ROWS);
+    let set = |key: &str, value: u64| {
+        share(ShareCommand::SetConsumer {
+            client_id: f.client_id.clone(),
+            key: key.to_string(),
+            value: format_thousandths(value),
+        })
+    };
+    let explicit = f.acknowledgement_mode == "explicit";
     let actions = if running {
+        let slower = (rate / 2).max(10);
+        let faster = rate.saturating_mul(2).min(10_000_000);
+        let fail = if f.release_per_mille == 0 {
+            200.min(1_000 - f.reject_per_mille.min(1_000))
+        } else {
+            0
+        };
         html! { <div class="actions">
             { button("Stop", "share-inspect-stop", oc, share(ShareCommand::StopConsumer { client_id: f.client_id.clone() })) }
             { button("Crash", "share-inspect-crash", oc, share(ShareCommand::CrashConsumer { client_id: f.client_id.clone() })) }
+            { button(&format!("Slow to {} rec/s", format_thousandths(slower)), "share-inspect-set-slower", oc, set("rate", slower)) }
+            { button(&format!("Speed to {} rec/s", format_thousandths(faster)), "share-inspect-set-faster", oc, set("rate", faster)) }
+            if explicit {
+                { button(&if fail == 0 { "Stop failing".to_string() } else { format!("Fail {}", format_thousandths(u64::from(fail))) }, "share-inspect-set-fail", oc, set("fail-rate", u64::from(fail))) }
+            }
         </div> }
     } else {
         let slower = (rate / 2).max(10);

@@ -178,3 +178,63 @@ test('a share consumer is selected by a click or Enter; the inspector shows what
     await page.context().close();
   }
 });
+
+test('the inspector changes a running share consumer: its rate and failure rate, each echoed as share-consumer set', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await pause(page);
+  await runLineAndWait(page, 'kafka-topics --create --topic jobs --partitions 1');
+  await runLineAndWait(page, 'kafka-configs --entity-type groups --entity-name crew --alter --add-config share.auto.offset.reset=earliest');
+  await runLineAndWait(page, 'records fill --topic jobs --count 100');
+  await runLineAndWait(page, 'share-consumer start w --group crew --topic jobs --rate 1 --config share.acknowledgement.mode=explicit');
+  await runLineAndWait(page, 'clock advance 2s');
+  await page.click('.share-consumer[data-share-consumer="w"]');
+  const details = '.inspector .share-consumer-details[data-share-consumer="w"]';
+  await page.waitForSelector(details);
+  const processed = async () => Number(await page.textContent(`${details} [data-field="processed"]`));
+  await runLineAndWait(page, 'clock advance 2s');
+  const atOne = await processed();
+  await runLineAndWait(page, 'clock advance 2s');
+  const slowGain = (await processed()) - atOne;
+  // Three clicks: 2, 4, 8 records/s.
+  for (const rate of ['2', '4', '8']) {
+    await page.click('#share-inspect-set-faster');
+    await page.waitForSelector(`${details} [data-field="rate"]:text("${rate} records/s")`);
+  }
+  const before = await processed();
+  await runLineAndWait(page, 'clock advance 2s');
+  const fastGain = (await processed()) - before;
+  assert.ok(slowGain <= 3 && fastGain >= 12, `2 s at 1 record/s: ${slowGain}; 2 s at 8: ${fastGain}`);
+  await page.click('#share-inspect-set-fail');
+  await page.waitForSelector(`${details} [data-field="fail"]:text("0.2 released, 0 rejected")`);
+  const lines = await consoleText(page);
+  for (const line of ['$ share-consumer set w rate=2', '$ share-consumer set w rate=4', '$ share-consumer set w rate=8', '$ share-consumer set w fail-rate=0.2']) {
+    assert.ok(lines.includes(line), `${line} in ${lines.join(' | ')}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a share group whose members read different topics is drawn on each topic it reads', async () => {
+  const { page, errors } = await openPage(browser, server.url, { width: 1366, height: 768 });
+  await pause(page);
+  await runLineAndWait(page, 'kafka-topics --create --topic jobs --partitions 1');
+  await runLineAndWait(page, 'kafka-topics --create --topic mail --partitions 1');
+  await runLineAndWait(page, 'kafka-configs --entity-type groups --entity-name crew --alter --add-config share.auto.offset.reset=earliest');
+  await runLineAndWait(page, 'produce jobs j0 j1 --partition 0');
+  await runLineAndWait(page, 'produce mail m0 m1 --partition 0');
+  await runLineAndWait(page, 'share-consumer start a --group crew --topic jobs --rate 0.1');
+  await runLineAndWait(page, 'share-consumer start b --group crew --topic mail --rate 0.1');
+  await runLineAndWait(page, 'clock advance 1s');
+  const jobs = await chips(page, 'jobs-0', 'crew');
+  const mail = await chips(page, 'mail-0', 'crew');
+  assert.deepEqual(jobs.map((c) => [c.offset, c.state, c.holder]), [[0, 'ACQUIRED', 'a'], [1, 'ACQUIRED', 'a']]);
+  assert.deepEqual(mail.map((c) => [c.offset, c.state, c.holder]), [[0, 'ACQUIRED', 'b'], [1, 'ACQUIRED', 'b']]);
+  const lines = (await consoleText(page)).join('\n');
+  assert.ok(!lines.includes('Error'), lines);
+  await runLineAndWait(page, 'kafka-share-groups --describe --group crew --members');
+  const described = (await consoleText(page)).join('\n');
+  assert.match(described, /crew +\S+ +\/127\.0\.0\.1 +a +1 +jobs:0/);
+  assert.match(described, /crew +\S+ +\/127\.0\.0\.1 +b +1 +mail:0/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

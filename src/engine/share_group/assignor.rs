@@ -1,7 +1,9 @@
 //! The share groups' `simple` assignor (`group.share.assignors`, SEMANTICS-4 §C.5), as the
 //! pinned Kafka's `SimpleAssignor` computes it for a group whose members all subscribe to
 //! the same topics (`SimpleHomogeneousAssignmentBuilder`): each partition is shared by
-//! `ceil(members / partitions)` members, balance before stickiness. The steps walk Java
+//! `ceil(members / partitions)` members, balance before stickiness; and, for a group whose
+//! members subscribe to different topics, `SimpleHeterogeneousAssignmentBuilder`, which
+//! does the same for each topic among its subscribers. The steps walk Java
 //! `HashMap`s and `HashSet`s, whose order decides ties, so they run on [`JavaMap`].
 //! Test data from Kafka's own class: `tests/data/share_assign_vectors.json`
 //! (`conformance/vectors/ShareAssignVectors.java`, `scripts/assign848-vectors.sh`).
@@ -306,6 +308,272 @@ impl Builder {
                 }
             }
             if self.unfilled.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The target assignment of a share group, as `SimpleAssignor.assign` computes it: the
+/// homogeneous builder when every member subscribes to the same topics (as
+/// `ModernGroup.subscriptionType` decides), the heterogeneous one otherwise.
+pub fn assign(
+    members: &[MemberSpec],
+    partitions: &BTreeMap<String, u32>,
+) -> Result<TargetAssignment, AssignError> {
+    let first: Option<BTreeSet<&String>> = members.first().map(|m| m.topics.iter().collect());
+    let homogeneous = members
+        .iter()
+        .all(|m| Some(m.topics.iter().collect::<BTreeSet<_>>()) == first);
+    if homogeneous {
+        assign_homogeneous(members, partitions)
+    } else {
+        assign_heterogeneous(members, partitions)
+    }
+}
+
+/// The target assignment of a share group whose members (in the order the coordinator holds
+/// them) may subscribe to different topics (`SimpleHeterogeneousAssignmentBuilder`): each
+/// topic is balanced on its own among the members subscribed to it.
+pub fn assign_heterogeneous(
+    members: &[MemberSpec],
+    partitions: &BTreeMap<String, u32>,
+) -> Result<TargetAssignment, AssignError> {
+    if members.is_empty() {
+        return Ok(TargetAssignment::new());
+    }
+    let hashes: Vec<i32> = members.iter().map(|m| string_hash(&m.member_id)).collect();
+    let order = iteration_order_at(&hashes, capacity_grown(16, hashes.len()));
+    let member_ids: Vec<&MemberSpec> = order.iter().map(|&i| &members[i]).collect();
+    let count = member_ids.len();
+
+    // subscribedTopicIds: a HashSet filled member by member.
+    let mut subscribed: JavaSet<TopicId> = JavaSet::new();
+    for m in &member_ids {
+        for t in &m.topics {
+            subscribed.add(TopicId(t.clone()));
+        }
+    }
+    if subscribed.is_empty() {
+        return Ok(TargetAssignment::new());
+    }
+    // computeTargetPartitions (every partition is assignable in the simulator).
+    let mut targets: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for topic in subscribed.keys() {
+        let n = *partitions.get(&topic.0).ok_or_else(|| {
+            AssignError(format!(
+                "Members are subscribed to topic {} which doesn't exist in the topic metadata.",
+                topic.0
+            ))
+        })?;
+        targets.insert(topic.0.clone(), (0..n).collect());
+    }
+    // computeSubscribedMembers: member indices in member order, per topic.
+    let mut subscribers: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (index, m) in member_ids.iter().enumerate() {
+        for t in &m.topics {
+            subscribers.entry(t.clone()).or_default().push(index as u32);
+        }
+    }
+    let mut state = Hetero {
+        subscribed,
+        count,
+        old: member_ids.iter().map(|m| current_of(m)).collect(),
+        new: BTreeMap::new(),
+    };
+    for topic in state.subscribed.keys() {
+        let targets = targets.get(&topic.0).cloned().unwrap_or_default();
+        let subscribers = subscribers.get(&topic.0).cloned().unwrap_or_default();
+        state.build_topic(&topic, &targets, &subscribers)?;
+    }
+    let mut result = TargetAssignment::new();
+    for (index, m) in member_ids.iter().enumerate() {
+        let target = state.new.get(&index).unwrap_or(&state.old[index]);
+        let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+        for (topic, set) in target.iter() {
+            if !set.is_empty() {
+                out.insert(topic.0.clone(), set.keys().into_iter().collect());
+            }
+        }
+        result.insert(m.member_id.clone(), out);
+    }
+    Ok(result)
+}
+
+/// `SimpleHeterogeneousAssignmentBuilder`'s state shared by its topics; members are indices
+/// into the member order.
+struct Hetero {
+    subscribed: JavaSet<TopicId>,
+    count: usize,
+    old: Vec<MemberPartitions>,
+    new: BTreeMap<usize, MemberPartitions>,
+}
+
+impl Hetero {
+    /// `new` of a member, deep-copied from its old assignment on first use.
+    fn new_of(&mut self, member: usize) -> &mut MemberPartitions {
+        if !self.new.contains_key(&member) {
+            let copy = deep_copy(&self.old[member]);
+            self.new.insert(member, copy);
+        }
+        self.new.entry(member).or_default()
+    }
+
+    /// `TopicAssignmentPartialBuilder.build` for one topic.
+    fn build_topic(
+        &mut self,
+        topic: &TopicId,
+        targets: &[u32],
+        subscribers: &[u32],
+    ) -> Result<(), AssignError> {
+        let mut by_partition: JavaMap<u32, JavaSet<u32>> = JavaMap::kafka_sized(targets.len());
+        let mut by_member: JavaMap<u32, JavaSet<u32>> = JavaMap::kafka_sized(subscribers.len());
+        let desired_sharing = if targets.is_empty() {
+            0
+        } else {
+            subscribers.len().div_ceil(targets.len())
+        };
+        let mut desired = vec![0usize; self.count];
+        if !subscribers.is_empty() {
+            let precise = (desired_sharing * targets.len()) as f64 / subscribers.len() as f64;
+            for (i, &m) in subscribers.iter().enumerate() {
+                desired[m as usize] = (precise * (i + 1) as f64).ceil() as usize
+                    - (precise * i as f64).ceil() as usize;
+            }
+        }
+
+        // revokeUnassignablePartitions: oldGroupAssignment walks members in index order.
+        // (Kafka checks the topic against the group's subscriptions, not the member's; a
+        // member that left the topic has a desired count of 0 and loses it next.)
+        for member in 0..self.count {
+            if self.old[member].is_empty() {
+                continue;
+            }
+            let Some(parts) = self.old[member].get(topic).map(|s| s.keys()) else {
+                continue;
+            };
+            if self.subscribed.contains_key(topic) {
+                for p in parts {
+                    by_partition
+                        .entry_or_insert_with(p, JavaSet::new)
+                        .add(member as u32);
+                    by_member
+                        .entry_or_insert_with(member as u32, JavaSet::new)
+                        .add(p);
+                }
+            } else {
+                let mut copy = deep_copy(&self.old[member]);
+                copy.remove(topic);
+                self.new.insert(member, copy);
+            }
+        }
+
+        // revokeOverfilledMembers.
+        for member in by_member.keys() {
+            let want = desired[member as usize];
+            let held = by_member.get(&member).map(|s| s.keys()).unwrap_or_default();
+            let mut size = held.len();
+            if size <= want {
+                continue;
+            }
+            for p in held {
+                if size <= want {
+                    break;
+                }
+                if let Some(set) = by_partition.get_mut(&p) {
+                    set.remove(&member);
+                }
+                if let Some(set) = by_member.get_mut(&member) {
+                    set.remove(&p);
+                }
+                size -= 1;
+                if let Some(set) = self.new_of(member as usize).get_mut(topic) {
+                    set.remove(&p);
+                }
+            }
+        }
+
+        // revokeOversharedPartitions.
+        for p in by_partition.keys() {
+            let holders = by_partition.get(&p).map(|s| s.keys()).unwrap_or_default();
+            let mut shared = holders.len();
+            if shared <= desired_sharing {
+                continue;
+            }
+            for member in holders {
+                let removed = self
+                    .new_of(member as usize)
+                    .get_mut(topic)
+                    .is_some_and(|set| set.remove(&p));
+                if removed {
+                    shared -= 1;
+                    if let Some(set) = by_partition.get_mut(&p) {
+                        set.remove(&member);
+                    }
+                    if let Some(set) = by_member.get_mut(&member) {
+                        set.remove(&p);
+                    }
+                }
+                if shared <= desired_sharing {
+                    break;
+                }
+            }
+        }
+
+        for &p in targets {
+            by_partition.entry_or_insert_with(p, || JavaSet::kafka_sized(subscribers.len()));
+        }
+
+        // assignRemainingPartitions.
+        let mut unfilled: JavaSet<u32> = JavaSet::kafka_sized(self.count);
+        for &m in subscribers {
+            let held = by_member.get(&m).map_or(0, |s| s.len());
+            if held < desired[m as usize] {
+                unfilled.add(m);
+            }
+        }
+        let mut round: Vec<u32> = unfilled.keys();
+        let mut cursor = 0usize;
+        let mut assigned_this_round = false;
+        for p in by_partition.keys() {
+            let holders = by_partition.get(&p).map(|s| s.keys()).unwrap_or_default();
+            if holders.len() < desired_sharing {
+                let mut to_make = desired_sharing - holders.len();
+                while to_make > 0 {
+                    if cursor >= round.len() {
+                        if !assigned_this_round {
+                            break;
+                        }
+                        round = unfilled.keys();
+                        cursor = 0;
+                        assigned_this_round = false;
+                        if round.is_empty() {
+                            // Java's iterator would throw NoSuchElementException here.
+                            return Err(AssignError(
+                                "the simple assignor ran out of unfilled members".into(),
+                            ));
+                        }
+                    }
+                    let member = round[cursor];
+                    cursor += 1;
+                    if holders.contains(&member) {
+                        continue;
+                    }
+                    self.new_of(member as usize)
+                        .entry_or_insert_with(topic.clone(), JavaSet::new)
+                        .add(p);
+                    let held = by_member.entry_or_insert_with(member, JavaSet::new);
+                    held.add(p);
+                    let size = held.len();
+                    to_make -= 1;
+                    assigned_this_round = true;
+                    if size >= desired[member as usize] {
+                        unfilled.remove(&member);
+                    }
+                }
+            }
+            if unfilled.is_empty() {
                 break;
             }
         }

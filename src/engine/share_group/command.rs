@@ -33,6 +33,13 @@ pub enum ShareCommand {
     /// Kills the process: its records stay acquired until their locks expire, and the
     /// coordinator removes it after `share.session.timeout.ms`.
     CrashConsumer { client_id: String },
+    /// `share-consumer set NAME key=value`: changes a share consumer's application while it
+    /// runs (`rate` records/s, `fail-rate` and `reject-rate` fractions, as at its start).
+    SetConsumer {
+        client_id: String,
+        key: String,
+        value: String,
+    },
     /// `kafka-share-groups --reset-offsets`; `execute: false` is a dry run. `topics` empty
     /// means `--all-topics`.
     ResetOffsets {

@@ -65,13 +65,6 @@ impl Engine {
                 "Group {group} is a consumer group, not a share group."
             ));
         }
-        if let Some(other) = self.share.groups.get(group).and_then(|g| g.topic()) {
-            if other != topic {
-                return refused(format!(
-                    "The members of share group {group} subscribe to {other}: the simulator's share groups subscribe all their members to one topic."
-                ));
-            }
-        }
         if !acknowledgement_mode.is_explicit() && (release_per_mille > 0 || reject_per_mille > 0) {
             // The application RELEASEs and REJECTs with `acknowledge`, which throws in
             // implicit mode.
@@ -193,6 +186,76 @@ impl Engine {
         }));
         events.extend(self.share_remove_member(&group, &member, false));
         events
+    }
+
+    /// `share-consumer set NAME key=value`: `rate` (records/s, more than 0), `fail-rate` or
+    /// `reject-rate` (fractions, explicit mode only, adding up to at most 1).
+    pub(super) fn set_share_consumer(
+        &mut self,
+        client_id: &str,
+        key: &str,
+        value: &str,
+    ) -> Outcome {
+        let Some(c) = self.share.consumers.get_mut(client_id) else {
+            return refused(format!("There is no share consumer named {client_id}."));
+        };
+        if !c.is_running() {
+            return refused(format!("Share consumer {client_id} is not running."));
+        }
+        let parsed = crate::engine::consumer::parse_thousandths(value.trim());
+        let fraction = |name: &str| match parsed {
+            Some(v) if v <= 1_000 => Ok(v as u32),
+            _ => Err(format!("{name} is a fraction between 0 and 1, not {value}")),
+        };
+        let (mut rate, mut release, mut reject) = (
+            c.processing_millirecords_per_second,
+            c.release_per_mille,
+            c.reject_per_mille,
+        );
+        match key.trim() {
+            "rate" => match parsed {
+                Some(v) if v > 0 => rate = v,
+                _ => {
+                    return refused(format!(
+                        "rate is records per second, more than 0, not {value}"
+                    ))
+                }
+            },
+            "fail-rate" => match fraction("fail-rate") {
+                Ok(v) => release = v,
+                Err(e) => return refused(e),
+            },
+            "reject-rate" => match fraction("reject-rate") {
+                Ok(v) => reject = v,
+                Err(e) => return refused(e),
+            },
+            other => {
+                return refused(format!(
+                    "A share consumer's settings are rate, fail-rate and reject-rate, not {other}."
+                ))
+            }
+        }
+        if !c.acknowledgement_mode.is_explicit() && (release > 0 || reject > 0) {
+            return refused(format!(
+                "java.lang.IllegalStateException: {IMPLICIT_ACKNOWLEDGE} A share consumer releases or rejects records only with {ACKNOWLEDGEMENT_MODE}=explicit; in implicit mode its next poll accepts every record."
+            ));
+        }
+        if u64::from(release) + u64::from(reject) > 1_000 {
+            return refused("The failure rates add up to more than 1.");
+        }
+        c.processing_millirecords_per_second = rate;
+        c.release_per_mille = release;
+        c.reject_per_mille = reject;
+        let shown = match key.trim() {
+            "rate" => rate,
+            "fail-rate" => u64::from(release),
+            _ => u64::from(reject),
+        };
+        Ok(vec![share(ShareEvent::ConsumerSettingChanged {
+            client_id: client_id.to_string(),
+            key: key.trim().to_string(),
+            value: crate::engine::consumer::format_thousandths(shown),
+        })])
     }
 
     pub(super) fn crash_share_consumer(&mut self, client_id: &str) -> Outcome {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::assignor::assign_homogeneous;
+use super::assignor::assign;
 use super::config::{group_config_def, validate_group_config};
 use super::dlq::ArchiveCause;
 use super::event::{ReleaseCause, ShareEvent};
@@ -58,6 +58,11 @@ impl Engine {
             ),
             ShareCommand::StopConsumer { client_id } => self.stop_share_consumer(client_id),
             ShareCommand::CrashConsumer { client_id } => self.crash_share_consumer(client_id),
+            ShareCommand::SetConsumer {
+                client_id,
+                key,
+                value,
+            } => self.set_share_consumer(client_id, key, value),
             ShareCommand::ResetOffsets {
                 group,
                 topics,
@@ -114,32 +119,37 @@ impl Engine {
         events
     }
 
-    /// Brings the group's record of its topic's partitions up to date: a topic first seen
+    /// Brings the group's record of its topics' partitions up to date: a topic first seen
     /// costs two bumps (its share state is initialized, then assigned), a changed partition
-    /// count one. Returns whether the epoch moved.
+    /// count one, for each topic a member subscribes to. Returns whether the epoch moved.
     fn sync_share_metadata(&mut self, group_id: &str) -> bool {
         let Some(group) = self.share.groups.get(group_id) else {
             return false;
         };
-        let Some(topic) = group.topic().map(str::to_string) else {
-            return false;
-        };
-        let count = self.topics.get(&topic).map_or(0, |t| t.n_partitions());
-        let known = group.subscribed_partitions.get(&topic).copied();
-        let bump = match known {
-            None if count > 0 => 2,
-            Some(k) if k != count => 1,
-            _ => 0,
-        };
-        if bump == 0 {
+        let mut changes: Vec<(String, u32, i32)> = Vec::new();
+        for topic in group.topics() {
+            let count = self.topics.get(topic).map_or(0, |t| t.n_partitions());
+            let known = group.subscribed_partitions.get(topic).copied();
+            let bump = match known {
+                None if count > 0 => 2,
+                Some(k) if k != count => 1,
+                _ => 0,
+            };
+            if bump > 0 {
+                changes.push((topic.to_string(), count, bump));
+            }
+        }
+        if changes.is_empty() {
             return false;
         }
         if let Some(group) = self.share.groups.get_mut(group_id) {
-            group.group_epoch += bump;
-            if count > 0 {
-                group.subscribed_partitions.insert(topic, count);
-            } else {
-                group.subscribed_partitions.remove(&topic);
+            for (topic, count, bump) in changes {
+                group.group_epoch += bump;
+                if count > 0 {
+                    group.subscribed_partitions.insert(topic, count);
+                } else {
+                    group.subscribed_partitions.remove(&topic);
+                }
             }
         }
         true
@@ -176,7 +186,7 @@ impl Engine {
                 }
             })
             .collect();
-        let Ok(result) = assign_homogeneous(&specs, &counts) else {
+        let Ok(result) = assign(&specs, &counts) else {
             return Vec::new();
         };
         let mut target: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();

@@ -28,6 +28,12 @@ pub enum ShareEvent {
     ConsumerCrashed {
         client_id: String,
     },
+    /// `share-consumer set`: one of its application's rates changed.
+    ConsumerSettingChanged {
+        client_id: String,
+        key: String,
+        value: String,
+    },
     /// A member joined (its first ShareGroupHeartbeat).
     MemberJoined {
         group: String,
@@ -128,6 +134,11 @@ impl ShareEvent {
             ShareEvent::ConsumerStopped { client_id } => {
                 format!("Share consumer {client_id} was closed: it released what it still held.")
             }
+            ShareEvent::ConsumerSettingChanged { client_id, key, value } => match key.as_str() {
+                "rate" => format!("Share consumer {client_id} now processes {value} records/s."),
+                "fail-rate" => format!("Share consumer {client_id} now releases a fraction {value} of its records."),
+                _ => format!("Share consumer {client_id} now rejects a fraction {value} of its records."),
+            },
             ShareEvent::ConsumerCrashed { client_id } => format!(
                 "Share consumer {client_id} crashed: its records stay acquired until their locks expire."
             ),

@@ -116,9 +116,9 @@ impl ShareGroup {
         self.members.iter().find(|m| m.member_id == member_id)
     }
 
-    /// The topic its members subscribe to.
-    pub fn topic(&self) -> Option<&str> {
-        self.members.first().map(|m| m.topic.as_str())
+    /// The topics its members subscribe to (each member to one; members may differ).
+    pub fn topics(&self) -> std::collections::BTreeSet<&str> {
+        self.members.iter().map(|m| m.topic.as_str()).collect()
     }
 }
 
