@@ -370,9 +370,11 @@ impl Engine {
             BrokerStatus::Running => {
                 return invalid(format!("Broker {broker} is already running."))
             }
-            BrokerStatus::Registering => return invalid(format!(
+            BrokerStatus::Registering => {
+                return invalid(format!(
                 "Broker {broker} is already starting: it registers when its old session expires."
-            )),
+            ))
+            }
             BrokerStatus::Crashed if !b.fenced => {
                 b.status = BrokerStatus::Registering;
                 let crashed_at = b.crashed_at_ms.unwrap_or(now_ms);
