@@ -353,19 +353,30 @@ impl Departure {
     }
 }
 
-/// The truncations of the steps up to `cursor` that happened within `ticks` of its state,
-/// and those of the step shown however long it took, oldest first.
-pub fn departures(steps: &[crate::timeline::Step], cursor: usize, ticks: u64) -> Vec<Departure> {
+/// The steps up to `cursor` with their indices, newest first, that happened within `ticks` of its state, and
+/// the step shown however long it took: what a drawing of recent changes looks at.
+pub fn recent_steps(
+    steps: &[crate::timeline::Step],
+    cursor: usize,
+    ticks: u64,
+) -> impl Iterator<Item = (usize, &crate::timeline::Step)> {
     let cursor = cursor.min(steps.len());
     let now = cursor
         .checked_sub(1)
         .and_then(|i| steps.get(i))
         .map_or(0, |s| s.tick);
+    steps[..cursor]
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(move |(i, step)| i + 1 >= cursor || now.saturating_sub(step.tick) <= ticks)
+}
+
+/// The truncations of the steps up to `cursor` that happened within `ticks` of its state,
+/// and those of the step shown however long it took, oldest first.
+pub fn departures(steps: &[crate::timeline::Step], cursor: usize, ticks: u64) -> Vec<Departure> {
     let mut found = Vec::new();
-    for (i, step) in steps[..cursor].iter().enumerate().rev() {
-        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
-            break;
-        }
+    for (i, step) in recent_steps(steps, cursor, ticks) {
         for event in step.events.iter().rev() {
             let departure = match event {
                 Event::ReplicaTruncated {

@@ -104,16 +104,8 @@ pub fn landings(
     ticks: u64,
     engine: &Engine,
 ) -> Vec<Landing> {
-    let cursor = cursor.min(steps.len());
-    let now = cursor
-        .checked_sub(1)
-        .and_then(|i| steps.get(i))
-        .map_or(0, |s| s.tick);
     let mut found = Vec::new();
-    for (i, step) in steps[..cursor].iter().enumerate().rev() {
-        if i + 1 < cursor && now.saturating_sub(step.tick) > ticks {
-            break;
-        }
+    for (i, step) in super::cluster::recent_steps(steps, cursor, ticks) {
         for event in step.events.iter().rev() {
             let crate::engine::Event::WaitingRecordLanded {
                 producer,

@@ -111,18 +111,7 @@ pub fn assign_homogeneous(
     }
     builder.assign_remaining()?;
 
-    let mut result = TargetAssignment::new();
-    for (index, m) in member_ids.iter().enumerate() {
-        let target = builder.new.get(&index).unwrap_or(&builder.old[index]);
-        let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
-        for (topic, set) in target.iter() {
-            if !set.is_empty() {
-                out.insert(topic.0.clone(), set.keys().into_iter().collect());
-            }
-        }
-        result.insert(m.member_id.clone(), out);
-    }
-    Ok(result)
+    Ok(target_assignment(&member_ids, &builder.old, &builder.new))
 }
 
 /// `SimpleHomogeneousAssignmentBuilder`'s state; members are indices into the member order.
@@ -387,9 +376,19 @@ pub fn assign_heterogeneous(
         let subscribers = subscribers.get(&topic.0).cloned().unwrap_or_default();
         state.build_topic(&topic, &targets, &subscribers)?;
     }
+    Ok(target_assignment(&member_ids, &state.old, &state.new))
+}
+
+/// Each member's new partitions (its old ones where the builder gave it none), by topic
+/// name, without empty sets.
+fn target_assignment(
+    member_ids: &[&MemberSpec],
+    old: &[MemberPartitions],
+    new: &BTreeMap<usize, MemberPartitions>,
+) -> TargetAssignment {
     let mut result = TargetAssignment::new();
     for (index, m) in member_ids.iter().enumerate() {
-        let target = state.new.get(&index).unwrap_or(&state.old[index]);
+        let target = new.get(&index).unwrap_or(&old[index]);
         let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
         for (topic, set) in target.iter() {
             if !set.is_empty() {
@@ -398,7 +397,7 @@ pub fn assign_heterogeneous(
         }
         result.insert(m.member_id.clone(), out);
     }
-    Ok(result)
+    result
 }
 
 /// `SimpleHeterogeneousAssignmentBuilder`'s state shared by its topics; members are indices
