@@ -14,7 +14,7 @@ scripts/kafka-setup.sh > /dev/null
 VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' conformance/pom.xml)
 CLASSES=$(mktemp -d /tmp/kafka-sim-vectors.XXXXXX)
 trap 'rm -rf "$CLASSES"' EXIT
-javac -d "$CLASSES" -cp "conformance/lib/*" conformance/vectors/Assign848Vectors.java \
+javac -d "$CLASSES" -cp "conformance/lib/*" conformance/vectors/VectorCases.java conformance/vectors/Assign848Vectors.java \
   conformance/vectors/Reconcile848Vectors.java conformance/vectors/ShareAssignVectors.java
 status=0
 for name in Assign848Vectors:assign848_vectors Reconcile848Vectors:reconcile848_vectors \
