@@ -44,6 +44,14 @@ fn current_of(member: &MemberSpec) -> MemberPartitions {
     map
 }
 
+/// `groupSpec.memberIds()`: the members in the iteration order of the coordinator's
+/// `HashMap<memberId, spec>`, which decides the builders' ties.
+fn member_ids(members: &[MemberSpec]) -> Vec<&MemberSpec> {
+    let hashes: Vec<i32> = members.iter().map(|m| string_hash(&m.member_id)).collect();
+    let order = iteration_order_at(&hashes, capacity_grown(16, hashes.len()));
+    order.iter().map(|&i| &members[i]).collect()
+}
+
 /// The target assignment of a share group whose members (given in the order the coordinator
 /// holds them) subscribe to the same topics, for topics with these partition counts
 /// (topic id → count). A member missing from the result gets nothing.
@@ -54,10 +62,7 @@ pub fn assign_homogeneous(
     if members.is_empty() {
         return Ok(TargetAssignment::new());
     }
-    // groupSpec.memberIds(): the coordinator's HashMap<memberId, spec>.
-    let hashes: Vec<i32> = members.iter().map(|m| string_hash(&m.member_id)).collect();
-    let order = iteration_order_at(&hashes, capacity_grown(16, hashes.len()));
-    let member_ids: Vec<&MemberSpec> = order.iter().map(|&i| &members[i]).collect();
+    let member_ids = member_ids(members);
     let count = member_ids.len();
 
     let mut subscribed: JavaSet<TopicId> = JavaSet::for_copy_of(member_ids[0].topics.len());
@@ -332,9 +337,7 @@ pub fn assign_heterogeneous(
     if members.is_empty() {
         return Ok(TargetAssignment::new());
     }
-    let hashes: Vec<i32> = members.iter().map(|m| string_hash(&m.member_id)).collect();
-    let order = iteration_order_at(&hashes, capacity_grown(16, hashes.len()));
-    let member_ids: Vec<&MemberSpec> = order.iter().map(|&i| &members[i]).collect();
+    let member_ids = member_ids(members);
     let count = member_ids.len();
 
     // subscribedTopicIds: a HashSet filled member by member.
